@@ -1,0 +1,25 @@
+// typescript-eslint everywhere; AppSync's own rules on everything that runs in APPSYNC_JS.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import appsync from '@aws-appsync/eslint-plugin';
+
+const appsyncJsFiles = ['resolvers/**/*.ts', 'functions/core/record-mapping.ts'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'cdk.out/', '.local/', 'console/dist/', 'functions/core/generated/', 'test-artifacts/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: appsyncJsFiles,
+    ...appsync.configs.recommended,
+    languageOptions: {
+      ...appsync.configs.recommended.languageOptions,
+      parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+  },
+);

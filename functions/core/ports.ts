@@ -1,0 +1,101 @@
+/**
+ * Ports: the only ways the core reaches the outside world. Adapters (functions/adapters, classifier/)
+ * implement them for AWS and for the local stack; unit tests implement them in memory.
+ */
+import type { Classification, DetectedLabel, ImageRecord } from './domain';
+import type { ImageQueryPage, ImageQueryPlan } from './image-query';
+
+export interface ObjectInfo {
+  size: number;
+  contentType?: string;
+}
+
+export interface ObjectStore {
+  readonly bucket: string;
+  /** undefined when the object does not exist. */
+  head(key: string): Promise<ObjectInfo | undefined>;
+  /** The object's bytes; throws ObjectNotFoundError when it does not exist. */
+  read(key: string): Promise<Uint8Array>;
+  /** Copies within the bucket; the source stays. */
+  copy(fromKey: string, toKey: string): Promise<void>;
+  /** Succeeds when the object is already gone. */
+  delete(key: string): Promise<void>;
+}
+
+/** Rekognition DetectLabels' response shape, restated here so the core needs no AWS import. */
+export interface LabelDetection {
+  Labels?: Array<{
+    Name?: string;
+    Confidence?: number;
+    Instances?: Array<{
+      BoundingBox?: { Width?: number; Height?: number; Left?: number; Top?: number };
+      Confidence?: number;
+    }>;
+    Parents?: Array<{ Name?: string }>;
+    Aliases?: Array<{ Name?: string }>;
+    Categories?: Array<{ Name?: string }>;
+  }>;
+  LabelModelVersion?: string;
+}
+
+/** The image handed to a classifier: Rekognition reads the S3 object, a local model reads the bytes. */
+export interface ImageSource {
+  bucket: string;
+  key: string;
+  bytes: Uint8Array;
+}
+
+export interface Classifier {
+  detectLabels(image: ImageSource): Promise<LabelDetection>;
+}
+
+export interface DetectionLog {
+  /** Conditional put: fails with DuplicateImageError when the id exists. */
+  createPending(record: ImageRecord): Promise<void>;
+  get(id: string): Promise<ImageRecord | undefined>;
+  /** PENDING|PROCESSING -> PROCESSING. false when the record is already final (or missing). */
+  markProcessing(id: string, at: string): Promise<boolean>;
+  /** PENDING|PROCESSING -> COMPLETED. false when another delivery finished first. */
+  complete(
+    id: string,
+    outcome: Classification & { objectKey: string; s3Location: string; classifiedAt: string },
+  ): Promise<boolean>;
+  /** PENDING|PROCESSING -> FAILED. false when another delivery finished first. */
+  fail(id: string, reason: string, at: string): Promise<boolean>;
+  query(plan: ImageQueryPlan): Promise<ImageQueryPage>;
+}
+
+export interface Publisher {
+  /** Calls publishImageClassified; throws PublishError on an HTTP or GraphQL error. */
+  publishImageClassified(image: ImageRecord): Promise<void>;
+}
+
+export interface UncertainAlert {
+  imageId: string;
+  animal: string;
+  confidence: number;
+  s3Location: string;
+  labels: DetectedLabel[];
+}
+
+export interface Notifier {
+  notifyUncertain(alert: UncertainAlert): Promise<void>;
+}
+
+export interface UploadSigner {
+  /** A presigned POST bound to exactly this key, content type and size range. */
+  presignPost(input: {
+    key: string;
+    contentType: string;
+    maxBytes: number;
+    expiresInSeconds: number;
+  }): Promise<{ url: string; fields: Record<string, string> }>;
+  /** A presigned GET for a filed object. */
+  presignGet(key: string, expiresInSeconds: number): Promise<string>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
