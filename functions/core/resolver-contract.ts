@@ -1,0 +1,15 @@
+/**
+ * The contract between the APPSYNC_JS resolvers and their Lambda data sources.
+ * The resolver forwards the field and its arguments; the Lambda answers with data or a named error,
+ * which the resolver raises with util.error(message, type) so clients see a clean `errorType`
+ * (never a stack, never JSON.stringify(error)).
+ */
+import type { ErrorCode } from './errors';
+
+export interface ResolverEvent<Args = Record<string, unknown>> {
+  fieldName: string;
+  parentTypeName: string;
+  arguments: Args;
+}
+
+export type ResolverResult<Data> = { data: Data } | { error: { type: ErrorCode | 'InternalError'; message: string } };
