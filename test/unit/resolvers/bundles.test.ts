@@ -1,0 +1,54 @@
+/** What esbuild hands to AppSync: one ESM file per resolver, under 32 KB, importing nothing but @aws-appsync/utils. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { APPSYNC_CODE_LIMIT_BYTES, BundleTooLargeError, buildResolvers } from '../../../appsync/build-resolvers';
+import { buildResolversForTest, type BuiltResolvers } from './build-fixture';
+
+let built: BuiltResolvers;
+
+beforeAll(async () => {
+  built = await buildResolversForTest();
+});
+
+afterAll(() => built.remove());
+
+describe('resolver bundles', () => {
+  it('builds one bundle per resolver, named after its source file', () => {
+    expect(built.reports.map((r) => path.basename(r.bundlePath)).sort()).toEqual([
+      'Mutation.publishImageClassified.[None].js',
+      'Mutation.requestUpload.[RequestUpload].js',
+      'Query.image.[DetectionLogs].js',
+      'Query.imageUrls.[ImageReader].js',
+      'Query.images.[ImageReader].js',
+      'Subscription.onImageClassified.[None].js',
+    ]);
+  });
+
+  it('keeps every bundle under AppSync’s 32 KB code limit', () => {
+    for (const report of built.reports) {
+      expect(report.bytes).toBe(readFileSync(report.bundlePath).length);
+      expect(report.bytes).toBeLessThan(APPSYNC_CODE_LIMIT_BYTES);
+    }
+  });
+
+  it('imports only @aws-appsync/utils, which AppSync provides, and exports request and response', () => {
+    for (const report of built.reports) {
+      const code = readFileSync(report.bundlePath, 'utf8');
+      const imports = [...code.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+      expect(imports.every((name) => name === '@aws-appsync/utils')).toBe(true);
+      expect(code).not.toMatch(/\brequire\(/);
+      expect(code).toMatch(/export \{[^}]*\brequest\b[^}]*\bresponse\b[^}]*\}/s);
+    }
+  });
+
+  it('inlines the shared record mapping into the image resolver', () => {
+    const code = readFileSync(built.spec('Query.image').bundlePath, 'utf8');
+    expect(code).toContain('var itemToImage');
+  });
+
+  it('fails the build when a bundle reaches the limit', async () => {
+    const build = buildResolvers({ specs: built.specs, limitBytes: 600 });
+    await expect(build).rejects.toBeInstanceOf(BundleTooLargeError);
+    await expect(build).rejects.toThrow(/Query\.image\.\[DetectionLogs\]\.js is \d+/);
+  });
+});

@@ -1,0 +1,237 @@
+/**
+ * The six resolvers, run as the bundled code AppSync would receive, through the shared
+ * APPSYNC_JS runtime (the same one the local AppSync server uses).
+ */
+import type { DetectionLogItem } from '../../../functions/core/record-mapping';
+import type { Image, PublishImageClassifiedInput } from '../../../functions/core/generated/graphql';
+import {
+  evaluateResolver,
+  executeResolver,
+  invokeNoneDataSource,
+  matchesSubscriptionFilter,
+  type ResolverContextInput,
+} from '../../../appsync/runtime';
+import { buildResolversForTest, type BuiltResolvers } from './build-fixture';
+
+let built: BuiltResolvers;
+
+beforeAll(async () => {
+  built = await buildResolversForTest();
+});
+
+afterAll(() => built.remove());
+
+const run = (typeField: string, handler: 'request' | 'response', context: Omit<ResolverContextInput, 'info'>) => {
+  const [parentTypeName, fieldName] = typeField.split('.') as [string, string];
+  return evaluateResolver({
+    bundlePath: built.spec(typeField).bundlePath,
+    handler,
+    context: { info: { parentTypeName, fieldName }, ...context },
+  });
+};
+
+const storedDog: DetectionLogItem = {
+  ImageID: '3f1c2a9e-1111-4222-8333-444455556666',
+  ProcessingStatus: 'completed',
+  Timestamp: '2026-01-02T03:04:06.000Z',
+  S3Location: 's3://serverlessapp-local-images/dogs/3f1c2a9e-1111-4222-8333-444455556666.jpg',
+  ObjectKey: 'dogs/3f1c2a9e-1111-4222-8333-444455556666.jpg',
+  FileName: 'rex.jpg',
+  FileSize: 123456,
+  ImageFormat: 'jpg',
+  ContentType: 'image/jpeg',
+  CreatedAt: '2026-01-02T03:04:05.000Z',
+  ExpiresAt: 1775000000,
+  ListPK: 'IMAGE',
+  DetectedAnimal: 'dog',
+  ConfidenceScore: 97.5,
+  Uncertain: false,
+  Labels: [{ Name: 'Dog', Confidence: 97.5, BoundingBoxes: [{ Left: 0.1, Top: 0.2, Width: 0.3, Height: 0.4 }] }],
+  ClassifiedAt: '2026-01-02T03:04:06.000Z',
+};
+
+describe('Query.image [DetectionLogs]', () => {
+  it('asks DynamoDB for one item by ImageID, strongly consistent', () => {
+    const out = run('Query.image', 'request', { arguments: { id: storedDog.ImageID } });
+    expect(out.error).toBeUndefined();
+    expect(out.result).toEqual({
+      operation: 'GetItem',
+      key: { ImageID: { S: storedDog.ImageID } },
+      consistentRead: true,
+    });
+  });
+
+  it('rejects an empty id before reaching DynamoDB', () => {
+    const out = run('Query.image', 'request', { arguments: { id: '' } });
+    expect(out.error).toMatchObject({ errorType: 'InvalidArgument' });
+    expect(out.result).toBeNull();
+  });
+
+  it('maps the stored item to the GraphQL Image', () => {
+    const out = run('Query.image', 'response', { arguments: { id: storedDog.ImageID }, result: storedDog });
+    const expected: Image = {
+      id: storedDog.ImageID,
+      status: 'COMPLETED',
+      detectedAnimal: 'DOG',
+      confidence: 97.5,
+      uncertain: false,
+      s3Location: storedDog.S3Location,
+      fileName: 'rex.jpg',
+      fileSize: 123456,
+      imageFormat: 'jpg',
+      labels: [{ name: 'Dog', confidence: 97.5, boundingBoxes: [{ left: 0.1, top: 0.2, width: 0.3, height: 0.4 }] }],
+      failureReason: null,
+      createdAt: '2026-01-02T03:04:05.000Z',
+      classifiedAt: '2026-01-02T03:04:06.000Z',
+    };
+    expect(out.error).toBeUndefined();
+    expect(out.result).toEqual(expected);
+  });
+
+  it('answers null, not an error, for an id that does not exist', () => {
+    const out = run('Query.image', 'response', { arguments: { id: 'missing' }, result: null });
+    expect(out.error).toBeUndefined();
+    expect(out.result).toBeNull();
+  });
+
+  it('raises a DynamoDB failure with its own type', () => {
+    const out = run('Query.image', 'response', {
+      arguments: { id: 'x' },
+      error: { message: 'Requested resource not found', type: 'DynamoDB:ResourceNotFoundException' },
+    });
+    expect(out.error).toEqual({
+      message: 'Requested resource not found',
+      errorType: 'DynamoDB:ResourceNotFoundException',
+      data: null,
+      errorInfo: null,
+    });
+    expect(out.result).toBeNull();
+  });
+});
+
+describe.each([
+  ['Query.images', { filter: { detectedAnimal: 'CAT' }, limit: 5, nextToken: null }, { items: [], nextToken: null }],
+  ['Query.imageUrls', { ids: ['a', 'b'] }, [{ id: 'a', url: 'http://127.0.0.1/x', expiresAt: '2026-01-01T00:00:00.000Z' }]],
+  [
+    'Mutation.requestUpload',
+    { input: { fileName: 'cat.png', contentType: 'image/png', fileSize: 2048 } },
+    {
+      imageId: 'id-1',
+      uploadUrl: 'http://127.0.0.1:4569/serverlessapp-local-images',
+      uploadFields: '{"key":"input/id-1.png"}',
+      expiresAt: '2026-01-01T00:10:00.000Z',
+      maxBytes: 2048,
+    },
+  ],
+])('%s [Lambda]', (typeField, args, data) => {
+  const [parentTypeName, fieldName] = typeField.split('.');
+
+  it('invokes the Lambda with the field and its arguments (the ResolverEvent contract)', () => {
+    const out = run(typeField, 'request', { arguments: args });
+    expect(out.result).toEqual({ operation: 'Invoke', payload: { fieldName, parentTypeName, arguments: args } });
+  });
+
+  it('returns the data of a successful result', () => {
+    const out = run(typeField, 'response', { arguments: args, result: { data } });
+    expect(out.error).toBeUndefined();
+    expect(out.result).toEqual(data);
+  });
+
+  it('raises a named error from the Lambda as that errorType', () => {
+    const out = run(typeField, 'response', {
+      arguments: args,
+      result: { error: { type: 'InvalidArgument', message: 'limit must be between 1 and 100' } },
+    });
+    expect(out.error).toMatchObject({ errorType: 'InvalidArgument', message: 'limit must be between 1 and 100' });
+    expect(out.result).toBeNull();
+  });
+
+  it('hides the details of a failed invocation behind InternalError, and logs them', () => {
+    const out = run(typeField, 'response', {
+      arguments: args,
+      error: { message: 'AccessDeniedException: arn:aws:dynamodb:secret-table', type: 'Lambda:Unhandled' },
+    });
+    expect(out.error).toMatchObject({ errorType: 'InternalError' });
+    expect(out.error?.message).not.toContain('arn:aws');
+    expect(out.logs.join('\n')).toContain('AccessDeniedException');
+  });
+
+  it('treats an empty Lambda answer as InternalError', () => {
+    const out = run(typeField, 'response', { arguments: args, result: null });
+    expect(out.error).toMatchObject({ errorType: 'InternalError' });
+  });
+});
+
+const published: PublishImageClassifiedInput = {
+  id: 'img-1',
+  status: 'COMPLETED',
+  detectedAnimal: 'CAT',
+  confidence: 91.2,
+  uncertain: false,
+  s3Location: 's3://serverlessapp-local-images/cats/img-1.jpg',
+  fileName: 'tom.jpg',
+  fileSize: 5000,
+  imageFormat: 'jpg',
+  labels: [{ name: 'Cat', confidence: 91.2, boundingBoxes: null }],
+  failureReason: null,
+  createdAt: '2026-01-02T03:04:05.000Z',
+  classifiedAt: '2026-01-02T03:04:07.000Z',
+};
+
+describe('Mutation.publishImageClassified [None]', () => {
+  it('hands the input to the NONE data source as its payload', () => {
+    const out = run('Mutation.publishImageClassified', 'request', { arguments: { input: published } });
+    expect(out.result).toEqual({ payload: published });
+  });
+
+  it('returns every published field unchanged, end to end', async () => {
+    const outcome = await executeResolver({
+      spec: built.spec('Mutation.publishImageClassified'),
+      context: { info: { parentTypeName: 'Mutation', fieldName: 'publishImageClassified' }, arguments: { input: published } },
+      invokeDataSource: ({ request }) => invokeNoneDataSource(request),
+    });
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.data).toEqual(published);
+  });
+});
+
+describe('Subscription.onImageClassified [None]', () => {
+  const subscribe = (args: Record<string, unknown>) =>
+    run('Subscription.onImageClassified', 'response', { arguments: args, result: null });
+
+  it('filters on the id a client subscribed to', () => {
+    const out = subscribe({ id: 'img-1' });
+    expect(out.subscriptionFilter).toEqual({
+      filterGroup: [{ filters: [{ fieldName: 'id', operator: 'eq', value: 'img-1' }] }],
+    });
+    expect(matchesSubscriptionFilter(out.subscriptionFilter!, published)).toBe(true);
+    expect(matchesSubscriptionFilter(out.subscriptionFilter!, { ...published, id: 'img-2' })).toBe(false);
+  });
+
+  it('filters on the animal a client subscribed to', () => {
+    const out = subscribe({ detectedAnimal: 'DOG' });
+    expect(matchesSubscriptionFilter(out.subscriptionFilter!, published)).toBe(false);
+    expect(matchesSubscriptionFilter(out.subscriptionFilter!, { ...published, detectedAnimal: 'DOG' })).toBe(true);
+  });
+
+  it('requires both when both are given', () => {
+    const out = subscribe({ id: 'img-1', detectedAnimal: 'CAT' });
+    expect(out.subscriptionFilter?.filterGroup).toHaveLength(1);
+    expect(matchesSubscriptionFilter(out.subscriptionFilter!, published)).toBe(true);
+    expect(matchesSubscriptionFilter(out.subscriptionFilter!, { ...published, detectedAnimal: 'DOG' })).toBe(false);
+    expect(matchesSubscriptionFilter(out.subscriptionFilter!, { ...published, id: 'img-2' })).toBe(false);
+  });
+
+  it('sets no filter when the client gave no arguments (or only nulls)', () => {
+    expect(subscribe({}).subscriptionFilter).toBeUndefined();
+    expect(subscribe({ id: null, detectedAnimal: null }).subscriptionFilter).toBeUndefined();
+  });
+
+  it('registers without error and with a null result', () => {
+    const request = run('Subscription.onImageClassified', 'request', { arguments: { id: 'img-1' } });
+    expect(request.result).toEqual({ payload: null });
+    const response = subscribe({ id: 'img-1' });
+    expect(response.error).toBeUndefined();
+    expect(response.result).toBeNull();
+  });
+});
