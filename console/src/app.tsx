@@ -1,0 +1,100 @@
+/** The console page: header figures, upload + live feed, gallery with filters, detail dialog, alerts. */
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { CONNECTION_STATE_CHANGE } from 'aws-amplify/api';
+import { Hub } from 'aws-amplify/utils';
+import type { Api, Image } from './api';
+import type { ConsoleConfig } from './config';
+import { AlertList } from './components/AlertList';
+import { DetailDialog } from './components/DetailDialog';
+import { FilterBar } from './components/FilterBar';
+import { Gallery } from './components/Gallery';
+import { Header } from './components/Header';
+import { LiveFeed } from './components/LiveFeed';
+import { UploadZone } from './components/UploadZone';
+import { useAlerts } from './hooks/use-alerts';
+import { useGallery } from './hooks/use-gallery';
+import { useStats } from './hooks/use-stats';
+import { useUploads } from './upload/use-uploads';
+
+const useConnectionState = () => {
+  const [state, setState] = useState('idle');
+  useEffect(
+    () =>
+      Hub.listen('api', ({ payload }) => {
+        if (payload.event === CONNECTION_STATE_CHANGE) {
+          const connectionState = (payload.data as { connectionState?: string } | undefined)?.connectionState;
+          if (connectionState) setState(connectionState.toLowerCase());
+        }
+      }),
+    [],
+  );
+  return state;
+};
+
+export const App = ({ api, config }: { api: Api; config: ConsoleConfig }) => {
+  const stats = useStats(api);
+  const gallery = useGallery(api);
+  const alerts = useAlerts(config.alertsUrl);
+  const connection = useConnectionState();
+  const [selected, setSelected] = useState<Image>();
+  const [detailUrl, setDetailUrl] = useState<string>();
+
+  const onLiveImage = useCallback(
+    (image: Image) => {
+      stats.record(image);
+      gallery.addLive(image);
+      setSelected((current) => (current?.id === image.id ? image : current));
+    },
+    [stats.record, gallery.addLive],
+  );
+  const uploads = useUploads(api, config.maxUploadBytes, onLiveImage);
+
+  const open = useCallback(
+    (image: Image) => {
+      setSelected(image);
+      const known = gallery.urls[image.id];
+      setDetailUrl(known);
+      if (!known) {
+        api.imageUrls([image.id]).then(
+          (found) => setDetailUrl(found[0]?.url),
+          () => setDetailUrl(undefined),
+        );
+      }
+    },
+    [api, gallery.urls],
+  );
+
+  return (
+    <>
+      <a class="skip-link" href="#gallery-title">
+        Skip to gallery
+      </a>
+      <Header stats={stats.stats} statsError={stats.error} connection={connection} local={config.local} />
+      <main>
+        <div class="columns">
+          <div>
+            <UploadZone maxBytes={config.maxUploadBytes} onFiles={uploads.addFiles} />
+            <LiveFeed items={uploads.items} onOpen={open} />
+          </div>
+          {config.alertsUrl && <AlertList alerts={alerts.alerts} error={alerts.error} />}
+        </div>
+        <section aria-labelledby="gallery-title" class="panel">
+          <h2 id="gallery-title" tabIndex={-1}>
+            Gallery
+          </h2>
+          <FilterBar form={gallery.form} onChange={gallery.setForm} />
+          <Gallery
+            items={gallery.items}
+            urls={gallery.urls}
+            loading={gallery.loading}
+            error={gallery.error}
+            hasMore={Boolean(gallery.nextToken)}
+            onLoadMore={gallery.loadMore}
+            onOpen={open}
+          />
+        </section>
+      </main>
+      {selected && <DetailDialog key={selected.id} image={selected} url={detailUrl} onClose={() => setSelected(undefined)} />}
+    </>
+  );
+};

@@ -1,0 +1,82 @@
+/**
+ * The gallery: images(filter) one page at a time ("load more" follows nextToken), thumbnails through
+ * imageUrls(ids), and live results slotted in when they match the filter shown.
+ */
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { Api, Image } from '../api';
+import { EMPTY_FILTER_FORM, matchesFilter, toImageFilter, type FilterForm } from '../filters';
+
+export const GALLERY_PAGE_SIZE = 24;
+
+interface GalleryState {
+  items: Image[];
+  nextToken?: string | null;
+  loading: boolean;
+  error?: string;
+}
+
+export const useGallery = (api: Api) => {
+  const [form, setForm] = useState<FilterForm>(EMPTY_FILTER_FORM);
+  const [state, setState] = useState<GalleryState>({ items: [], loading: true });
+  const [urls, setUrls] = useState<Record<string, string>>({});
+  // Each load carries a generation: a slow answer for an older filter must not overwrite a newer one.
+  const generation = useRef(0);
+  const filter = toImageFilter(form);
+  const filterKey = JSON.stringify(filter);
+
+  const fetchUrls = useCallback(
+    async (images: Image[]) => {
+      const ids = images.filter((image) => image.status === 'COMPLETED' || image.status === 'FAILED').map((image) => image.id);
+      if (ids.length === 0) return;
+      try {
+        const found = await api.imageUrls(ids);
+        setUrls((current) => ({ ...current, ...Object.fromEntries(found.map((entry) => [entry.id, entry.url])) }));
+      } catch {
+        // A missing thumbnail is shown as a placeholder; the record itself is still listed.
+      }
+    },
+    [api],
+  );
+
+  const load = useCallback(
+    async (nextToken: string | null | undefined, append: boolean) => {
+      const mine = ++generation.current;
+      setState((current) => ({ ...current, items: append ? current.items : [], loading: true, error: undefined }));
+      try {
+        const page = await api.images(JSON.parse(filterKey), GALLERY_PAGE_SIZE, nextToken);
+        if (mine !== generation.current) return;
+        setState((current) => ({
+          items: append ? [...current.items, ...page.items.filter((item) => !current.items.some((seen) => seen.id === item.id))] : page.items,
+          nextToken: page.nextToken,
+          loading: false,
+        }));
+        void fetchUrls(page.items);
+      } catch (failure) {
+        if (mine !== generation.current) return;
+        setState((current) => ({ ...current, loading: false, error: failure instanceof Error ? failure.message : String(failure) }));
+      }
+    },
+    [api, filterKey, fetchUrls],
+  );
+
+  useEffect(() => void load(null, false), [load]);
+
+  const loadMore = useCallback(() => void load(state.nextToken, true), [load, state.nextToken]);
+
+  /** A live result: replace the card if shown, add it on top if it now matches, drop it if it no longer does. */
+  const addLive = useCallback(
+    (image: Image) => {
+      const fits = matchesFilter(image, JSON.parse(filterKey));
+      setState((current) => {
+        const without = current.items.filter((item) => item.id !== image.id);
+        const shown = without.length !== current.items.length;
+        if (!fits) return shown ? { ...current, items: without } : current;
+        return { ...current, items: shown ? current.items.map((item) => (item.id === image.id ? image : item)) : [image, ...current.items] };
+      });
+      if (fits) void fetchUrls([image]);
+    },
+    [filterKey, fetchUrls],
+  );
+
+  return { form, setForm, filter, ...state, urls, loadMore, addLive };
+};
