@@ -1,0 +1,235 @@
+/**
+ * Every per-stage setting of the CDK app, typed, in one place. Constructs receive a StageConfig and never
+ * read context or the environment themselves, so what a stage deploys can be read off this file.
+ */
+import { z } from 'zod';
+
+export const STAGES = ['dev', 'staging', 'prod'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const DEFAULT_REGION = 'us-east-1';
+
+export type ClassifierKind = 'rekognition' | 'local';
+
+/** The four Lambda functions, by the short name used in resource names and in infra code. */
+export const FUNCTION_NAMES = ['request-upload', 'image-reader', 'image-processor', 'stream-publisher'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+export interface FunctionSettings {
+  memoryMb: number;
+  timeoutSeconds: number;
+  reservedConcurrency: number;
+}
+
+export interface AlarmThresholds {
+  /** Errors per 5 minutes at or above which a function's error alarm fires. */
+  functionErrors: number;
+  /** Throttles per 5 minutes at or above which a function's throttle alarm fires. */
+  functionThrottles: number;
+  /** p99 duration, as a fraction of the function's timeout, above which the duration alarm fires. */
+  p99DurationOfTimeout: number;
+  /** Stream-publisher iterator age (ms) above which the stream is considered behind. */
+  iteratorAgeMs: number;
+  /** AppSync 5XX responses per 5 minutes. */
+  appSync5xx: number;
+  /** ProcessingFailures (custom metric) per 5 minutes. */
+  processingFailures: number;
+}
+
+export interface ClassifierThresholds {
+  confident: number;
+  uncertainMin: number;
+  closeMargin: number;
+  minLabelConfidence: number;
+  maxLabels: number;
+}
+
+export interface StageConfig {
+  stage: Stage;
+  region: string;
+  /** Prefix of every physical name: serverlessapp-<stage>- */
+  prefix: string;
+  owner: string;
+  /** RETAIN keeps data when the stack is deleted; DESTROY lets a dev stack go away cleanly. */
+  retainData: boolean;
+  deletionProtection: boolean;
+  logRetentionDays: LogRetentionDays;
+  functions: Record<FunctionName, FunctionSettings>;
+  alarms: AlarmThresholds;
+  /** Requests per 5 minutes per client IP that the WAF rate-based rule allows. */
+  wafRateLimitPer5Min: number;
+  classifier: ClassifierKind;
+  thresholds: ClassifierThresholds;
+  /** DetectionLogs TTL: records expire this many days after creation. */
+  retentionDays: number;
+  uploadUrlTtlSeconds: number;
+  localClassifierWorkers: number;
+  /** Browser origins allowed to POST uploads to the bucket and to read presigned images. */
+  corsOrigins: string[];
+  apiKeyExpiryDays: number;
+  /** input/ objects still there after this many days were never processed: expire them. */
+  unprocessedInputExpiryDays: number;
+  noncurrentVersionExpiryDays: number;
+  /** SQS -> image-processor. */
+  uploadQueue: { batchSize: number; maxBatchingWindowSeconds: number; maxReceiveCount: number };
+  /** DynamoDB stream -> stream-publisher. */
+  stream: { batchSize: number; maxBatchingWindowSeconds: number; retryAttempts: number; maxRecordAgeSeconds: number };
+  /** Optional email subscription to the uncertain-classification topic. */
+  notificationEmail?: string;
+  /** Deploy the web console as a static site (S3 + CloudFront + OAC). */
+  deployConsole: boolean;
+  powertoolsLogLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+/** The CloudWatch Logs retention values CDK accepts, restated so this module needs no CDK import. */
+export type LogRetentionDays = 7 | 14 | 30 | 60 | 90 | 180 | 365;
+
+/*
+ * Memory and timeouts. The processor spends its time waiting on S3 and Rekognition (one DetectLabels call,
+ * ~300-900 ms in us-east-1), so 512 MB is enough CPU for byte validation of a 15 MB upload; its timeout
+ * leaves room for a cold start plus a slow DetectLabels with SDK retries. With the local model the work is
+ * CPU-bound, so it gets a full vCPU (1,769 MB) and a longer timeout. The other functions do one or two
+ * DynamoDB calls or a presign (local computation): 256 MB keeps cold starts short at the lowest price step
+ * that still gives esbuild-bundled code a fast init. `npm run bench:bundles` measures the init side.
+ */
+const REKOGNITION_PROCESSOR = { memoryMb: 512, timeoutSeconds: 30 };
+const LOCAL_PROCESSOR = { memoryMb: 1769, timeoutSeconds: 60 };
+
+const baseFunctions = (concurrency: Record<FunctionName, number>, classifier: ClassifierKind) => ({
+  'request-upload': { memoryMb: 256, timeoutSeconds: 10, reservedConcurrency: concurrency['request-upload'] },
+  'image-reader': { memoryMb: 256, timeoutSeconds: 10, reservedConcurrency: concurrency['image-reader'] },
+  'image-processor': {
+    ...(classifier === 'local' ? LOCAL_PROCESSOR : REKOGNITION_PROCESSOR),
+    reservedConcurrency: concurrency['image-processor'],
+  },
+  'stream-publisher': { memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: concurrency['stream-publisher'] },
+});
+
+const DEFAULT_THRESHOLDS: ClassifierThresholds = {
+  confident: 80,
+  uncertainMin: 50,
+  closeMargin: 15,
+  minLabelConfidence: 40,
+  maxLabels: 20,
+};
+
+type StageDefaults = Omit<StageConfig, 'stage' | 'region' | 'prefix' | 'functions' | 'classifier' | 'notificationEmail' | 'deployConsole'> & {
+  concurrency: Record<FunctionName, number>;
+};
+
+const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
+  dev: {
+    owner: 'pet-detector-team',
+    retainData: false,
+    deletionProtection: false,
+    logRetentionDays: 7,
+    // Small reservations keep a runaway dev loop cheap; they need an account concurrency quota above 100.
+    concurrency: { 'request-upload': 5, 'image-reader': 5, 'image-processor': 5, 'stream-publisher': 2 },
+    alarms: { functionErrors: 5, functionThrottles: 5, p99DurationOfTimeout: 0.8, iteratorAgeMs: 60_000, appSync5xx: 5, processingFailures: 5 },
+    wafRateLimitPer5Min: 500,
+    thresholds: DEFAULT_THRESHOLDS,
+    retentionDays: 7,
+    uploadUrlTtlSeconds: 600,
+    localClassifierWorkers: 1,
+    corsOrigins: ['http://localhost:4000', 'http://127.0.0.1:4000', 'http://localhost:5173'],
+    apiKeyExpiryDays: 30,
+    unprocessedInputExpiryDays: 1,
+    noncurrentVersionExpiryDays: 7,
+    uploadQueue: { batchSize: 5, maxBatchingWindowSeconds: 1, maxReceiveCount: 3 },
+    stream: { batchSize: 25, maxBatchingWindowSeconds: 1, retryAttempts: 3, maxRecordAgeSeconds: 3600 },
+    powertoolsLogLevel: 'DEBUG',
+  },
+  staging: {
+    owner: 'pet-detector-team',
+    retainData: false,
+    deletionProtection: false,
+    logRetentionDays: 30,
+    concurrency: { 'request-upload': 10, 'image-reader': 10, 'image-processor': 10, 'stream-publisher': 3 },
+    alarms: { functionErrors: 3, functionThrottles: 3, p99DurationOfTimeout: 0.8, iteratorAgeMs: 30_000, appSync5xx: 3, processingFailures: 3 },
+    wafRateLimitPer5Min: 1000,
+    thresholds: DEFAULT_THRESHOLDS,
+    retentionDays: 30,
+    uploadUrlTtlSeconds: 600,
+    localClassifierWorkers: 1,
+    corsOrigins: [],
+    apiKeyExpiryDays: 90,
+    unprocessedInputExpiryDays: 3,
+    noncurrentVersionExpiryDays: 14,
+    uploadQueue: { batchSize: 5, maxBatchingWindowSeconds: 1, maxReceiveCount: 3 },
+    stream: { batchSize: 50, maxBatchingWindowSeconds: 1, retryAttempts: 5, maxRecordAgeSeconds: 6 * 3600 },
+    powertoolsLogLevel: 'INFO',
+  },
+  prod: {
+    owner: 'pet-detector-team',
+    retainData: true,
+    deletionProtection: true,
+    logRetentionDays: 90,
+    concurrency: { 'request-upload': 50, 'image-reader': 50, 'image-processor': 50, 'stream-publisher': 5 },
+    alarms: { functionErrors: 1, functionThrottles: 1, p99DurationOfTimeout: 0.8, iteratorAgeMs: 30_000, appSync5xx: 1, processingFailures: 1 },
+    wafRateLimitPer5Min: 2000,
+    thresholds: DEFAULT_THRESHOLDS,
+    retentionDays: 90,
+    uploadUrlTtlSeconds: 600,
+    localClassifierWorkers: 1,
+    corsOrigins: [],
+    apiKeyExpiryDays: 365,
+    unprocessedInputExpiryDays: 7,
+    noncurrentVersionExpiryDays: 30,
+    uploadQueue: { batchSize: 10, maxBatchingWindowSeconds: 2, maxReceiveCount: 3 },
+    stream: { batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 10, maxRecordAgeSeconds: 24 * 3600 },
+    powertoolsLogLevel: 'INFO',
+  },
+};
+
+/** What can be chosen on the command line (`-c key=value`); everything else is fixed per stage above. */
+const overridesSchema = z.object({
+  stage: z.enum(STAGES, { message: `stage must be one of ${STAGES.join(', ')} (-c stage=dev)` }),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region must look like us-east-1').optional(),
+  classifier: z.enum(['rekognition', 'local']).optional(),
+  notificationEmail: z.email('notificationEmail must be an email address').optional(),
+  console: z.enum(['true', 'false']).optional(),
+  corsOrigins: z.string().optional(),
+});
+
+export type StageOverrides = z.input<typeof overridesSchema>;
+
+/** Builds one stage's configuration; throws naming the bad value when an override is invalid. */
+export const stageConfig = (overrides: StageOverrides): StageConfig => {
+  const parsed = overridesSchema.safeParse(overrides);
+  if (!parsed.success) {
+    throw new Error(`Invalid CDK context: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const o = parsed.data;
+  const { concurrency, ...defaults } = STAGE_DEFAULTS[o.stage];
+  const classifier = o.classifier ?? 'rekognition';
+  const extraOrigins = o.corsOrigins ? o.corsOrigins.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  const config: StageConfig = {
+    ...defaults,
+    stage: o.stage,
+    region: o.region ?? DEFAULT_REGION,
+    prefix: `serverlessapp-${o.stage}-`,
+    functions: baseFunctions(concurrency, classifier),
+    classifier,
+    corsOrigins: [...defaults.corsOrigins, ...extraOrigins],
+    deployConsole: o.console === 'true',
+  };
+  if (o.notificationEmail) config.notificationEmail = o.notificationEmail;
+  return config;
+};
+
+/** Reads the overrides from a CDK context getter (app.node.tryGetContext). */
+export const overridesFromContext = (get: (key: string) => unknown): StageOverrides => {
+  const str = (key: string): string | undefined => {
+    const value = get(key);
+    return value === undefined || value === null || value === '' ? undefined : String(value);
+  };
+  const overrides: Record<string, string | undefined> = {
+    stage: str('stage') ?? 'dev',
+    region: str('region'),
+    classifier: str('classifier'),
+    notificationEmail: str('notificationEmail'),
+    console: str('console'),
+    corsOrigins: str('corsOrigins'),
+  };
+  return Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as StageOverrides;
+};

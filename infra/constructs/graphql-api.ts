@@ -1,0 +1,217 @@
+/**
+ * The AppSync GraphQL API: schema.graphql, API-key auth for clients plus IAM for the stream publisher,
+ * APPSYNC_JS resolvers wired by file name, ERROR-level logging into a log group with a retention, X-Ray,
+ * and a WAF web ACL whose rate-based rule is AppSync's form of request throttling.
+ */
+import { Duration, Expiration, RemovalPolicy } from 'aws-cdk-lib';
+import * as appsync from 'aws-cdk-lib/aws-appsync';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config';
+
+import type { DataSourceName } from '../../appsync/resolver-manifest';
+
+/** One resolver to attach: a unit resolver on a data source, or a pipeline of functions. */
+export type ResolverWiring =
+  | { kind: 'unit'; typeName: string; fieldName: string; dataSource: DataSourceName; code: string }
+  | {
+      kind: 'pipeline';
+      typeName: string;
+      fieldName: string;
+      code: string;
+      functions: Array<{ name: string; dataSource: DataSourceName; code: string }>;
+    };
+
+export interface GraphqlApiProps {
+  config: StageConfig;
+  schemaPath: string;
+  table: dynamodb.ITable;
+  imageReader: lambda.IFunction;
+  requestUpload: lambda.IFunction;
+  resolvers: ResolverWiring[];
+}
+
+export class PetDetectorApi extends Construct {
+  readonly api: appsync.GraphqlApi;
+  readonly apiKey: appsync.CfnApiKey;
+  readonly logGroup: logs.LogGroup;
+  readonly webAcl: wafv2.CfnWebACL;
+  readonly dataSources: Record<DataSourceName, appsync.BaseDataSource>;
+
+  constructor(scope: Construct, id: string, props: GraphqlApiProps) {
+    super(scope, id);
+    const { config } = props;
+
+    // AppSync writes to the log group named after the API id; the role may write there and nowhere else.
+    const logsRole = new iam.Role(this, 'LogsRole', {
+      roleName: `${config.prefix}appsync-logs-role`,
+      assumedBy: new iam.ServicePrincipal('appsync.amazonaws.com'),
+      description: 'Lets AppSync write this API\'s logs',
+    });
+
+    this.api = new appsync.GraphqlApi(this, 'Api', {
+      name: `${config.prefix}api`,
+      definition: appsync.Definition.fromFile(props.schemaPath),
+      authorizationConfig: {
+        defaultAuthorization: {
+          authorizationType: appsync.AuthorizationType.API_KEY,
+          apiKeyConfig: {
+            name: 'Clients',
+            description: `${config.prefix} client key (its id is a stack output; the value is never in source)`,
+            // Re-deploying moves the expiry forward again.
+            expires: Expiration.after(Duration.days(config.apiKeyExpiryDays)),
+          },
+        },
+        additionalAuthorizationModes: [{ authorizationType: appsync.AuthorizationType.IAM }],
+      },
+      logConfig: { fieldLogLevel: appsync.FieldLogLevel.ERROR, excludeVerboseContent: false, role: logsRole },
+      xrayEnabled: true,
+    });
+    this.apiKey = this.api.node.findChild('ClientsApiKey') as appsync.CfnApiKey;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: `/aws/appsync/apis/${this.api.apiId}`,
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.logGroup.grantWrite(logsRole);
+
+    this.dataSources = this.createDataSources(props);
+    for (const wiring of props.resolvers) this.attachResolver(wiring);
+
+    this.webAcl = this.createWebAcl(config);
+  }
+
+  private createDataSources(props: GraphqlApiProps): Record<DataSourceName, appsync.BaseDataSource> {
+    const { config } = props;
+    // Each data source gets a role with exactly what its resolvers do. The CDK data-source constructs would
+    // grant more (all read actions including Scan; invoking every version of a function), so they are handed
+    // the role through withoutPolicyUpdates() and the grants below are the only ones.
+    const roleFor = (name: string, statement: iam.PolicyStatement): iam.IRole => {
+      const role = new iam.Role(this, `${name}Role`, {
+        roleName: `${config.prefix}appsync-${name.toLowerCase()}-role`,
+        assumedBy: new iam.ServicePrincipal('appsync.amazonaws.com'),
+        description: `AppSync data source ${name}`,
+      });
+      role.addToPolicy(statement);
+      return role.withoutPolicyUpdates();
+    };
+    const invoke = (fn: lambda.IFunction) =>
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] });
+
+    return {
+      DetectionLogs: new appsync.DynamoDbDataSource(this, 'DetectionLogs', {
+        api: this.api,
+        name: 'DetectionLogs',
+        description: 'DetectionLogs table (Query.image: GetItem)',
+        table: props.table,
+        serviceRole: roleFor(
+          'DetectionLogs',
+          new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.table.tableArn] }),
+        ),
+      }),
+      ImageReader: new appsync.LambdaDataSource(this, 'ImageReader', {
+        api: this.api,
+        name: 'ImageReader',
+        description: 'image-reader Lambda (Query.images, Query.imageUrls)',
+        lambdaFunction: props.imageReader,
+        serviceRole: roleFor('ImageReader', invoke(props.imageReader)),
+      }),
+      RequestUpload: new appsync.LambdaDataSource(this, 'RequestUpload', {
+        api: this.api,
+        name: 'RequestUpload',
+        description: 'request-upload Lambda (Mutation.requestUpload)',
+        lambdaFunction: props.requestUpload,
+        serviceRole: roleFor('RequestUpload', invoke(props.requestUpload)),
+      }),
+      None: new appsync.NoneDataSource(this, 'None', {
+        api: this.api,
+        name: 'None',
+        description: 'Local resolvers: publishImageClassified and the onImageClassified subscription',
+      }),
+    };
+  }
+
+  private attachResolver(wiring: ResolverWiring): void {
+    const id = `${wiring.typeName}${wiring.fieldName[0]?.toUpperCase()}${wiring.fieldName.slice(1)}`;
+    const runtime = appsync.FunctionRuntime.JS_1_0_0;
+    if (wiring.kind === 'unit') {
+      new appsync.Resolver(this, `${id}Resolver`, {
+        api: this.api,
+        typeName: wiring.typeName,
+        fieldName: wiring.fieldName,
+        dataSource: this.dataSources[wiring.dataSource],
+        runtime,
+        code: appsync.Code.fromInline(wiring.code),
+      });
+      return;
+    }
+    const functions = wiring.functions.map(
+      (step, index) =>
+        new appsync.AppsyncFunction(this, `${id}Step${index + 1}`, {
+          api: this.api,
+          name: `${wiring.typeName}_${wiring.fieldName}_${index + 1}_${step.name}`.replace(/[^A-Za-z0-9_]/g, '_'),
+          dataSource: this.dataSources[step.dataSource],
+          runtime,
+          code: appsync.Code.fromInline(step.code),
+        }),
+    );
+    new appsync.Resolver(this, `${id}Resolver`, {
+      api: this.api,
+      typeName: wiring.typeName,
+      fieldName: wiring.fieldName,
+      pipelineConfig: functions,
+      runtime,
+      code: appsync.Code.fromInline(wiring.code),
+    });
+  }
+
+  private createWebAcl(config: StageConfig): wafv2.CfnWebACL {
+    const visibility = (metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
+      cloudWatchMetricsEnabled: true,
+      sampledRequestsEnabled: true,
+      metricName,
+    });
+    const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      name: `${config.prefix}api-acl`,
+      description: 'Rate limit per client IP and known-bad inputs, in front of the GraphQL API',
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility(`${config.prefix}api-acl`),
+      rules: [
+        {
+          name: 'rate-limit-per-ip',
+          priority: 0,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: { limit: config.wafRateLimitPer5Min, aggregateKeyType: 'IP', evaluationWindowSec: 300 },
+          },
+          visibilityConfig: visibility(`${config.prefix}rate-limit-per-ip`),
+        },
+        {
+          name: 'aws-known-bad-inputs',
+          priority: 1,
+          overrideAction: { none: {} },
+          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesKnownBadInputsRuleSet' } },
+          visibilityConfig: visibility(`${config.prefix}known-bad-inputs`),
+        },
+      ],
+    });
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.api.arn, webAclArn: webAcl.attrArn });
+    return webAcl;
+  }
+
+  /** The realtime (subscriptions) endpoint, wss://... */
+  get realtimeUrl(): string {
+    return (this.api.node.defaultChild as appsync.CfnGraphQLApi).attrRealtimeUrl;
+  }
+
+  /** Grants the IAM-only publish mutation, and nothing else on the API. */
+  grantPublish(grantee: iam.IGrantable): void {
+    this.api.grantMutation(grantee, 'publishImageClassified');
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * pet-detector for one stage: storage, the upload pipeline, the stream publisher, the GraphQL API,
+ * monitoring, and (optionally) the web console. Wiring only; each part is its own construct.
+ */
+import * as path from 'node:path';
+import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { ANIMAL_PREFIX, INPUT_PREFIX } from '../functions/core/domain';
+import { INDEXES } from '../functions/core/table-design';
+import { REPO_ROOT } from './bundling';
+import type { FunctionName, StageConfig } from './config';
+import { ConsoleSite } from './constructs/console-site';
+import { DetectionLogs } from './constructs/detection-logs';
+import { PetDetectorApi, type ResolverWiring } from './constructs/graphql-api';
+import { ImageStore } from './constructs/image-store';
+import { Messaging } from './constructs/messaging';
+import { Monitoring } from './constructs/monitoring';
+import { ObservedFunction } from './constructs/observed-function';
+import { StreamPublishing } from './constructs/stream-publishing';
+import { UploadEvents } from './constructs/upload-events';
+import { acknowledgeCdkInternals } from './nag';
+
+export interface PetDetectorStackProps extends StackProps {
+  config: StageConfig;
+  resolvers: ResolverWiring[];
+  /** The built console; required when config.deployConsole. */
+  consoleAssetDir?: string;
+}
+
+export const SCHEMA_PATH = path.join(REPO_ROOT, 'schema.graphql');
+
+export class PetDetectorStack extends Stack {
+  readonly functions: Record<FunctionName, ObservedFunction>;
+
+  constructor(scope: Construct, id: string, props: PetDetectorStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    Tags.of(this).add('Project', 'pet-detector');
+    Tags.of(this).add('Environment', config.stage);
+    Tags.of(this).add('Owner', config.owner);
+
+    const messaging = new Messaging(this, 'Messaging', { config });
+    const alarmTopic = messaging.operationsTopic;
+    const table = new DetectionLogs(this, 'DetectionLogs', { config }).table;
+
+    const images = new ImageStore(this, 'ImageStore', { config });
+    const bucket = images.bucket;
+
+    const storageEnv = { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName, S3_FORCE_PATH_STYLE: 'false' };
+    const fn = (name: FunctionName, description: string, environment: Record<string, string>) =>
+      new ObservedFunction(this, pascal(name), { config, name, description, environment, alarmTopic });
+
+    const requestUpload = fn('request-upload', 'Mutation.requestUpload: PENDING record + presigned S3 POST', {
+      ...storageEnv,
+      UPLOAD_URL_TTL_SECONDS: String(config.uploadUrlTtlSeconds),
+      RETENTION_DAYS: String(config.retentionDays),
+    });
+    const imageReader = fn('image-reader', 'Query.images / Query.imageUrls', storageEnv);
+    const processor = fn('image-processor', 'Classifies uploads from the queue and files them', {
+      ...storageEnv,
+      CLASSIFIER: config.classifier,
+      CONFIDENT_THRESHOLD: String(config.thresholds.confident),
+      UNCERTAIN_MIN_THRESHOLD: String(config.thresholds.uncertainMin),
+      CLOSE_MARGIN: String(config.thresholds.closeMargin),
+      MIN_LABEL_CONFIDENCE: String(config.thresholds.minLabelConfidence),
+      MAX_LABELS: String(config.thresholds.maxLabels),
+      LOCAL_CLASSIFIER_WORKERS: String(config.localClassifierWorkers),
+      RETENTION_DAYS: String(config.retentionDays),
+      MAX_RECEIVE_COUNT: String(config.uploadQueue.maxReceiveCount),
+    });
+
+    const api = new PetDetectorApi(this, 'GraphqlApi', {
+      config,
+      schemaPath: SCHEMA_PATH,
+      table,
+      imageReader: imageReader.fn,
+      requestUpload: requestUpload.fn,
+      resolvers: props.resolvers,
+    });
+
+    const publisher = fn('stream-publisher', 'DetectionLogs stream -> publishImageClassified (IAM) + SNS for uncertain results', {
+      TOPIC_ARN: messaging.uncertainTopic.topicArn,
+      GRAPHQL_URL: api.api.graphqlUrl,
+    });
+    this.functions = {
+      'request-upload': requestUpload,
+      'image-reader': imageReader,
+      'image-processor': processor,
+      'stream-publisher': publisher,
+    };
+
+    this.grantLeastPrivilege(images, table, { requestUpload, imageReader, processor });
+    api.grantPublish(publisher.role);
+    messaging.uncertainTopic.grantPublish(publisher.role);
+
+    const uploads = new UploadEvents(this, 'UploadEvents', {
+      config,
+      bucket,
+      processor: processor.fn,
+      processorTimeoutSeconds: config.functions['image-processor'].timeoutSeconds,
+    });
+    const streamPublishing = new StreamPublishing(this, 'StreamPublishing', { config, table, publisher: publisher.fn });
+
+    const monitoring = new Monitoring(this, 'Monitoring', {
+      config,
+      alarmTopic,
+      functions: Object.values(this.functions),
+      processor,
+      publisher,
+      uploadQueue: uploads.queue,
+      deadLetterQueues: [uploads.deadLetterQueue, streamPublishing.failureQueue],
+      table,
+      api: api.api,
+      webAclName: api.webAcl.name ?? `${config.prefix}api-acl`,
+    });
+
+    if (config.deployConsole) {
+      if (!props.consoleAssetDir) throw new Error('deployConsole is set but no consoleAssetDir was given (build the console first)');
+      const site = new ConsoleSite(this, 'Console', {
+        config,
+        assetDir: props.consoleAssetDir,
+        graphqlUrl: api.api.graphqlUrl,
+        realtimeUrl: api.realtimeUrl,
+        apiKey: api.apiKey.attrApiKey,
+        accessLogBucket: images.accessLogBucket,
+      });
+      images.addCorsOrigins([site.origin]);
+      new CfnOutput(this, 'ConsoleUrl', { value: site.origin, description: 'The web console' });
+    }
+
+    const output = (key: string, value: string, description: string) => new CfnOutput(this, key, { value, description });
+    output('GraphQLApiUrl', api.api.graphqlUrl, 'AppSync GraphQL endpoint (https)');
+    output('GraphQLApiKeyId', api.apiKey.attrApiKeyId, 'Id of the client API key (read its value with aws appsync list-api-keys)');
+    output('RealtimeUrl', api.realtimeUrl, 'AppSync real-time endpoint for subscriptions (wss)');
+    output('BucketName', bucket.bucketName, 'Images bucket');
+    output('TableName', table.tableName, 'DetectionLogs table');
+    output('TopicArn', messaging.uncertainTopic.topicArn, 'SNS topic for uncertain classifications');
+    output('Region', this.region, 'Region of the stack');
+    output('DashboardName', monitoring.dashboard.dashboardName, 'CloudWatch dashboard');
+
+    acknowledgeCdkInternals(this);
+  }
+
+  /**
+   * Written as explicit statements on purpose. Bucket.grantRead/grantPut/grantDelete add wildcard actions
+   * (s3:GetObject*, s3:List*, s3:Abort*, s3:DeleteObject*) and Table.grant adds <table>/index/* to every
+   * grant; these statements name the exact actions each adapter calls (never Scan) on the exact resources.
+   */
+  private grantLeastPrivilege(
+    images: ImageStore,
+    table: dynamodb.ITable,
+    fns: { requestUpload: ObservedFunction; imageReader: ObservedFunction; processor: ObservedFunction },
+  ): void {
+    const filed = Object.values(ANIMAL_PREFIX).map((prefix) => images.objectsUnder(prefix));
+    const input = images.objectsUnder(INPUT_PREFIX);
+    const allow = (role: iam.IRole, actions: string[], resources: string[], sid: string) =>
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions, resources }));
+
+    // request-upload signs the presigned POST with its own credentials: the upload is its PutObject on input/*.
+    allow(fns.requestUpload.role, ['s3:PutObject'], [input], 'PresignUploadsIntoInput');
+    allow(fns.requestUpload.role, ['dynamodb:PutItem'], [table.tableArn], 'CreatePendingRecords');
+
+    // image-reader signs presigned GETs for filed images only.
+    allow(fns.imageReader.role, ['s3:GetObject'], filed, 'PresignReadsOfFiledImages');
+    const indexes = Object.values(INDEXES).map((index) => `${table.tableArn}/index/${index.name}`);
+    allow(fns.imageReader.role, ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], [table.tableArn], 'ReadRecords');
+    allow(fns.imageReader.role, ['dynamodb:Query'], indexes, 'QueryIndexes');
+
+    // The processor reads and deletes input/*, writes cats/ dogs/ others/, and cannot write into input/,
+    // so nothing it does can trigger itself.
+    allow(fns.processor.role, ['s3:GetObject'], [input], 'ReadUploads');
+    allow(fns.processor.role, ['s3:DeleteObject'], [input], 'DeleteProcessedUploads');
+    allow(fns.processor.role, ['s3:PutObject'], filed, 'FileClassifiedImages');
+    // Without ListBucket, S3 answers a missing key with 403 instead of 404, and a redelivered event for an
+    // already filed image would look like an outage instead of a duplicate. Listing reveals keys, not data.
+    allow(fns.processor.role, ['s3:ListBucket'], [images.bucket.bucketArn], 'TellMissingKeysApart');
+    allow(fns.processor.role, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn], 'TrackProcessing');
+    // DetectLabels has no resource-level permissions: AWS documents its resource type as "*" only.
+    allow(fns.processor.role, ['rekognition:DetectLabels'], ['*'], 'ClassifyWithRekognition');
+  }
+}
+
+const pascal = (name: string): string =>
+  name
+    .split('-')
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join('');
