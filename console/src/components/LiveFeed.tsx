@@ -51,7 +51,7 @@ export const LiveFeed = ({ items, onOpen }: LiveFeedProps) => (
                 <p class="file-name" title={item.fileName}>
                   {item.fileName} <span class="muted">{formatBytes(item.fileSize)}</span>
                 </p>
-                {item.phase === 'uploading' && (
+                {(item.phase === 'uploading' || item.phase === 'classifying') && (
                   <progress max={1} value={item.progress} aria-label={`Upload progress of ${item.fileName}`}>
                     {Math.round(item.progress * 100)}%
                   </progress>

@@ -1,0 +1,171 @@
+/**
+ * The web console in a real browser (Debian chromium via playwright-core) against a local stack started
+ * here: photos go through the page's own upload path, results arrive over the subscription, and the
+ * gallery, filters and detail view read the API like any AppSync client.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startLocalStack, type LocalStack } from '../../local/stack/local-stack';
+import { launchChromium, type Browser } from './support/chromium';
+
+const REPO_ROOT = resolve(__dirname, '../..');
+const CONSOLE_DIST = join(REPO_ROOT, 'console', 'dist');
+const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
+const PETS = resolve(REPO_ROOT, '../shared/datasets/pets');
+const CAT_PHOTO = join(PETS, 'cat', 'skimage-chelsea.png');
+const DOG_PHOTO = join(PETS, 'dog', 'dlib-dogs-2.jpg');
+const CLASSIFIED_WITHIN_MS = 90_000;
+
+jest.setTimeout(240_000);
+
+let stack: LocalStack;
+let stateDir: string;
+let browser: Browser;
+let page: Page;
+const webSocketUrls: string[] = [];
+
+const liveCard = (fileName: string, status?: string) =>
+  page.locator(`.live-cards li[data-file="${fileName}"]${status ? `[data-status="${status}"]` : ''}`);
+
+beforeAll(async () => {
+  // A clean clone has no build yet; `npm test` builds it in verify, a lone run builds it here.
+  if (!existsSync(join(CONSOLE_DIST, 'index.html'))) {
+    execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', 'console'], {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+    });
+  }
+  await mkdir(ARTIFACTS, { recursive: true });
+  stateDir = await mkdtemp(join(tmpdir(), 'pet-detector-browser-'));
+  stack = await startLocalStack({ port: 0, stateDir, persist: false, writeOutputs: false, staticDir: CONSOLE_DIST });
+  browser = await launchChromium();
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.on('websocket', (socket) => webSocketUrls.push(socket.url()));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  if (stateDir) await rm(stateDir, { recursive: true, force: true });
+});
+
+describe('web console on the local stack', () => {
+  test('serves the console and its run-time config on the API origin', async () => {
+    const consoleUrl = stack.outputs.ConsoleUrl;
+    expect(consoleUrl).toBeDefined();
+    await page.goto(consoleUrl!);
+    await page.getByRole('heading', { name: 'Pet detector' }).waitFor();
+    await page.getByRole('heading', { name: 'Gallery' }).waitFor();
+    await page.getByText('No image matches these filters.').waitFor();
+    // Marks this document: if anything reloaded the page, the mark would be gone.
+    await page.evaluate(() => Object.assign(window, { consoleTestMark: 'no-reload' }));
+  });
+
+  test('uploads a cat and a dog through the page and shows both results live', async () => {
+    // Notes every upload progress bar the page shows, however briefly.
+    await page.evaluate(() => {
+      const seen = new Set<string>();
+      Object.assign(window, { progressBarsSeen: seen });
+      new MutationObserver(() => {
+        for (const bar of document.querySelectorAll('progress')) seen.add(bar.getAttribute('aria-label') ?? '');
+      }).observe(document.body, { childList: true, subtree: true, attributes: true });
+    });
+    await page.getByLabel('choose files').setInputFiles([CAT_PHOTO, DOG_PHOTO]);
+
+    const cat = liveCard('skimage-chelsea.png');
+    const dog = liveCard('dlib-dogs-2.jpg');
+    // Each card starts pending and moves to its result without a reload.
+    await liveCard('skimage-chelsea.png', 'COMPLETED').waitFor({ timeout: CLASSIFIED_WITHIN_MS });
+    await liveCard('dlib-dogs-2.jpg', 'COMPLETED').waitFor({ timeout: CLASSIFIED_WITHIN_MS });
+    expect(await cat.getAttribute('data-animal')).toBe('CAT');
+    expect(await dog.getAttribute('data-animal')).toBe('DOG');
+    await expect(cat.locator('.result').innerText()).resolves.toMatch(/^CAT \d+(\.\d)?%/);
+    await expect(dog.locator('.result').innerText()).resolves.toMatch(/^DOG \d+(\.\d)?%/);
+    expect(await page.evaluate(() => (window as unknown as { consoleTestMark?: string }).consoleTestMark)).toBe('no-reload');
+    const bars = await page.evaluate(() => [...(window as unknown as { progressBarsSeen: Set<string> }).progressBarsSeen].sort());
+    expect(bars).toEqual(['Upload progress of dlib-dogs-2.jpg', 'Upload progress of skimage-chelsea.png']);
+
+    // Amplify asked for wss://; the local-mode WebSocket took it to plain ws:// on the same server.
+    expect(webSocketUrls.length).toBeGreaterThan(0);
+    for (const url of webSocketUrls) expect(url).toMatch(new RegExp(`^ws://${new URL(stack.outputs.ConsoleUrl!).host}/graphql/realtime`));
+
+    // The header counts what the API holds.
+    await page.locator('[data-stat="CAT"]', { hasText: '1' }).waitFor();
+    await page.locator('[data-stat="DOG"]', { hasText: '1' }).waitFor();
+    await page.locator('.gallery-cards li').nth(1).waitFor();
+    await page.locator('.gallery-cards li img.thumb').nth(1).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'console-gallery.png'), fullPage: true });
+  });
+
+  test('filters the gallery to dogs through images(filter)', async () => {
+    await page.getByLabel('Animal').selectOption('DOG');
+    const cards = page.locator('.gallery-cards li');
+    await page.waitForFunction(() => {
+      const items = [...document.querySelectorAll('.gallery-cards li')];
+      return document.querySelector('.gallery')?.getAttribute('aria-busy') === 'false' && items.length === 1;
+    });
+    expect(await cards.count()).toBe(1);
+    expect(await cards.first().getAttribute('data-animal')).toBe('DOG');
+    await expect(cards.first().innerText()).resolves.toContain('dlib-dogs-2.jpg');
+  });
+
+  test('opens the detail view with bounding boxes over the stored image', async () => {
+    await page.locator('.gallery-cards li button').first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    const image = dialog.locator('.image-frame img');
+    await image.waitFor();
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('dialog .image-frame img');
+      return Boolean(img?.complete && img.naturalWidth > 0);
+    });
+    const boxes = dialog.locator('.bounding-box');
+    expect(await boxes.count()).toBeGreaterThan(0);
+    const box = await boxes.first().boundingBox();
+    const frame = await dialog.locator('.image-frame').boundingBox();
+    // A real box: it has an area and lies within the image.
+    expect(box && frame).toBeTruthy();
+    expect(box!.width).toBeGreaterThan(4);
+    expect(box!.height).toBeGreaterThan(4);
+    expect(box!.x).toBeGreaterThanOrEqual(frame!.x - 1);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(frame!.x + frame!.width + 1);
+    await expect(dialog.locator('table.labels').innerText()).resolves.toMatch(/dog/i);
+    await expect(dialog.locator('.fields').innerText()).resolves.toContain('COMPLETED');
+    await dialog.screenshot({ path: join(ARTIFACTS, 'console-detail.png') });
+
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  test('refuses a text file renamed .jpg in words, before asking for a ticket', async () => {
+    const requests: string[] = [];
+    const onRequest = (request: { method(): string; postData(): string | null }) => {
+      if (request.method() === 'POST' && request.postData()?.includes('requestUpload')) requests.push('requestUpload');
+    };
+    page.on('request', onRequest);
+    // Dropped onto the zone, as a file manager would: the browser types it image/jpeg from its name.
+    const dataTransfer = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['These are notes, not a photo.\n'], 'notes.jpg', { type: 'image/jpeg' }));
+      return transfer;
+    });
+    await page.locator('.upload-zone').dispatchEvent('drop', { dataTransfer });
+    const card = liveCard('notes.jpg');
+    await liveCard('notes.jpg', 'REJECTED').waitFor();
+    await expect(card.getByRole('alert').innerText()).resolves.toMatch(/Not an image/);
+    page.off('request', onRequest);
+    expect(requests).toEqual([]);
+  });
+
+  test('stays usable at 375 px wide', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.getByLabel('choose files').focus();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('file-input');
+  });
+});
