@@ -15,6 +15,8 @@ export interface BundleReport {
   sourcePath: string;
   bundlePath: string;
   bytes: number;
+  /** Every source file esbuild put into the bundle (absolute paths), e.g. to check they are all linted as APPSYNC_JS. */
+  inputs: string[];
 }
 
 export class BundleTooLargeError extends Error {
@@ -40,7 +42,7 @@ export const buildResolvers = async (options: BuildResolversOptions = {}): Promi
   const entries = bundleEntries(specs);
   if (entries.length === 0) return [];
   const outdir = commonDir(entries.map((e) => path.dirname(e.bundlePath)));
-  await build({
+  const { metafile } = await build({
     entryPoints: entries.map((e) => ({ in: e.sourcePath, out: path.relative(outdir, e.bundlePath).replace(/\.js$/, '') })),
     outdir,
     bundle: true,
@@ -53,8 +55,14 @@ export const buildResolvers = async (options: BuildResolversOptions = {}): Promi
     minify: false,
     treeShaking: true,
     logLevel: 'silent',
+    metafile: true,
+    absWorkingDir: process.cwd(),
   });
-  const reports = entries.map((e) => ({ ...e, bytes: statSync(e.bundlePath).size }));
+  const inputsOf = (bundlePath: string): string[] => {
+    const output = Object.entries(metafile.outputs).find(([file]) => path.resolve(file) === path.resolve(bundlePath));
+    return output ? Object.keys(output[1].inputs).map((file) => path.resolve(file)) : [];
+  };
+  const reports = entries.map((e) => ({ ...e, bytes: statSync(e.bundlePath).size, inputs: inputsOf(e.bundlePath) }));
   const limit = options.limitBytes ?? APPSYNC_CODE_LIMIT_BYTES;
   const oversized = reports.filter((r) => r.bytes >= limit);
   if (oversized.length > 0) throw new BundleTooLargeError(oversized);

@@ -1,4 +1,5 @@
 /** What esbuild hands to AppSync: one ESM file per resolver, under 32 KB, importing nothing but @aws-appsync/utils. */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { APPSYNC_CODE_LIMIT_BYTES, BundleTooLargeError, buildResolvers } from '../../../appsync/build-resolvers';
@@ -44,6 +45,20 @@ describe('resolver bundles', () => {
   it('inlines the shared record mapping into the image resolver', () => {
     const code = readFileSync(built.spec('Query.image').bundlePath, 'utf8');
     expect(code).toContain('var itemToImage');
+  });
+
+  it('contains only sources that eslint checks with the AppSync rules (no async, try, classes ...)', () => {
+    const inputs = [...new Set(built.reports.flatMap((r) => r.inputs))].map((file) => path.relative(process.cwd(), file));
+    expect(inputs).toEqual(expect.arrayContaining(['functions/core/record-mapping.ts']));
+    // ESLint's config loader needs real ESM, which jest's CommonJS sandbox lacks: ask a plain node process.
+    const script = `import { ESLint } from 'eslint';
+      const eslint = new ESLint();
+      const out = {};
+      for (const file of process.argv.slice(1)) out[file] = (await eslint.calculateConfigForFile(file)).rules['@aws-appsync/no-async'];
+      console.log(JSON.stringify(out));`;
+    const severities = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script, ...inputs], { encoding: 'utf8' })) as Record<string, unknown>;
+    const unlinted = inputs.filter((file) => JSON.stringify(severities[file]) !== '[2]');
+    expect(unlinted).toEqual([]);
   });
 
   it('fails the build when a bundle reaches the limit', async () => {
