@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'ClassifierRejectedImage'
   | 'ModelUnavailable'
   | 'UploadMissing'
+  | 'InvalidObjectKey'
   // queries
   | 'InvalidLimit'
   | 'InvalidNextToken'

@@ -4,7 +4,11 @@
  * filter; whatever no key covers is a residual filter applied while reading on.
  */
 import type { Animal, ImageRecord, ProcessingStatus } from './domain';
+import { ValidationError } from './errors';
+import { decodeNextToken, encodeNextToken } from './page-token';
+import { animalToItem, statusToItem } from './record-mapping';
 import type { IndexKey } from './table-design';
+import { INDEXES, LIST_PARTITION_VALUE, TABLE_PARTITION_KEY, UNCERTAIN_PARTITION_VALUE } from './table-design';
 
 export interface ImageFilter {
   detectedAnimal?: Animal | null;
@@ -42,3 +46,112 @@ export interface ImageQueryPage {
   /** Set only when more items may match: the key to resume after the last returned item. */
   lastKey?: Record<string, unknown>;
 }
+
+const ANIMALS: readonly Animal[] = ['CAT', 'DOG', 'OTHER'];
+const STATUSES: readonly ProcessingStatus[] = ['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED'];
+
+const invalidFilter = (message: string): ValidationError => new ValidationError('InvalidFilter', message);
+
+/** CreatedAt is stored as UTC `toISOString()`, so bounds are normalised to the same form to compare as strings. */
+const normaliseInstant = (value: string, name: string): string => {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw invalidFilter(`${name} '${String(value).slice(0, 40)}' is not an ISO-8601 date-time`);
+  return new Date(ms).toISOString();
+};
+
+/** The filter with nulls dropped, enums and ranges checked and instants normalised. */
+export const normaliseFilter = (filter: ImageFilter | null | undefined): ImageFilter => {
+  const out: ImageFilter = {};
+  if (!filter) return out;
+  if (filter.detectedAnimal != null) {
+    if (!ANIMALS.includes(filter.detectedAnimal)) throw invalidFilter(`detectedAnimal must be one of ${ANIMALS.join(', ')}`);
+    out.detectedAnimal = filter.detectedAnimal;
+  }
+  if (filter.status != null) {
+    if (!STATUSES.includes(filter.status)) throw invalidFilter(`status must be one of ${STATUSES.join(', ')}`);
+    out.status = filter.status;
+  }
+  if (filter.uncertain != null) out.uncertain = Boolean(filter.uncertain);
+  if (filter.createdAfter != null) out.createdAfter = normaliseInstant(filter.createdAfter, 'createdAfter');
+  if (filter.createdBefore != null) out.createdBefore = normaliseInstant(filter.createdBefore, 'createdBefore');
+  if (out.createdAfter && out.createdBefore && out.createdAfter > out.createdBefore) {
+    throw invalidFilter('createdAfter must not be later than createdBefore');
+  }
+  if (filter.minConfidence != null) {
+    const c = filter.minConfidence;
+    if (typeof c !== 'number' || !Number.isFinite(c) || c < 0 || c > 100) throw invalidFilter('minConfidence must be between 0 and 100');
+    out.minConfidence = c;
+  }
+  return out;
+};
+
+export const validateLimit = (limit: number | null | undefined): number => {
+  if (limit === null || limit === undefined) return DEFAULT_PAGE_SIZE;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new ValidationError('InvalidLimit', `limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+  }
+  return limit;
+};
+
+/** The attributes of a resume key on each index: the table key plus the index's own key. */
+export const pageKeyAttributes = (index: IndexKey): string[] => {
+  const { partitionKey, sortKey } = INDEXES[index];
+  return [TABLE_PARTITION_KEY, partitionKey, sortKey];
+};
+
+/**
+ * Picks the index whose partition covers the most selective condition: uncertain images are rare,
+ * an animal is a third of the classified ones, a status mostly "completed". Whatever the chosen key
+ * does not cover stays residual.
+ */
+export const planImageQuery = (
+  filterInput: ImageFilter | null | undefined,
+  limitInput?: number | null,
+  nextToken?: string | null,
+): ImageQueryPlan => {
+  const filter = normaliseFilter(filterInput);
+  const limit = validateLimit(limitInput);
+  const residual: ImageQueryPlan['residual'] = {};
+  let index: IndexKey;
+  let partitionValue: string;
+  if (filter.uncertain === true) {
+    index = 'byUncertain';
+    partitionValue = UNCERTAIN_PARTITION_VALUE;
+  } else if (filter.detectedAnimal) {
+    index = 'byAnimal';
+    partitionValue = animalToItem(filter.detectedAnimal);
+  } else if (filter.status) {
+    index = 'byStatus';
+    partitionValue = statusToItem(filter.status);
+  } else {
+    index = 'byCreatedAt';
+    partitionValue = LIST_PARTITION_VALUE;
+  }
+  if (filter.detectedAnimal && index !== 'byAnimal') residual.detectedAnimal = filter.detectedAnimal;
+  if (filter.status && index !== 'byStatus') residual.status = filter.status;
+  if (filter.uncertain === false) residual.uncertain = false;
+  if (filter.minConfidence !== undefined && filter.minConfidence !== null) residual.minConfidence = filter.minConfidence;
+
+  const plan: ImageQueryPlan = { index, partitionValue, residual, limit };
+  if (filter.createdAfter) plan.createdAfter = filter.createdAfter;
+  if (filter.createdBefore) plan.createdBefore = filter.createdBefore;
+  if (nextToken !== null && nextToken !== undefined) {
+    const startKey = decodeNextToken(nextToken, filter);
+    const expected = pageKeyAttributes(index);
+    const names = Object.keys(startKey);
+    const partitionAttribute = INDEXES[index].partitionKey;
+    if (
+      names.length !== expected.length ||
+      !expected.every((n) => names.includes(n)) ||
+      startKey[partitionAttribute] !== partitionValue
+    ) {
+      throw new ValidationError('InvalidNextToken', 'nextToken does not belong to this query');
+    }
+    plan.startKey = startKey;
+  }
+  return plan;
+};
+
+/** The nextToken for a page, bound to the (normalised) filter that produced it. */
+export const nextTokenFor = (page: ImageQueryPage, filter: ImageFilter | null | undefined): string | null =>
+  page.lastKey ? encodeNextToken(page.lastKey, normaliseFilter(filter)) : null;

@@ -53,6 +53,8 @@ export interface DetectionLog {
   /** Conditional put: fails with DuplicateImageError when the id exists. */
   createPending(record: ImageRecord): Promise<void>;
   get(id: string): Promise<ImageRecord | undefined>;
+  /** The records that exist among these ids (at most 100), in no particular order. */
+  getMany(ids: readonly string[]): Promise<ImageRecord[]>;
   /** PENDING|PROCESSING -> PROCESSING. false when the record is already final (or missing). */
   markProcessing(id: string, at: string): Promise<boolean>;
   /** PENDING|PROCESSING -> COMPLETED. false when another delivery finished first. */

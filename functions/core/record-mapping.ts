@@ -88,6 +88,9 @@ const labelFromItem = (label: ItemLabel): DetectedLabel => {
   return out;
 };
 
+/** Labels as stored, for adapters that write them without a whole record. */
+export const labelsToItem = (labels: DetectedLabel[]): ItemLabel[] => labels.map(labelToItem);
+
 export const recordToItem = (record: ImageRecord): DetectionLogItem => {
   const item: DetectionLogItem = {
     ImageID: record.id,

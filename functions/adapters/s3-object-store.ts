@@ -1,0 +1,76 @@
+/**
+ * ObjectStore on S3. Reads, copies and deletes only: the processor's role may not write into input/,
+ * and nothing here needs to.
+ */
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { ObjectNotFoundError, TransientError } from '../core/errors';
+import type { ObjectInfo, ObjectStore } from '../core/ports';
+
+const isNotFound = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.name === 'NoSuchKey' ||
+    error.name === 'NotFound' ||
+    (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404);
+
+const unavailable = (error: unknown): TransientError =>
+  new TransientError('DependencyUnavailable', 'The image bucket is unavailable, try again', { cause: error });
+
+/** CopySource is "<bucket>/<key>" with the key URL-encoded segment by segment. */
+const copySource = (bucket: string, key: string): string => `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+
+export class S3ObjectStore implements ObjectStore {
+  constructor(
+    private readonly s3: S3Client,
+    readonly bucket: string,
+  ) {}
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const out = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      const info: ObjectInfo = { size: out.ContentLength ?? 0 };
+      if (out.ContentType) info.contentType = out.ContentType;
+      return info;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw unavailable(error);
+    }
+  }
+
+  async read(key: string): Promise<Uint8Array> {
+    try {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (!out.Body) throw new ObjectNotFoundError(key);
+      return await out.Body.transformToByteArray();
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError) throw error;
+      if (isNotFound(error)) throw new ObjectNotFoundError(key);
+      throw unavailable(error);
+    }
+  }
+
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    try {
+      await this.s3.send(
+        new CopyObjectCommand({ Bucket: this.bucket, Key: toKey, CopySource: copySource(this.bucket, fromKey) }),
+      );
+    } catch (error) {
+      if (isNotFound(error)) throw new ObjectNotFoundError(fromKey);
+      throw unavailable(error);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw unavailable(error);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * image-processor's use case: one S3 object under input/ in, one final record (COMPLETED or FAILED) out.
+ *
+ * At-least-once delivery is the norm, so every step may run twice: status changes are conditional, the
+ * filed copy goes to a key derived from the id, and the order copy -> COMPLETE -> delete input means a
+ * crash at any point leaves either the input (and a redelivery finishes the job) or a completed record
+ * (and a redelivery only tidies the input). Nothing is ever written under input/.
+ */
+import { applyClassificationPolicy, type PolicyThresholds } from '../classification-policy';
+import type { Classification, ImageRecord } from '../domain';
+import { FINAL_STATUSES } from '../domain';
+import { describeFailure, isRetryable, ObjectNotFoundError, PetDetectorError } from '../errors';
+import { validateImageBytes } from '../image-validation';
+import { filedKey, parseInputKey, s3Uri } from '../object-keys';
+import type { Classifier, Clock, DetectionLog, ObjectStore } from '../ports';
+
+export interface ProcessUploadDeps {
+  log: DetectionLog;
+  store: ObjectStore;
+  classifier: Classifier;
+  clock: Clock;
+  thresholds: PolicyThresholds;
+}
+
+export interface UploadedObject {
+  bucket: string;
+  /** Already URL-decoded. */
+  key: string;
+  /** True on the queue's last delivery: a transient fault then also records FAILED before the DLQ. */
+  finalAttempt?: boolean;
+}
+
+export type ProcessOutcome =
+  | { kind: 'completed'; imageId: string; classification: Classification; objectKey: string; classifierMs: number }
+  | { kind: 'failed'; imageId: string; reason: string }
+  | { kind: 'duplicate'; imageId: string }
+  | { kind: 'ignored'; key: string; reason: string };
+
+const isFinal = (record: ImageRecord): boolean => FINAL_STATUSES.includes(record.status);
+
+export const processUpload = async (deps: ProcessUploadDeps, object: UploadedObject): Promise<ProcessOutcome> => {
+  if (object.bucket !== deps.store.bucket) {
+    return { kind: 'ignored', key: object.key, reason: `event for another bucket (${object.bucket})` };
+  }
+  let imageId: string;
+  try {
+    imageId = parseInputKey(object.key).imageId;
+  } catch (error) {
+    return { kind: 'ignored', key: object.key, reason: describeFailure(error) };
+  }
+  try {
+    return await processKnownUpload(deps, object.key, imageId);
+  } catch (error) {
+    if (isRetryable(error) && object.finalAttempt) {
+      // The queue will not deliver again: leave a record that says why instead of one stuck in PROCESSING.
+      await deps.log
+        .fail(imageId, `${describeFailure(error)} (gave up after the last retry)`, deps.clock.now().toISOString())
+        .catch(() => undefined);
+    }
+    throw error;
+  }
+};
+
+const processKnownUpload = async (deps: ProcessUploadDeps, key: string, imageId: string): Promise<ProcessOutcome> => {
+  const { log, store, clock } = deps;
+  const record = await log.get(imageId);
+  if (!record) return { kind: 'ignored', key, reason: 'no record for this image (ticket never issued or expired)' };
+  if (isFinal(record)) {
+    // A crash between COMPLETE and the delete leaves the input behind; a redelivery tidies it.
+    if (record.status === 'COMPLETED' && record.objectKey !== key) await store.delete(key);
+    return { kind: 'duplicate', imageId };
+  }
+  if (!(await log.markProcessing(imageId, clock.now().toISOString()))) return { kind: 'duplicate', imageId };
+
+  const failWith = async (error: unknown): Promise<ProcessOutcome> => {
+    const reason = describeFailure(error);
+    const changed = await log.fail(imageId, reason, clock.now().toISOString());
+    return changed ? { kind: 'failed', imageId, reason } : { kind: 'duplicate', imageId };
+  };
+
+  let bytes: Uint8Array;
+  try {
+    bytes = await store.read(key);
+  } catch (error) {
+    if (!(error instanceof ObjectNotFoundError)) throw error;
+    // Another delivery may have filed it meanwhile; only a record still open means the upload is really gone.
+    const current = await log.get(imageId);
+    if (!current || isFinal(current)) return { kind: 'duplicate', imageId };
+    return failWith(new PetDetectorError('UploadMissing', 'The uploaded object no longer exists'));
+  }
+
+  let format;
+  try {
+    format = validateImageBytes(bytes, record.contentType).format;
+  } catch (error) {
+    return failWith(error);
+  }
+
+  const started = clock.now().getTime();
+  let detection;
+  try {
+    detection = await deps.classifier.detectLabels({ bucket: store.bucket, key, bytes });
+  } catch (error) {
+    if (isRetryable(error)) throw error;
+    return failWith(error);
+  }
+  const classifierMs = clock.now().getTime() - started;
+  const classification = applyClassificationPolicy(detection, deps.thresholds);
+
+  const target = filedKey(classification.animal, imageId, format);
+  await store.copy(key, target);
+  const completed = await log.complete(imageId, {
+    ...classification,
+    objectKey: target,
+    s3Location: s3Uri(store.bucket, target),
+    classifiedAt: clock.now().toISOString(),
+  });
+  if (!completed) {
+    // Another delivery finished first: keep what its record points at, drop what only this one made.
+    const winner = await log.get(imageId);
+    if (winner?.objectKey !== target) await store.delete(target);
+    if (winner?.status === 'COMPLETED' && winner.objectKey !== key) await store.delete(key);
+    return { kind: 'duplicate', imageId };
+  }
+  await store.delete(key);
+  return { kind: 'completed', imageId, classification, objectKey: target, classifierMs };
+};

@@ -1,0 +1,46 @@
+/**
+ * stream-publisher's use case: a DetectionLogs change in, at most one publish (and one alert) out.
+ * Only a transition INTO a final status counts, so the PENDING insert, the PROCESSING step, TTL
+ * deletions and repeated writes of a final record are all ignored.
+ */
+import type { ImageRecord } from '../domain';
+import { FINAL_STATUSES } from '../domain';
+import type { Notifier, Publisher } from '../ports';
+
+export interface RecordChange {
+  oldRecord?: ImageRecord;
+  newRecord?: ImageRecord;
+}
+
+export interface PublishClassifiedDeps {
+  publisher: Publisher;
+  notifier: Notifier;
+}
+
+export type PublishOutcome =
+  | { kind: 'ignored' }
+  | { kind: 'published'; record: ImageRecord; alerted: boolean };
+
+export const isFinalTransition = (change: RecordChange): change is RecordChange & { newRecord: ImageRecord } =>
+  change.newRecord !== undefined &&
+  FINAL_STATUSES.includes(change.newRecord.status) &&
+  change.oldRecord?.status !== change.newRecord.status;
+
+export const publishClassified = async (deps: PublishClassifiedDeps, change: RecordChange): Promise<PublishOutcome> => {
+  if (!isFinalTransition(change)) return { kind: 'ignored' };
+  const record = change.newRecord;
+  // Subscribers first: an SNS failure then retries a publish they may see twice, which a re-read
+  // of image(id) absorbs; the other order could send a duplicate email for a publish error.
+  await deps.publisher.publishImageClassified(record);
+  const uncertain = record.status === 'COMPLETED' && record.uncertain === true;
+  if (uncertain) {
+    await deps.notifier.notifyUncertain({
+      imageId: record.id,
+      animal: record.detectedAnimal ?? 'OTHER',
+      confidence: record.confidence ?? 0,
+      s3Location: record.s3Location,
+      labels: record.labels ?? [],
+    });
+  }
+  return { kind: 'published', record, alerted: uncertain };
+};

@@ -1,0 +1,32 @@
+/**
+ * image-processor: SQS batches whose bodies are S3 ObjectCreated notifications for input/.
+ * Each message succeeds or fails on its own (partial batch response); a transient fault fails only
+ * its message, which the queue delivers again and finally moves to the DLQ.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { S3EventRecord, SQSEvent, SQSRecord } from 'aws-lambda';
+import { decodeS3EventKey } from '../core/object-keys';
+import { processUpload } from '../core/use-cases/process-upload';
+import { instrumented } from '../shared/instrument';
+import { logger } from '../shared/powertools';
+import { recordOutcome } from './metrics';
+import { processorConfig, processUploadDeps } from '../shared/wiring/image-processor';
+
+const processor = new BatchProcessor(EventType.SQS);
+
+const processMessage = async (message: SQSRecord): Promise<void> => {
+  const body = JSON.parse(message.body) as { Records?: S3EventRecord[]; Event?: string };
+  // S3 sends one s3:TestEvent when the notification is configured; it names no object.
+  if (!body.Records) return logger.info('Ignoring a message without S3 records', { event: body.Event });
+  const finalAttempt = Number(message.attributes.ApproximateReceiveCount) >= processorConfig.maxReceiveCount;
+  for (const record of body.Records) {
+    const key = decodeS3EventKey(record.s3.object.key);
+    logger.appendKeys({ messageId: message.messageId, objectKey: key });
+    const outcome = await processUpload(processUploadDeps, { bucket: record.s3.bucket.name, key, finalAttempt });
+    recordOutcome(outcome, record.eventTime);
+  }
+};
+
+export const handler = instrumented('imageProcessor', (event: SQSEvent, context) =>
+  processPartialResponse(event, processMessage, processor, { context }),
+);

@@ -1,0 +1,20 @@
+/** AppSync Lambda data source "ImageReader": Query.images and Query.imageUrls. */
+import { ValidationError } from '../core/errors';
+import type { ImageConnection, ImageUrl, QueryImagesArgs, QueryImageUrlsArgs } from '../core/generated/graphql';
+import type { ResolverEvent, ResolverResult } from '../core/resolver-contract';
+import { imageUrls, readImages } from '../core/use-cases/read-images';
+import { instrumented } from '../shared/instrument';
+import { toResolverResult } from '../shared/resolver-result';
+import { imageReaderDeps } from '../shared/wiring/image-reader';
+
+type ReaderEvent = ResolverEvent<QueryImagesArgs | QueryImageUrlsArgs>;
+
+export const handler = instrumented(
+  'imageReader',
+  (event: ReaderEvent): Promise<ResolverResult<ImageConnection | ImageUrl[]>> =>
+    toResolverResult<ImageConnection | ImageUrl[]>(async () => {
+      if (event.fieldName === 'images') return readImages(imageReaderDeps, event.arguments as QueryImagesArgs);
+      if (event.fieldName === 'imageUrls') return imageUrls(imageReaderDeps, (event.arguments as QueryImageUrlsArgs).ids);
+      throw new ValidationError('InvalidArgument', `ImageReader does not resolve ${event.parentTypeName}.${event.fieldName}`);
+    }),
+);

@@ -1,0 +1,43 @@
+/** Builds processUpload from real adapters, once per container. */
+import { createClassifier, type ClosableClassifier } from '../../adapters/classifier-factory';
+import { documentClient, rekognitionClient, s3Client } from '../../adapters/clients';
+import { DynamoDbDetectionLog } from '../../adapters/dynamodb-detection-log';
+import { S3ObjectStore } from '../../adapters/s3-object-store';
+import type { Classifier } from '../../core/ports';
+import { systemClock } from '../../core/ports';
+import type { ProcessUploadDeps } from '../../core/use-cases/process-upload';
+import { loadImageProcessorConfig } from '../config';
+import { tracer } from '../powertools';
+
+export const processorConfig = loadImageProcessorConfig();
+const instrument = <T>(client: T): T => tracer.captureAWSv3Client(client);
+
+let classifier: Promise<ClosableClassifier> | undefined;
+/**
+ * Created on first use: the local model loads lazily, and a failure to load surfaces inside
+ * detectLabels, where the use case can record it, instead of crashing the container's init.
+ */
+const lazyClassifier: Classifier = {
+  detectLabels: async (image) => {
+    classifier ??= createClassifier(processorConfig, () => rekognitionClient(processorConfig.region, instrument));
+    return (await classifier).detectLabels(image);
+  },
+};
+
+export const processUploadDeps: ProcessUploadDeps = {
+  log: new DynamoDbDetectionLog(documentClient(processorConfig.region, instrument), processorConfig.tableName),
+  store: new S3ObjectStore(
+    s3Client(processorConfig.region, processorConfig.forcePathStyle, instrument),
+    processorConfig.bucketName,
+  ),
+  classifier: lazyClassifier,
+  clock: systemClock,
+  thresholds: processorConfig.thresholds,
+};
+
+/** For the local stack's shutdown: stops the local model's workers, if any were started. */
+export const closeClassifier = async (): Promise<void> => {
+  const current = classifier;
+  classifier = undefined;
+  if (current) await (await current.catch(() => undefined))?.close?.();
+};

@@ -1,0 +1,17 @@
+/** Builds the image-reader use cases from real adapters, once per container. */
+import { documentClient, s3Client } from '../../adapters/clients';
+import { DynamoDbDetectionLog } from '../../adapters/dynamodb-detection-log';
+import { S3UploadSigner } from '../../adapters/s3-upload-signer';
+import { systemClock } from '../../core/ports';
+import type { ImageUrlsDeps } from '../../core/use-cases/read-images';
+import { loadImageReaderConfig } from '../config';
+import { tracer } from '../powertools';
+
+const config = loadImageReaderConfig();
+const instrument = <T>(client: T): T => tracer.captureAWSv3Client(client);
+
+export const imageReaderDeps: ImageUrlsDeps = {
+  log: new DynamoDbDetectionLog(documentClient(config.region, instrument), config.tableName),
+  signer: new S3UploadSigner(s3Client(config.region, config.forcePathStyle, instrument), config.bucketName),
+  clock: systemClock,
+};

@@ -1,0 +1,22 @@
+/** Builds requestUpload from real adapters, once per container. */
+import { randomUUID } from 'node:crypto';
+import { documentClient, s3Client } from '../../adapters/clients';
+import { DynamoDbDetectionLog } from '../../adapters/dynamodb-detection-log';
+import { S3UploadSigner } from '../../adapters/s3-upload-signer';
+import { systemClock } from '../../core/ports';
+import type { RequestUploadDeps } from '../../core/use-cases/request-upload';
+import { loadRequestUploadConfig } from '../config';
+import { tracer } from '../powertools';
+
+const config = loadRequestUploadConfig();
+const instrument = <T>(client: T): T => tracer.captureAWSv3Client(client);
+
+export const requestUploadDeps: RequestUploadDeps = {
+  log: new DynamoDbDetectionLog(documentClient(config.region, instrument), config.tableName),
+  signer: new S3UploadSigner(s3Client(config.region, config.forcePathStyle, instrument), config.bucketName),
+  clock: systemClock,
+  newId: randomUUID,
+  bucket: config.bucketName,
+  uploadUrlTtlSeconds: config.uploadUrlTtlSeconds,
+  retentionDays: config.retentionDays,
+};

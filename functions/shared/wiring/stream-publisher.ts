@@ -1,0 +1,14 @@
+/** Builds publishClassified from real adapters, once per container. */
+import { AppSyncPublisher } from '../../adapters/appsync-publisher';
+import { defaultCredentials, snsClient } from '../../adapters/clients';
+import { SnsNotifier } from '../../adapters/sns-notifier';
+import type { PublishClassifiedDeps } from '../../core/use-cases/publish-classified';
+import { loadStreamPublisherConfig } from '../config';
+import { tracer } from '../powertools';
+
+const config = loadStreamPublisherConfig();
+
+export const publishClassifiedDeps: PublishClassifiedDeps = {
+  publisher: new AppSyncPublisher({ graphqlUrl: config.graphqlUrl, region: config.region, credentials: defaultCredentials() }),
+  notifier: new SnsNotifier(snsClient(config.region, (c) => tracer.captureAWSv3Client(c)), config.topicArn),
+};

@@ -1,0 +1,28 @@
+/**
+ * stream-publisher: DetectionLogs stream batches (NEW_AND_OLD_IMAGES). A transition into COMPLETED or
+ * FAILED is published to subscribers (and to SNS when uncertain); only failed records are retried.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { decodeStreamRecord } from '../adapters/dynamodb-stream-records';
+import { publishClassified } from '../core/use-cases/publish-classified';
+import { instrumented } from '../shared/instrument';
+import { logger, METRIC, metrics } from '../shared/powertools';
+import { publishClassifiedDeps } from '../shared/wiring/stream-publisher';
+
+const processor = new BatchProcessor(EventType.DynamoDBStreams);
+
+const publishRecord = async (record: DynamoDBRecord): Promise<void> => {
+  const change = decodeStreamRecord(record);
+  const imageId = change.newRecord?.id ?? change.oldRecord?.id;
+  if (imageId) logger.setCorrelationId(imageId);
+  const outcome = await publishClassified(publishClassifiedDeps, change);
+  if (outcome.kind === 'ignored') return;
+  metrics.addMetric(METRIC.imagesPublished, MetricUnit.Count, 1);
+  logger.info('Classification published', { status: outcome.record.status, alerted: outcome.alerted });
+};
+
+export const handler = instrumented('streamPublisher', (event: DynamoDBStreamEvent, context) =>
+  processPartialResponse(event, publishRecord, processor, { context }),
+);
