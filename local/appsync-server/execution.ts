@@ -1,0 +1,219 @@
+/**
+ * GraphQL execution with AppSync's semantics on top of graphql-js: per-field auth modes, the bundled
+ * resolvers run through the shared APPSYNC_JS runtime, errors in AppSync's shape, and mutation results
+ * captured (projected onto the mutation's selection set) for @aws_subscribe delivery.
+ */
+import {
+  GraphQLError,
+  defaultFieldResolver,
+  execute,
+  getOperationAST,
+  parse,
+  print,
+  responsePathAsArray,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type FragmentDefinitionNode,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { ResolverSpec } from '../../appsync/resolver-manifest';
+import type { ResolverErrorShape } from '../../appsync/runtime/errors';
+import type { FilterJson } from '../../appsync/runtime/subscription-filter';
+import { authTypeName, type Caller } from './auth/authenticate';
+import { FieldError, fieldUnauthorized, formatGraphQLError, type AppSyncGraphQLError } from './errors';
+import type { ResolverRunner } from './resolver-runner';
+import type { AppSyncSchema } from './schema';
+import { pruneToSelection, selectionSetList } from './selection';
+
+export interface GraphQLRequestBody {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+}
+
+export interface CallerContext {
+  caller: Caller;
+  /** Request headers, lower-case names (ctx.request.headers). */
+  headers: Record<string, string>;
+}
+
+export interface GraphQLResponseBody {
+  data: unknown;
+  errors?: AppSyncGraphQLError[];
+}
+
+/** A completed mutation whose field some subscription listens to. */
+export interface Publication {
+  mutationField: string;
+  /** The mutation field's value, restricted to the publisher's selection set. */
+  payload: unknown;
+}
+
+export type ParsedOperation =
+  | { ok: true; document: DocumentNode; operation: OperationDefinitionNode }
+  | { ok: false; errors: AppSyncGraphQLError[] };
+
+export type SubscriptionStart =
+  | { ok: true; fieldName: string; args: Record<string, unknown>; filter?: FilterJson }
+  | { ok: false; errors: AppSyncGraphQLError[] };
+
+type Phase = 'execute' | 'subscribe' | 'deliver';
+
+interface RequestState extends CallerContext {
+  phase: Phase;
+  variables: Record<string, unknown>;
+  appended: AppSyncGraphQLError[];
+  mutationResults: {
+    fieldName: string;
+    value: unknown;
+    selectionSet: SelectionSetNode | undefined;
+    fragments: Record<string, FragmentDefinitionNode>;
+  }[];
+  subscription?: { fieldName: string; args: Record<string, unknown>; filter?: FilterJson };
+}
+
+const asGraphQLError = (shape: ResolverErrorShape, info: GraphQLResolveInfo): GraphQLError =>
+  new GraphQLError(shape.message, {
+    nodes: info.fieldNodes,
+    path: responsePathAsArray(info.path),
+    originalError: new FieldError(shape.message, shape.errorType, shape.data, shape.errorInfo),
+  });
+
+export class Executor {
+  private readonly specs: Map<string, ResolverSpec>;
+
+  constructor(
+    private readonly appsync: AppSyncSchema,
+    specs: readonly ResolverSpec[],
+    private readonly runner: ResolverRunner,
+  ) {
+    this.specs = new Map(specs.map((s) => [`${s.typeName}.${s.fieldName}`, s]));
+  }
+
+  parseOperation(query: unknown, operationName?: string | null): ParsedOperation {
+    if (typeof query !== 'string' || query.trim() === '') {
+      return { ok: false, errors: [plainError('A GraphQL request needs a query string')] };
+    }
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (error) {
+      return { ok: false, errors: [formatGraphQLError(error as GraphQLError)] };
+    }
+    const validationErrors = validate(this.appsync.schema, document);
+    if (validationErrors.length > 0) return { ok: false, errors: validationErrors.map(formatGraphQLError) };
+    const operation = getOperationAST(document, operationName ?? undefined);
+    if (!operation) return { ok: false, errors: [plainError('Unknown or ambiguous operation name')] };
+    return { ok: true, document, operation };
+  }
+
+  /** A query or mutation; returns the response body and what the mutation publishes. */
+  async execute(request: GraphQLRequestBody, callerContext: CallerContext): Promise<{ body: GraphQLResponseBody; publications: Publication[] }> {
+    const parsed = this.parseOperation(request.query, request.operationName);
+    if (!parsed.ok) return { body: { data: null, errors: parsed.errors }, publications: [] };
+    if (parsed.operation.operation === 'subscription') {
+      return {
+        body: { data: null, errors: [plainError('Subscriptions are served over the real-time endpoint (/graphql/realtime)')] },
+        publications: [],
+      };
+    }
+    const state = this.newState('execute', callerContext, request.variables ?? {});
+    const result = await this.run(parsed.document, request, state);
+    const publications = state.mutationResults.flatMap((entry) =>
+      entry.value === null || entry.value === undefined || this.appsync.subscriptionsFor(entry.fieldName).length === 0
+        ? []
+        : [{ mutationField: entry.fieldName, payload: pruneToSelection(entry.value, entry.selectionSet, entry.fragments) }],
+    );
+    return { body: this.body(result, state), publications };
+  }
+
+  /** Runs a subscription's resolver at `start` and returns its field, arguments and enhanced filter. */
+  async subscribe(document: DocumentNode, request: GraphQLRequestBody, callerContext: CallerContext): Promise<SubscriptionStart> {
+    const state = this.newState('subscribe', callerContext, request.variables ?? {});
+    const result = await this.run(document, request, state);
+    const errors = [...(result.errors ?? []).map(formatGraphQLError), ...state.appended];
+    if (errors.length > 0 || !state.subscription) {
+      return { ok: false, errors: errors.length > 0 ? errors : [plainError('No subscription field was selected')] };
+    }
+    return { ok: true, ...state.subscription };
+  }
+
+  /** The subscriber's own document executed against a published payload, with the subscriber's auth. */
+  async deliver(
+    document: DocumentNode,
+    request: GraphQLRequestBody,
+    fieldName: string,
+    payload: unknown,
+    callerContext: CallerContext,
+  ): Promise<GraphQLResponseBody> {
+    const state = this.newState('deliver', callerContext, request.variables ?? {});
+    const result = await this.run(document, request, state, { [fieldName]: payload });
+    return this.body(result, state);
+  }
+
+  private newState(phase: Phase, callerContext: CallerContext, variables: Record<string, unknown>): RequestState {
+    return { ...callerContext, phase, variables, appended: [], mutationResults: [] };
+  }
+
+  private body(result: ExecutionResult, state: RequestState): GraphQLResponseBody {
+    const errors = [...(result.errors ?? []).map(formatGraphQLError), ...state.appended];
+    return errors.length > 0 ? { data: result.data ?? null, errors } : { data: result.data ?? null };
+  }
+
+  private async run(document: DocumentNode, request: GraphQLRequestBody, state: RequestState, rootValue: unknown = {}): Promise<ExecutionResult> {
+    return execute({
+      schema: this.appsync.schema,
+      document,
+      rootValue,
+      contextValue: state,
+      variableValues: request.variables ?? {},
+      operationName: request.operationName ?? undefined,
+      fieldResolver: this.resolveField,
+    });
+  }
+
+  private readonly resolveField: GraphQLFieldResolver<unknown, RequestState> = async (source, args, state, info) => {
+    const typeName = info.parentType.name;
+    const fieldName = info.fieldName;
+    if (!this.appsync.allowedModes(typeName, fieldName).includes(state.caller.mode)) {
+      throw fieldUnauthorized(typeName, fieldName);
+    }
+    const isSubscriptionRoot = typeName === this.appsync.schema.getSubscriptionType()?.name;
+    if (state.phase === 'deliver') return defaultFieldResolver(source, args, state, info);
+    if (isSubscriptionRoot) state.subscription = { fieldName, args: { ...args } };
+
+    const spec = this.specs.get(`${typeName}.${fieldName}`);
+    if (!spec) return isSubscriptionRoot ? null : defaultFieldResolver(source, args, state, info);
+
+    const fieldNode = info.fieldNodes[0];
+    const outcome = await this.runner.run(spec, {
+      arguments: { ...args },
+      source: source ?? null,
+      identity: state.caller.identity,
+      request: { headers: state.headers, domainName: null },
+      authType: authTypeName(state.caller.mode),
+      info: {
+        fieldName,
+        parentTypeName: typeName,
+        variables: state.variables,
+        selectionSetList: selectionSetList(fieldNode?.selectionSet, info.fragments),
+        selectionSetGraphQL: fieldNode?.selectionSet ? print(fieldNode.selectionSet) : '',
+      },
+    });
+    for (const appended of outcome.appendedErrors) state.appended.push(formatGraphQLError(asGraphQLError(appended, info)));
+    if (!outcome.ok) throw new FieldError(outcome.error.message, outcome.error.errorType, outcome.error.data, outcome.error.errorInfo);
+
+    if (isSubscriptionRoot && state.subscription && outcome.subscriptionFilter) state.subscription.filter = outcome.subscriptionFilter;
+    if (isSubscriptionRoot) return null;
+    if (info.operation.operation === 'mutation' && info.parentType === this.appsync.schema.getMutationType()) {
+      state.mutationResults.push({ fieldName, value: outcome.value, selectionSet: fieldNode?.selectionSet, fragments: info.fragments });
+    }
+    return outcome.value;
+  };
+}
+
+const plainError = (message: string): AppSyncGraphQLError => ({ path: null, data: null, errorInfo: null, locations: [], message });

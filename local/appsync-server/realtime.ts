@@ -1,0 +1,265 @@
+/**
+ * AppSync's real-time WebSocket protocol ("Building a real-time WebSocket client in AWS AppSync"), served
+ * with `ws`: the `graphql-ws` subprotocol; the connection's auth in the `header`/`payload` query
+ * parameters or in a `header-<base64url>` subprotocol (as Amplify v6 sends it); connection_init ->
+ * connection_ack { connectionTimeoutMs }; `ka` keep-alives; start (authorised on its own) -> start_ack,
+ * data, stop -> complete; and `error` / `connection_error` messages in AppSync's shape.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { authenticate, type AuthConfig, type Caller } from './auth/authenticate';
+import { isRequestError } from './auth/sigv4';
+import type { AppSyncGraphQLError, RequestError } from './errors';
+import type { Executor, GraphQLRequestBody } from './execution';
+import type { LiveSubscription, SubscriptionRegistry } from './subscriptions';
+
+export const GRAPHQL_WS_PROTOCOL = 'graphql-ws';
+/** What AppSync announces in connection_ack: the longest a client should wait between keep-alives. */
+export const CONNECTION_TIMEOUT_MS = 300_000;
+const DEFAULT_KEEP_ALIVE_MS = 60_000;
+/** AppSync's limit of subscriptions on one connection. */
+const MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
+
+export interface RealtimeOptions {
+  /** Where the WebSocket endpoint listens, e.g. /graphql/realtime. */
+  realtimePath: string;
+  /** The GraphQL path; IAM signatures cover <graphqlPath>/connect (connection) and <graphqlPath> (start). */
+  graphqlPath: string;
+  auth: AuthConfig;
+  executor: Executor;
+  registry: SubscriptionRegistry;
+  keepAliveIntervalMs?: number;
+}
+
+type ErrorEntry = Partial<AppSyncGraphQLError> & { message: string; errorType?: string; errorCode?: number };
+
+const decodeBase64Json = (text: string | null | undefined): Record<string, string> | undefined => {
+  if (!text) return undefined;
+  try {
+    // Buffer's base64 decoder accepts both alphabets, with or without padding.
+    const parsed = JSON.parse(Buffer.from(text, 'base64').toString('utf8')) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const lowerCaseKeys = (headers: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+
+/** The connection's auth header: the `header` query parameter, else a `header-...` subprotocol. */
+const connectionAuth = (request: IncomingMessage): { headers?: Record<string, string>; payload: string } => {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const payloadText = url.searchParams.get('payload');
+  const payload = payloadText ? Buffer.from(payloadText, 'base64').toString('utf8') : '{}';
+  const fromQuery = decodeBase64Json(url.searchParams.get('header'));
+  if (fromQuery) return { headers: fromQuery, payload };
+  const protocols = String(request.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim());
+  const carried = protocols.find((p) => p.startsWith('header-'));
+  const fromProtocol = carried ? decodeBase64Json(carried.slice('header-'.length)) : undefined;
+  return fromProtocol ? { headers: fromProtocol, payload } : { payload };
+};
+
+/** AppSync names the connection-level auth failure with its internal service prefix. */
+const connectionErrorType = (errorType: string): string =>
+  errorType === 'UnauthorizedException' ? 'com.amazonaws.deepdish.graphql.auth#UnauthorizedException' : errorType;
+
+class Connection {
+  readonly id = randomUUID();
+  private initialised = false;
+  private keepAlive: NodeJS.Timeout | undefined;
+  private readonly pending = new Set<string>();
+  private readonly own = new Set<string>();
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly auth: Promise<Caller | RequestError>,
+    private readonly options: RealtimeOptions,
+  ) {
+    socket.on('message', (data) => void this.onMessage(String(data)));
+    socket.on('close', () => this.dispose());
+    socket.on('error', () => this.dispose());
+  }
+
+  private send(message: Record<string, unknown>): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private error(id: string | undefined, errors: ErrorEntry[]): void {
+    this.send(id === undefined ? { type: 'error', payload: { errors } } : { id, type: 'error', payload: { errors } });
+  }
+
+  private async onMessage(text: string): Promise<void> {
+    let message: { type?: unknown; id?: unknown; payload?: unknown };
+    try {
+      message = JSON.parse(text) as typeof message;
+    } catch {
+      this.error(undefined, [{ errorType: 'BadRequestException', message: 'Message is not valid JSON' }]);
+      return;
+    }
+    const id = typeof message.id === 'string' ? message.id : undefined;
+    switch (message.type) {
+      case 'connection_init':
+        await this.onInit();
+        return;
+      case 'start':
+        if (!this.initialised) {
+          this.error(id, [{ errorType: 'BadRequestException', message: 'connection_init must come before start' }]);
+          return;
+        }
+        await this.onStart(id, message.payload);
+        return;
+      case 'stop':
+        if (id !== undefined) {
+          this.pending.delete(id);
+          this.own.delete(id);
+          this.options.registry.remove(this.id, id);
+          this.send({ id, type: 'complete' });
+        }
+        return;
+      default:
+        this.error(id, [{ errorType: 'UnsupportedOperation', message: `Operation not supported through the realtime channel: ${String(message.type)}` }]);
+    }
+  }
+
+  private async onInit(): Promise<void> {
+    const caller = await this.auth;
+    if (isRequestError(caller)) {
+      this.send({
+        type: 'connection_error',
+        payload: { errors: [{ errorType: connectionErrorType(caller.errorType), message: caller.message, errorCode: caller.status }] },
+      });
+      this.socket.close(1000);
+      return;
+    }
+    if (this.initialised) return;
+    this.initialised = true;
+    this.send({ type: 'connection_ack', payload: { connectionTimeoutMs: CONNECTION_TIMEOUT_MS } });
+    this.send({ type: 'ka' });
+    this.keepAlive = setInterval(() => this.send({ type: 'ka' }), this.options.keepAliveIntervalMs ?? DEFAULT_KEEP_ALIVE_MS);
+    this.keepAlive.unref();
+  }
+
+  private async onStart(id: string | undefined, payload: unknown): Promise<void> {
+    if (id === undefined) {
+      this.error(undefined, [{ errorType: 'BadRequestException', message: 'A start message needs an id' }]);
+      return;
+    }
+    if (this.pending.has(id) || this.own.has(id)) {
+      this.error(id, [{ errorType: 'DuplicatedOperationError', message: `Duplicated operation with id ${id}` }]);
+      return;
+    }
+    if (this.own.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+      this.error(id, [{ errorType: 'LimitExceededError', message: 'Too many subscriptions on this connection' }]);
+      return;
+    }
+    const { data, extensions } = (payload ?? {}) as { data?: unknown; extensions?: { authorization?: Record<string, unknown> } };
+    if (typeof data !== 'string') {
+      this.error(id, [{ errorType: 'BadRequestException', message: 'start payload.data must be the serialized GraphQL request' }]);
+      return;
+    }
+    this.pending.add(id);
+    const headers = lowerCaseKeys(extensions?.authorization ?? {});
+    const caller = await authenticate(
+      { method: 'POST', path: this.options.graphqlPath, headers, body: data },
+      this.options.auth,
+    );
+    if (isRequestError(caller)) {
+      this.pending.delete(id);
+      this.error(id, [{ errorType: caller.errorType, message: caller.message }]);
+      return;
+    }
+    let request: GraphQLRequestBody;
+    try {
+      request = JSON.parse(data) as GraphQLRequestBody;
+    } catch {
+      this.pending.delete(id);
+      this.error(id, [{ errorType: 'BadRequestException', message: 'start payload.data is not valid JSON' }]);
+      return;
+    }
+    const { executor, registry } = this.options;
+    const parsed = executor.parseOperation(request.query, request.operationName);
+    if (!parsed.ok || parsed.operation.operation !== 'subscription') {
+      this.pending.delete(id);
+      this.error(id, parsed.ok ? [{ message: 'Only subscription operations can be started on the realtime channel' }] : parsed.errors);
+      return;
+    }
+    const callerContext = { caller, headers };
+    const started = await executor.subscribe(parsed.document, request, callerContext);
+    // A stop (or the socket closing) while the resolver ran cancels the start.
+    if (!this.pending.delete(id)) return;
+    if (!started.ok) {
+      this.error(id, started.errors);
+      return;
+    }
+    const subscription: LiveSubscription = {
+      connectionId: this.id,
+      id,
+      fieldName: started.fieldName,
+      args: started.args,
+      ...(started.filter ? { filter: started.filter } : {}),
+      document: parsed.document,
+      request,
+      callerContext,
+      send: (body) => this.send({ id, type: 'data', payload: body }),
+    };
+    this.own.add(id);
+    registry.add(subscription);
+    this.send({ id, type: 'start_ack' });
+  }
+
+  dispose(): void {
+    clearInterval(this.keepAlive);
+    this.pending.clear();
+    this.own.clear();
+    this.options.registry.removeConnection(this.id);
+  }
+}
+
+export interface RealtimeEndpoint {
+  attach(server: Server): void;
+  close(): void;
+  readonly connectionCount: number;
+}
+
+export const createRealtimeEndpoint = (options: RealtimeOptions): RealtimeEndpoint => {
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) => (protocols.has(GRAPHQL_WS_PROTOCOL) ? GRAPHQL_WS_PROTOCOL : false),
+  });
+  const connections = new Set<Connection>();
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+    if (pathname !== options.realtimePath) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const { headers, payload } = connectionAuth(request);
+    const auth: Promise<Caller | RequestError> = headers
+      ? authenticate({ method: 'POST', path: `${options.graphqlPath}/connect`, headers: lowerCaseKeys(headers), body: payload }, options.auth)
+      : Promise.resolve({ status: 401, errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' });
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      const connection = new Connection(ws, auth, options);
+      connections.add(connection);
+      ws.on('close', () => connections.delete(connection));
+    });
+  };
+
+  return {
+    attach: (server) => server.on('upgrade', onUpgrade),
+    close: () => {
+      for (const client of wss.clients) client.terminate();
+      for (const connection of connections) connection.dispose();
+      connections.clear();
+      wss.close();
+    },
+    get connectionCount() {
+      return connections.size;
+    },
+  };
+};
