@@ -10,6 +10,9 @@
  *   cannot hand back functions, undefined fields or shared references.
  * - A runaway handler is stopped after timeoutMs; an error in the resolver's own code is reported
  *   with errorType "Code", as AppSync reports it.
+ * - node:vm isolates requests from each other, not hostile code from the host: it runs this
+ *   repository's own resolvers, nothing a client sends.
+ * - Cost: about 1.8 ms per evaluation on the team machine, most of it the fresh context.
  */
 import { readFileSync, statSync } from 'node:fs';
 import vm from 'node:vm';
