@@ -1,5 +1,5 @@
 /** The console page: header figures, upload + live feed, gallery with filters, detail dialog, alerts. */
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { CONNECTION_STATE_CHANGE } from 'aws-amplify/api';
 import { Hub } from 'aws-amplify/utils';
 import type { Api, Image } from './api';
@@ -48,6 +48,20 @@ export const App = ({ api, config }: { api: Api; config: ConsoleConfig }) => {
     [stats.record, gallery.addLive],
   );
   const uploads = useUploads(api, config.maxUploadBytes, onLiveImage);
+
+  // Every classification, whoever uploaded it (another tab, the CLI), keeps the gallery and the header
+  // current. The per-upload watches (watch-image.ts) add the re-read that this page-wide one cannot.
+  // Subscribed once; the ref lets it call the newest handler (which changes with the filter).
+  const onLiveImageRef = useRef(onLiveImage);
+  onLiveImageRef.current = onLiveImage;
+  useEffect(() => {
+    const subscription = api.onImageClassified(null, {
+      next: (image) => onLiveImageRef.current(image),
+      // The header's connection state already tells the user; the per-upload watches report their own errors.
+      error: () => undefined,
+    });
+    return () => subscription.unsubscribe();
+  }, [api]);
 
   const open = useCallback(
     (image: Image) => {

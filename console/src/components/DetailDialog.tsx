@@ -29,7 +29,7 @@ const Boxes = ({ image }: { image: Image }) => (
           }}
         >
           <span style={{ background: BOX_COLOURS[labelIndex % BOX_COLOURS.length] }}>
-            {label.name} {percent(label.confidence)}
+            {label.name} {percent(label.confidence, 1)}
           </span>
         </div>
       )),
@@ -40,7 +40,7 @@ const Boxes = ({ image }: { image: Image }) => (
 export const DetailDialog = ({ image, url, onClose }: DetailDialogProps) => {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
-    // showModal gives focus trapping, Escape to close and an inert page behind, for free.
+    // showModal moves focus into the dialog (to Close), makes the page behind inert and closes on Escape.
     if (dialog.current && !dialog.current.open) dialog.current.showModal();
   }, []);
 
@@ -62,7 +62,7 @@ export const DetailDialog = ({ image, url, onClose }: DetailDialogProps) => {
     <dialog ref={dialog} class="detail" aria-labelledby="detail-title" onClose={onClose}>
       <div class="detail-head">
         <h2 id="detail-title">{image.fileName ?? image.id}</h2>
-        <button type="button" class="button" onClick={() => dialog.current?.close()} autofocus>
+        <button type="button" class="button" onClick={() => dialog.current?.close()}>
           Close
         </button>
       </div>

@@ -14,8 +14,8 @@ export const Header = ({ stats, statsError, connection, local }: HeaderProps) =>
     <div class="brand">
       <h1>Pet detector</h1>
       <span class="stage">{local ? 'local stack' : 'deployed API'}</span>
-      <span class="connection" role="status" aria-label="Live updates">
-        Live: {connection}
+      <span class="connection" role="status">
+        Live updates: {connection}
       </span>
     </div>
     <dl class="stats" aria-label={stats.truncated ? `Figures for the latest ${STATS_READ_LIMIT} images` : 'Figures for all images'}>

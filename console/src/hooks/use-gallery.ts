@@ -71,7 +71,9 @@ export const useGallery = (api: Api) => {
         const without = current.items.filter((item) => item.id !== image.id);
         const shown = without.length !== current.items.length;
         if (!fits) return shown ? { ...current, items: without } : current;
-        return { ...current, items: shown ? current.items.map((item) => (item.id === image.id ? image : item)) : [image, ...current.items] };
+        // Kept newest first, as the server orders pages.
+        const items = shown ? current.items.map((item) => (item.id === image.id ? image : item)) : [image, ...current.items];
+        return { ...current, items: items.sort((a, b) => b.createdAt.localeCompare(a.createdAt)) };
       });
       if (fits) void fetchUrls([image]);
     },
