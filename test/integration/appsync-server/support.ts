@@ -1,0 +1,262 @@
+/**
+ * What the local AppSync server's integration tests share: a real server over DynamoDB Local and the
+ * real Lambda handlers, with resolver bundles built by the real build into a temporary folder (so the
+ * tests do not depend on a previous `npm run build`), plus small HTTP / SigV4 / WebSocket clients.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import WebSocket from 'ws';
+import { buildResolvers } from '../../../appsync/build-resolvers';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../../../local/emulators/dynamodb-local';
+import { ensureDetectionLogsTable } from '../../../local/provision/table';
+import { startAppSyncServer, type AppSyncServer, type LocalLambdaHandler } from '../../../local/appsync-server';
+import { LOCAL_API_KEY, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/stack/naming';
+
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+export const API_KEY = LOCAL_API_KEY;
+export const CREDENTIALS = LOCAL_CREDENTIALS;
+export const REGION = LOCAL_REGION;
+const TABLE = 'appsync-server-test-detection-logs';
+
+export interface TestStack {
+  server: AppSyncServer;
+  dynamodb: DynamoDbLocal;
+  tmpDir: string;
+  stop(): Promise<void>;
+}
+
+/** The environment the handlers read at cold start (contracts.md section 2), aimed at DynamoDB Local. */
+const handlerEnvironment = (dynamodbEndpoint: string): Record<string, string> => ({
+  TABLE_NAME: TABLE,
+  BUCKET_NAME: 'appsync-server-test-images',
+  AWS_REGION: REGION,
+  S3_FORCE_PATH_STYLE: 'true',
+  AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+  AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+  // Presigning is offline; nothing listens here and nothing is sent.
+  AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+});
+
+export const startTestStack = async (options: { https?: boolean } = {}): Promise<TestStack> => {
+  const tmpDir = mkdtempSync(path.join(tmpdir(), 'appsync-server-test-'));
+  const bundles = path.join(tmpDir, 'resolvers');
+  await buildResolvers({ outDir: bundles });
+  const dynamodb = await startDynamoDbLocal({});
+  try {
+    const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: REGION, credentials: CREDENTIALS });
+    await ensureDetectionLogsTable(client, TABLE);
+    Object.assign(process.env, handlerEnvironment(dynamodb.endpoint));
+    // Imported only now: the handlers read their configuration once, when first loaded.
+    const requestUpload = (await import('../../../functions/request-upload/handler')).handler as LocalLambdaHandler;
+    const imageReader = (await import('../../../functions/image-reader/handler')).handler as LocalLambdaHandler;
+    const server = await startAppSyncServer({
+      host: '127.0.0.1',
+      port: 0,
+      ...(options.https ? { httpsPort: 0, tls: { dir: path.join(tmpDir, 'tls') } } : {}),
+      apiKey: API_KEY,
+      iamCredentials: CREDENTIALS,
+      region: REGION,
+      schemaPaths: [path.join(REPO_ROOT, 'schema.graphql'), path.join(REPO_ROOT, 'appsync', 'builtins.graphql')],
+      resolversDir: bundles,
+      dataSources: {
+        DetectionLogs: { type: 'dynamodb', tableName: TABLE, client },
+        ImageReader: { type: 'lambda', handler: imageReader },
+        RequestUpload: { type: 'lambda', handler: requestUpload },
+        None: { type: 'none' },
+      },
+      keepAliveIntervalMs: 500,
+    });
+    return {
+      server,
+      dynamodb,
+      tmpDir,
+      stop: async () => {
+        await server.close();
+        client.destroy();
+        await dynamodb.stop();
+        rmSync(tmpDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await dynamodb.stop();
+    throw error;
+  }
+};
+
+export interface GraphQLResult {
+  status: number;
+  body: { data?: Record<string, unknown> | null; errors?: { errorType?: string; message: string; path?: unknown }[] };
+}
+
+export const postGraphQL = async (url: string, body: unknown, headers: Record<string, string> = { 'x-api-key': API_KEY }): Promise<GraphQLResult> => {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as GraphQLResult['body'] };
+};
+
+/** Signs a GraphQL POST with SigV4 exactly as an AWS SDK client does (service appsync). */
+export const signedHeaders = async (
+  url: string,
+  body: string,
+  options: { credentials?: { accessKeyId: string; secretAccessKey: string }; signingDate?: Date } = {},
+): Promise<Record<string, string>> => {
+  const target = new URL(url);
+  const signer = new SignatureV4({ credentials: options.credentials ?? CREDENTIALS, region: REGION, service: 'appsync', sha256: Sha256 });
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: 'POST',
+      protocol: target.protocol,
+      hostname: target.hostname,
+      ...(target.port ? { port: Number(target.port) } : {}),
+      path: target.pathname,
+      headers: { 'content-type': 'application/json', host: target.host },
+      body,
+    }),
+    options.signingDate ? { signingDate: options.signingDate } : {},
+  );
+  return signed.headers as Record<string, string>;
+};
+
+export const postSigned = async (
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  options: Parameters<typeof signedHeaders>[2] = {},
+): Promise<GraphQLResult> => {
+  const body = JSON.stringify({ query, variables });
+  const headers = await signedHeaders(url, body, options);
+  // fetch computes host itself; the signed one must match it, which it does for the same URL.
+  const { host: _host, ...rest } = headers;
+  const response = await fetch(url, { method: 'POST', headers: rest, body });
+  return { status: response.status, body: (await response.json()) as GraphQLResult['body'] };
+};
+
+/** An HTTPS POST trusting only the given CA (fetch in Node 20 cannot take a CA). */
+export const postHttps = (url: string, body: string, headers: Record<string, string>, ca: string): Promise<GraphQLResult> =>
+  new Promise((resolve, reject) => {
+    const request = httpsRequest(url, { method: 'POST', headers, ca }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (c: Buffer) => chunks.push(c));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as GraphQLResult['body'] }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+
+export interface RealtimeMessage {
+  type: string;
+  id?: string;
+  payload?: { data?: Record<string, unknown>; errors?: { errorType?: string; message: string; errorCode?: number }[]; connectionTimeoutMs?: number };
+}
+
+/** A bare AppSync real-time client, to see the protocol's messages as they are. */
+export class RealtimeClient {
+  readonly messages: RealtimeMessage[] = [];
+  private waiters: { predicate: (m: RealtimeMessage) => boolean; resolve: (m: RealtimeMessage) => void }[] = [];
+  readonly socket: WebSocket;
+  readonly opened: Promise<void>;
+
+  constructor(url: string, auth: Record<string, string>, via: 'query' | 'subprotocol' = 'query', ca?: string) {
+    const header = Buffer.from(JSON.stringify(auth));
+    const target =
+      via === 'query' ? `${url}?header=${encodeURIComponent(header.toString('base64'))}&payload=${encodeURIComponent(Buffer.from('{}').toString('base64'))}` : url;
+    const protocols = via === 'query' ? ['graphql-ws'] : ['graphql-ws', `header-${header.toString('base64url')}`];
+    this.socket = new WebSocket(target, protocols, ca ? { ca } : {});
+    this.opened = new Promise((resolve, reject) => {
+      this.socket.once('open', () => resolve());
+      this.socket.once('error', reject);
+    });
+    this.socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as RealtimeMessage;
+      this.messages.push(message);
+      for (const waiter of [...this.waiters]) {
+        if (waiter.predicate(message)) {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          waiter.resolve(message);
+        }
+      }
+    });
+  }
+
+  send(message: unknown): void {
+    this.socket.send(JSON.stringify(message));
+  }
+
+  /** The first message (already received or still to come) that matches. */
+  next(predicate: (m: RealtimeMessage) => boolean, timeoutMs = 5_000): Promise<RealtimeMessage> {
+    const seen = this.messages.find(predicate);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages)}`)), timeoutMs);
+      this.waiters.push({
+        predicate,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      });
+    });
+  }
+
+  async init(): Promise<RealtimeMessage> {
+    await this.opened;
+    this.send({ type: 'connection_init' });
+    return this.next((m) => m.type === 'connection_ack' || m.type === 'connection_error');
+  }
+
+  /** Sends a start and resolves with its start_ack or error. */
+  async start(id: string, query: string, variables: Record<string, unknown>, authorization: Record<string, string>): Promise<RealtimeMessage> {
+    this.send({ id, type: 'start', payload: { data: JSON.stringify({ query, variables }), extensions: { authorization } } });
+    return this.next((m) => m.id === id && (m.type === 'start_ack' || m.type === 'error'));
+  }
+
+  dataFor(id: string): RealtimeMessage[] {
+    return this.messages.filter((m) => m.id === id && m.type === 'data');
+  }
+
+  close(): Promise<void> {
+    if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.socket.once('close', () => resolve());
+      this.socket.close();
+    });
+  }
+}
+
+export const apiKeyAuthorization = (url: string, apiKey = API_KEY): Record<string, string> => ({
+  host: new URL(url).host,
+  'x-api-key': apiKey,
+});
+
+/** The start-message authorization an IAM client sends: SigV4 over the serialized start data. */
+export const iamStartAuthorization = async (graphqlUrl: string, data: string): Promise<Record<string, string>> => {
+  const target = new URL(graphqlUrl);
+  const signer = new SignatureV4({ credentials: CREDENTIALS, region: REGION, service: 'appsync', sha256: Sha256 });
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: 'POST',
+      protocol: target.protocol,
+      hostname: target.hostname,
+      path: target.pathname,
+      headers: {
+        accept: 'application/json, text/javascript',
+        'content-encoding': 'amz-1.0',
+        'content-type': 'application/json; charset=UTF-8',
+        host: target.host,
+      },
+      body: data,
+    }),
+  );
+  return signed.headers as Record<string, string>;
+};
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
