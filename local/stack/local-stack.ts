@@ -19,7 +19,6 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import type { Classifier } from '../../functions/core/ports';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../emulators/dynamodb-local';
-import { findFreePort } from '../emulators/free-port';
 import { startNodeEmulators, type NodeEmulators } from '../emulators/node-emulators';
 import { startRekognitionApi, type RekognitionApi } from '../emulators/rekognition-api';
 import { startUploadGateway, type UploadGateway } from '../gateway/upload-gateway';
@@ -127,7 +126,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       cleanups.push(() => rm(s3Directory, { recursive: true, force: true }));
     }
 
-    const [dynamo, emulators, httpPort, httpsPort, rebuilt] = await Promise.all([
+    const [dynamo, emulators, rebuilt] = await Promise.all([
       startDynamoDbLocal({ dataDir: persist ? join(dataDir, 'dynamodb') : undefined }).then((d: DynamoDbLocal) => {
         cleanups.push(() => d.stop());
         return d;
@@ -136,8 +135,6 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         cleanups.push(() => e.stop());
         return e;
       }),
-      options.port === 0 ? findFreePort() : Promise.resolve(options.port ?? 4000),
-      options.httpsPort === 0 || options.port === 0 ? findFreePort() : Promise.resolve(options.httpsPort ?? (options.port ?? 4000) + 443),
       ensureResolverBundles(),
     ]);
     if (rebuilt) logger.info('resolver bundles rebuilt (dist/resolvers)');
@@ -177,7 +174,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
             ? { kind: 'local', available: true }
             : { kind: 'local', available: false, note: 'classifier/index.ts is missing: uploads will end FAILED' };
 
-    const graphqlUrl = `http://127.0.0.1:${httpPort}/graphql`;
+    // Known once the AppSync server listens (port 0 = free); only stream-publisher reads it, at its first batch.
+    const graphqlUrl = 'http://127.0.0.1/graphql';
     const restoreEnv = applyEnvironment(
       functionEnvironment({
         region,
@@ -216,8 +214,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     const appsync: AppSyncEndpoints = await startLocalAppSync({
       host: '127.0.0.1',
-      port: httpPort,
-      httpsPort,
+      port: options.port ?? 4000,
+      httpsPort: options.httpsPort ?? (options.port === 0 ? 0 : (options.port ?? 4000) + 443),
       apiKey: LOCAL_API_KEY,
       iamCredentials: credentials,
       region,
@@ -239,6 +237,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       tls: { dir: join(stateDir, 'tls') },
     });
     cleanups.push(() => appsync.stop());
+    process.env.GRAPHQL_URL = appsync.graphqlUrl;
 
     const forwarder = createS3NotificationForwarder({
       sqs,

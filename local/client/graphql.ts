@@ -1,0 +1,99 @@
+/**
+ * A minimal AppSync client for people-facing tools (CLI, bench) and the integration tests: GraphQL over
+ * HTTP with an API key, and the operations the product exposes, spelled as a client would spell them.
+ */
+export interface GraphQLErrorShape {
+  message: string;
+  errorType?: string;
+  path?: Array<string | number>;
+}
+
+export interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: GraphQLErrorShape[];
+}
+
+export class GraphQLRequestError extends Error {
+  constructor(
+    readonly errors: GraphQLErrorShape[],
+    readonly status: number,
+  ) {
+    super(errors.map((e) => `${e.errorType ?? 'Error'}: ${e.message}`).join('; ') || `HTTP ${status}`);
+    this.name = 'GraphQLRequestError';
+  }
+}
+
+export const IMAGE_FIELDS = `id status detectedAnimal confidence uncertain s3Location fileName fileSize imageFormat
+  labels { name confidence boundingBoxes { left top width height } } failureReason createdAt classifiedAt`;
+
+export const REQUEST_UPLOAD = `mutation RequestUpload($input: RequestUploadInput!) {
+  requestUpload(input: $input) { imageId uploadUrl uploadFields expiresAt maxBytes }
+}`;
+
+export const GET_IMAGE = `query Image($id: ID!) { image(id: $id) { ${IMAGE_FIELDS} } }`;
+
+export const LIST_IMAGES = `query Images($filter: ImageFilter, $limit: Int, $nextToken: String) {
+  images(filter: $filter, limit: $limit, nextToken: $nextToken) { items { ${IMAGE_FIELDS} } nextToken }
+}`;
+
+export const ON_IMAGE_CLASSIFIED = `subscription OnImageClassified($id: ID, $detectedAnimal: Animal) {
+  onImageClassified(id: $id, detectedAnimal: $detectedAnimal) { ${IMAGE_FIELDS} }
+}`;
+
+export interface Image {
+  id: string;
+  status: 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILED';
+  detectedAnimal: 'CAT' | 'DOG' | 'OTHER' | null;
+  confidence: number | null;
+  uncertain: boolean | null;
+  s3Location: string | null;
+  fileName: string | null;
+  fileSize: number | null;
+  imageFormat: string | null;
+  labels: Array<{ name: string; confidence: number; boundingBoxes: unknown[] | null }> | null;
+  failureReason: string | null;
+  createdAt: string;
+  classifiedAt: string | null;
+}
+
+export interface UploadTicket {
+  imageId: string;
+  uploadUrl: string;
+  /** AWSJSON: a JSON string of the form fields. */
+  uploadFields: string;
+  expiresAt: string;
+  maxBytes: number;
+}
+
+export interface ApiTarget {
+  graphqlUrl: string;
+  apiKey?: string;
+  /** Extra headers (e.g. a SigV4 Authorization) in place of the API key. */
+  headers?: Record<string, string>;
+}
+
+/** Sends one operation; returns the raw response (errors included) for callers that assert on them. */
+export const graphqlRaw = async <T>(
+  target: ApiTarget,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ status: number; body: GraphQLResponse<T> }> => {
+  const response = await fetch(target.graphqlUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(target.apiKey ? { 'x-api-key': target.apiKey } : {}),
+      ...target.headers,
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as GraphQLResponse<T>;
+  return { status: response.status, body };
+};
+
+/** Sends one operation and returns its data, throwing GraphQLRequestError on any error. */
+export const graphql = async <T>(target: ApiTarget, query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+  const { status, body } = await graphqlRaw<T>(target, query, variables);
+  if (body.errors?.length || !body.data) throw new GraphQLRequestError(body.errors ?? [], status);
+  return body.data;
+};
