@@ -14,7 +14,7 @@ import type {
 } from '../../functions/core/generated/graphql';
 import type { ConsoleConfig } from './config';
 
-export type { Animal, Image, ImageFilter, ProcessingStatus } from '../../functions/core/generated/graphql';
+export type { Animal, BoundingBox, Image, ImageFilter, ProcessingStatus } from '../../functions/core/generated/graphql';
 
 const IMAGE_FIELDS = /* GraphQL */ `
   id status detectedAnimal confidence uncertain s3Location fileName fileSize imageFormat

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { Image } from '../api';
+import type { BoundingBox, Image } from '../api';
 import { animalName, dateTime, percent } from '../format';
 import { formatBytes } from '../upload/check-file';
 
@@ -11,29 +11,60 @@ interface DetailDialogProps {
 
 const BOX_COLOURS = ['#c2185b', '#00796b', '#5e35b1', '#ef6c00', '#1565c0'];
 
+interface PlacedBox {
+  key: string;
+  label: string;
+  confidence: number;
+  colour: string;
+  box: BoundingBox;
+  /** Where the name tag sits: at the box's top edge, or at its bottom when that spot is taken. */
+  tagAtBottom: boolean;
+  main: boolean;
+}
+
+/** Tags closer than this (fractions of the image) would cover each other. */
+const TAG_CLEARANCE = { x: 0.2, y: 0.07 };
+
+/** Every label's boxes, the detected animal's drawn last (on top); a tag moves down when another is in its spot. */
+const placeBoxes = (image: Image): PlacedBox[] => {
+  const tags: Array<{ x: number; y: number }> = [];
+  const free = (x: number, y: number) => tags.every((tag) => Math.abs(tag.x - x) > TAG_CLEARANCE.x || Math.abs(tag.y - y) > TAG_CLEARANCE.y);
+  const animal = image.detectedAnimal?.toLowerCase();
+  const labels = (image.labels ?? [])
+    .filter((label) => label.boundingBoxes?.length)
+    .map((label, index) => ({ label, colour: BOX_COLOURS[index % BOX_COLOURS.length] ?? '#c2185b' }));
+  const ordered = [...labels.filter(({ label }) => label.name.toLowerCase() !== animal), ...labels.filter(({ label }) => label.name.toLowerCase() === animal)];
+  return ordered.flatMap(({ label, colour }) =>
+    (label.boundingBoxes ?? []).map((box, index) => {
+      const tagAtBottom = !free(box.left, box.top) && free(box.left, box.top + box.height);
+      tags.push({ x: box.left, y: tagAtBottom ? box.top + box.height : box.top });
+      const main = label.name.toLowerCase() === animal;
+      return { key: `${label.name}-${index}`, label: label.name, confidence: label.confidence, colour, box, tagAtBottom, main };
+    }),
+  );
+};
+
 /** Boxes are fractions of the image, so percentages place them over the image at any rendered size. */
 const Boxes = ({ image }: { image: Image }) => (
   <>
-    {(image.labels ?? []).flatMap((label, labelIndex) =>
-      (label.boundingBoxes ?? []).map((box, boxIndex) => (
-        <div
-          key={`${label.name}-${boxIndex}`}
-          class="bounding-box"
-          data-label={label.name}
-          style={{
-            left: `${box.left * 100}%`,
-            top: `${box.top * 100}%`,
-            width: `${box.width * 100}%`,
-            height: `${box.height * 100}%`,
-            borderColor: BOX_COLOURS[labelIndex % BOX_COLOURS.length],
-          }}
-        >
-          <span style={{ background: BOX_COLOURS[labelIndex % BOX_COLOURS.length] }}>
-            {label.name} {percent(label.confidence, 1)}
-          </span>
-        </div>
-      )),
-    )}
+    {placeBoxes(image).map(({ key, label, confidence, colour, box, tagAtBottom, main }) => (
+      <div
+        key={key}
+        class={`bounding-box${main ? ' main' : ''}`}
+        data-label={label}
+        style={{
+          left: `${box.left * 100}%`,
+          top: `${box.top * 100}%`,
+          width: `${box.width * 100}%`,
+          height: `${box.height * 100}%`,
+          borderColor: colour,
+        }}
+      >
+        <span class={tagAtBottom ? 'tag-bottom' : undefined} style={{ background: colour }}>
+          {label} {percent(confidence, 1)}
+        </span>
+      </div>
+    ))}
   </>
 );
 
