@@ -24,19 +24,27 @@ const DOG_NAMES = new Set(['dog', 'puppy']);
 
 type Label = NonNullable<LabelDetection['Labels']>[number];
 
+// Aliases are Rekognition's other names for the same label, so an alias "Cat" is the label Cat.
 const matches = (label: Label, names: Set<string>, parent: string): boolean =>
   names.has((label.Name ?? '').toLowerCase()) ||
+  (label.Aliases ?? []).some((a) => names.has((a.Name ?? '').toLowerCase())) ||
   (label.Parents ?? []).some((p) => (p.Name ?? '').toLowerCase() === parent);
 
+/** A confidence as a number in 0..100: a missing or malformed one counts as no evidence. */
+const confidenceOf = (label: Label): number => {
+  const c = label.Confidence;
+  return typeof c === 'number' && Number.isFinite(c) ? Math.min(100, Math.max(0, c)) : 0;
+};
+
 const bestScore = (labels: Label[], names: Set<string>, parent: string): number =>
-  labels.filter((l) => matches(l, names, parent)).reduce((best, l) => Math.max(best, l.Confidence ?? 0), 0);
+  labels.filter((l) => matches(l, names, parent)).reduce((best, l) => Math.max(best, confidenceOf(l)), 0);
 
 const toDetectedLabel = (label: Label): DetectedLabel => {
   const boxes = (label.Instances ?? [])
     .map((i) => i.BoundingBox)
     .filter((b): b is NonNullable<typeof b> => b !== undefined)
     .map((b) => ({ left: b.Left ?? 0, top: b.Top ?? 0, width: b.Width ?? 0, height: b.Height ?? 0 }));
-  const out: DetectedLabel = { name: label.Name ?? 'Unknown', confidence: round2(label.Confidence ?? 0) };
+  const out: DetectedLabel = { name: label.Name ?? 'Unknown', confidence: round2(confidenceOf(label)) };
   if (boxes.length > 0) out.boundingBoxes = boxes;
   return out;
 };
@@ -63,7 +71,7 @@ export const applyClassificationPolicy = (
   const dog = bestScore(labels, DOG_NAMES, 'dog');
   const best = Math.max(cat, dog);
   const stored = [...labels]
-    .sort((a, b) => (b.Confidence ?? 0) - (a.Confidence ?? 0))
+    .sort((a, b) => confidenceOf(b) - confidenceOf(a))
     .slice(0, MAX_STORED_LABELS)
     .map(toDetectedLabel);
 

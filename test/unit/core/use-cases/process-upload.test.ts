@@ -1,0 +1,185 @@
+import { DEFAULT_THRESHOLDS } from '../../../../functions/core/classification-policy';
+import { PetDetectorError, TransientError } from '../../../../functions/core/errors';
+import type { LabelDetection } from '../../../../functions/core/ports';
+import { processUpload, type ProcessUploadDeps } from '../../../../functions/core/use-cases/process-upload';
+import {
+  fixedClock,
+  InMemoryDetectionLog,
+  InMemoryObjectStore,
+  pendingRecord,
+  ScriptedClassifier,
+} from '../support/in-memory-ports';
+import { jpeg } from '../support/images';
+
+const ID = '5f0c1c9e-8a43-4c41-9b55-0d1c6f8f3a11';
+const INPUT = `input/${ID}.jpg`;
+const CAT: LabelDetection = { Labels: [{ Name: 'Cat', Confidence: 96.5 }, { Name: 'Pet', Confidence: 96.5 }] };
+const UNSURE: LabelDetection = { Labels: [{ Name: 'Dog', Confidence: 70 }] };
+
+const setup = async (script: Array<LabelDetection | Error> = [CAT]) => {
+  const log = new InMemoryDetectionLog();
+  const store = new InMemoryObjectStore('test-bucket');
+  const classifier = new ScriptedClassifier(script);
+  const deps: ProcessUploadDeps = { log, store, classifier, clock: fixedClock(), thresholds: DEFAULT_THRESHOLDS };
+  await log.createPending(pendingRecord(ID));
+  store.objects.set(INPUT, await jpeg(160, 120));
+  return { log, store, classifier, deps, upload: { bucket: 'test-bucket', key: INPUT } };
+};
+
+describe('processUpload', () => {
+  it('classifies, files the object under its animal prefix, completes the record and empties input/', async () => {
+    const { log, store, deps, upload, classifier } = await setup();
+    const outcome = await processUpload(deps, upload);
+
+    expect(outcome).toMatchObject({ kind: 'completed', imageId: ID, objectKey: `cats/${ID}.jpg` });
+    expect(classifier.calls).toEqual([expect.objectContaining({ bucket: 'test-bucket', key: INPUT })]);
+    expect(store.keys()).toEqual([`cats/${ID}.jpg`]);
+    expect(await log.get(ID)).toMatchObject({
+      status: 'COMPLETED',
+      detectedAnimal: 'CAT',
+      confidence: 96.5,
+      uncertain: false,
+      objectKey: `cats/${ID}.jpg`,
+      s3Location: `s3://test-bucket/cats/${ID}.jpg`,
+      classifiedAt: '2026-11-22T03:00:00.000Z',
+    });
+    expect(log.transitions.map((t) => t.to)).toEqual(['PROCESSING', 'COMPLETED']);
+  });
+
+  it('records an uncertain result as COMPLETED with the flag set', async () => {
+    const { log, deps, upload } = await setup([UNSURE]);
+    await processUpload(deps, upload);
+    expect(await log.get(ID)).toMatchObject({ status: 'COMPLETED', detectedAnimal: 'DOG', uncertain: true, objectKey: `dogs/${ID}.jpg` });
+  });
+
+  it('changes nothing and classifies nothing on a duplicate event', async () => {
+    const { log, store, deps, upload, classifier } = await setup();
+    await processUpload(deps, upload);
+    const before = structuredClone(await log.get(ID));
+
+    expect(await processUpload(deps, upload)).toEqual({ kind: 'duplicate', imageId: ID });
+    expect(classifier.calls).toHaveLength(1);
+    expect(await log.get(ID)).toEqual(before);
+    expect(log.transitions.filter((t) => t.to === 'COMPLETED')).toHaveLength(1);
+    expect(store.keys()).toEqual([`cats/${ID}.jpg`]);
+  });
+
+  it('completes exactly once when two deliveries of the same event race', async () => {
+    const { log, store, deps, upload } = await setup();
+    const outcomes = await Promise.all([processUpload(deps, upload), processUpload(deps, upload)]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['completed', 'duplicate']);
+    expect(log.transitions.filter((t) => t.to === 'COMPLETED')).toHaveLength(1);
+    expect(store.keys()).toEqual([`cats/${ID}.jpg`]);
+  });
+
+  it('treats an object already moved by another delivery as a duplicate', async () => {
+    const { log, store, deps, upload } = await setup();
+    // The other delivery finishes while this one is between its status check and its read.
+    store.beforeRead = () => {
+      store.objects.set(`cats/${ID}.jpg`, store.objects.get(INPUT)!);
+      store.objects.delete(INPUT);
+      void log.complete(ID, {
+        animal: 'CAT', confidence: 96.5, uncertain: false, labels: [],
+        objectKey: `cats/${ID}.jpg`, s3Location: `s3://test-bucket/cats/${ID}.jpg`, classifiedAt: '2026-11-22T03:00:00.000Z',
+      });
+    };
+    expect(await processUpload(deps, upload)).toEqual({ kind: 'duplicate', imageId: ID });
+    expect((await log.get(ID))?.status).toBe('COMPLETED');
+  });
+
+  it('fails the record, by name, when the uploaded object is missing', async () => {
+    const { log, store, deps, upload, classifier } = await setup();
+    store.objects.delete(INPUT);
+    expect(await processUpload(deps, upload)).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^UploadMissing: /) });
+    expect(classifier.calls).toHaveLength(0);
+    expect((await log.get(ID))?.status).toBe('FAILED');
+  });
+
+  it('fails bytes that are not an image without calling the classifier', async () => {
+    const { log, store, deps, upload, classifier } = await setup();
+    store.objects.set(INPUT, Buffer.from('definitely not a photo'));
+    const outcome = await processUpload(deps, upload);
+    expect(outcome).toMatchObject({ kind: 'failed' });
+    expect(classifier.calls).toHaveLength(0);
+    expect(await log.get(ID)).toMatchObject({
+      status: 'FAILED',
+      failureReason: expect.stringMatching(/^NotAnImage: The file is not a JPEG or PNG/),
+    });
+    // A failed upload stays where it landed (for diagnosis; the bucket's lifecycle expires input/).
+    expect(store.keys()).toEqual([INPUT]);
+  });
+
+  it('fails at once when the classifier rejects the image for good', async () => {
+    const rejected = new PetDetectorError('ClassifierRejectedImage', 'Rekognition could not read the image (InvalidImageFormatException)');
+    const { log, deps, upload } = await setup([rejected]);
+    expect(await processUpload(deps, upload)).toMatchObject({ kind: 'failed' });
+    expect((await log.get(ID))?.failureReason).toBe('ClassifierRejectedImage: Rekognition could not read the image (InvalidImageFormatException)');
+  });
+
+  it('rethrows a transient classifier fault for the queue to retry, leaving everything in place', async () => {
+    const throttled = new TransientError('ClassifierThrottled', 'Rekognition is busy');
+    const { log, store, deps, upload } = await setup([throttled, CAT]);
+    await expect(processUpload(deps, upload)).rejects.toBe(throttled);
+    expect((await log.get(ID))?.status).toBe('PROCESSING');
+    expect(store.keys()).toEqual([INPUT]);
+
+    expect(await processUpload(deps, upload)).toMatchObject({ kind: 'completed' });
+  });
+
+  it('records FAILED on the last delivery of a transient fault, and still throws so the message reaches the DLQ', async () => {
+    const throttled = new TransientError('ClassifierThrottled', 'Rekognition is busy');
+    const { log, deps, upload } = await setup([throttled]);
+    await expect(processUpload(deps, { ...upload, finalAttempt: true })).rejects.toBe(throttled);
+    expect(await log.get(ID)).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'ClassifierThrottled: Rekognition is busy (gave up after the last retry)',
+    });
+  });
+
+  it('recovers from a crash between COMPLETE and deleting the input: the redelivery only tidies up', async () => {
+    const { store, deps, upload, classifier } = await setup();
+    await processUpload(deps, upload);
+    store.objects.set(INPUT, await jpeg(160, 120)); // as if the delete never happened
+    expect(await processUpload(deps, upload)).toEqual({ kind: 'duplicate', imageId: ID });
+    expect(store.keys()).toEqual([`cats/${ID}.jpg`]);
+    expect(classifier.calls).toHaveLength(1);
+  });
+
+  it('recovers from a DynamoDB fault after the copy: the redelivery completes once', async () => {
+    const { log, store, deps, upload } = await setup();
+    const original = log.complete.bind(log);
+    let first = true;
+    log.complete = async (...args) => {
+      if (first) {
+        first = false;
+        throw new TransientError('DependencyUnavailable', 'DetectionLogs is unavailable, try again');
+      }
+      return original(...args);
+    };
+    await expect(processUpload(deps, upload)).rejects.toThrow('DetectionLogs is unavailable');
+    expect(store.keys()).toEqual([`cats/${ID}.jpg`, INPUT]);
+
+    expect(await processUpload(deps, upload)).toMatchObject({ kind: 'completed' });
+    expect(store.keys()).toEqual([`cats/${ID}.jpg`]);
+    expect(log.transitions.filter((t) => t.to === 'COMPLETED')).toHaveLength(1);
+  });
+
+  it('never writes under input/', async () => {
+    const { store, deps, upload } = await setup([UNSURE]);
+    await processUpload(deps, upload);
+    expect(store.written.length).toBeGreaterThan(0);
+    expect(store.written.every((k) => !k.startsWith('input/'))).toBe(true);
+  });
+
+  it.each([
+    ['a key outside input/', { key: `cats/${ID}.jpg` }],
+    ['a key that is not <id>.<ext>', { key: 'input/notes.txt' }],
+    ['another bucket', { bucket: 'someone-elses-bucket' }],
+    ['an object without a record', { key: 'input/00000000-0000-0000-0000-000000000000.jpg' }],
+  ])('ignores %s', async (_case, override) => {
+    const { log, deps, upload, classifier } = await setup();
+    expect(await processUpload(deps, { ...upload, ...override })).toMatchObject({ kind: 'ignored' });
+    expect(classifier.calls).toHaveLength(0);
+    expect((await log.get(ID))?.status).toBe('PENDING');
+  });
+});

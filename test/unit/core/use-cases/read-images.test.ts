@@ -1,0 +1,82 @@
+import type { ImageRecord } from '../../../../functions/core/domain';
+import { ValidationError } from '../../../../functions/core/errors';
+import { imageUrls, readImages } from '../../../../functions/core/use-cases/read-images';
+import { fixedClock, InMemoryDetectionLog, pendingRecord, RecordingSigner } from '../support/in-memory-ports';
+
+const at = (i: number) => new Date(Date.UTC(2026, 10, 22, 0, 0, i)).toISOString();
+
+const seed = async (log: InMemoryDetectionLog, count: number) => {
+  for (let i = 0; i < count; i += 1) {
+    const animal = (['CAT', 'DOG', 'OTHER'] as const)[i % 3]!;
+    const record: ImageRecord = {
+      ...pendingRecord(`img-${String(i).padStart(3, '0')}`, { createdAt: at(i), updatedAt: at(i) }),
+      status: 'COMPLETED',
+      detectedAnimal: animal,
+      confidence: 50 + (i % 50),
+      uncertain: i % 5 === 0,
+      objectKey: `${animal.toLowerCase()}s/img-${i}.jpg`,
+    };
+    await log.createPending(record);
+  }
+};
+
+describe('readImages', () => {
+  it('pages newest first with full pages and a nextToken only while more remain', async () => {
+    const log = new InMemoryDetectionLog();
+    await seed(log, 45);
+    const seen: string[] = [];
+    let nextToken: string | null | undefined;
+    const sizes: number[] = [];
+    do {
+      const page = await readImages({ log }, { limit: 20, nextToken });
+      sizes.push(page.items.length);
+      seen.push(...page.items.map((i) => i.createdAt));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    expect(sizes).toEqual([20, 20, 5]);
+    expect(new Set(seen).size).toBe(45);
+    expect(seen).toEqual([...seen].sort().reverse());
+  });
+
+  it('filters, and maps records to GraphQL images', async () => {
+    const log = new InMemoryDetectionLog();
+    await seed(log, 30);
+    const page = await readImages({ log }, { filter: { detectedAnimal: 'DOG', uncertain: true } });
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(page.items.every((i) => i.detectedAnimal === 'DOG' && i.uncertain === true)).toBe(true);
+    expect(page.nextToken).toBeNull();
+  });
+
+  it('rejects a token from another filter', async () => {
+    const log = new InMemoryDetectionLog();
+    await seed(log, 30);
+    const first = await readImages({ log }, { limit: 2, filter: { detectedAnimal: 'CAT' } });
+    await expect(readImages({ log }, { limit: 2, nextToken: first.nextToken })).rejects.toMatchObject({ code: 'InvalidNextToken' });
+  });
+});
+
+describe('imageUrls', () => {
+  it('signs only filed images, once each, in the order asked', async () => {
+    const log = new InMemoryDetectionLog();
+    await seed(log, 3);
+    await log.createPending(pendingRecord('still-pending'));
+    const urls = await imageUrls({ log, signer: new RecordingSigner(), clock: fixedClock('2026-11-22T03:00:00.000Z') }, [
+      'img-002',
+      'still-pending',
+      'missing',
+      'img-000',
+      'img-002',
+    ]);
+    expect(urls).toEqual([
+      { id: 'img-002', url: 'https://bucket.example/others/img-2.jpg?expires=900', expiresAt: '2026-11-22T03:15:00.000Z' },
+      { id: 'img-000', url: 'https://bucket.example/cats/img-0.jpg?expires=900', expiresAt: '2026-11-22T03:15:00.000Z' },
+    ]);
+  });
+
+  it('refuses more than 100 ids', async () => {
+    const deps = { log: new InMemoryDetectionLog(), signer: new RecordingSigner(), clock: fixedClock() };
+    const ids = Array.from({ length: 101 }, (_, i) => `id-${i}`);
+    await expect(imageUrls(deps, ids)).rejects.toBeInstanceOf(ValidationError);
+    await expect(imageUrls(deps, ids.slice(0, 100))).resolves.toEqual([]);
+  });
+});
