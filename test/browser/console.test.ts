@@ -161,11 +161,22 @@ describe('web console on the local stack', () => {
     expect(requests).toEqual([]);
   });
 
-  test('stays usable at 375 px wide', async () => {
+  test('labels every control and reaches the picker by keyboard at 375 px wide', async () => {
     await page.setViewportSize({ width: 375, height: 800 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await page.getByLabel('choose files').focus();
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLButtonElement>('input, select, button')]
+        .filter((control) => !(control.labels?.length || control.getAttribute('aria-label') || control.textContent?.trim()))
+        .map((control) => control.outerHTML),
+    );
+    expect(unlabelled).toEqual([]);
+    // Tab from the top of a freshly loaded page: the skip link, then the file picker.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Gallery' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to gallery');
+    await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('file-input');
   });
 });

@@ -9,7 +9,7 @@ interface DetailDialogProps {
   onClose: () => void;
 }
 
-const BOX_COLOURS = ['#c2185b', '#00796b', '#5e35b1', '#ef6c00', '#1565c0'];
+const BOX_COLOURS = ['#c2185b', '#00796b', '#5e35b1', '#a84300', '#1565c0'];
 
 interface PlacedBox {
   key: string;
