@@ -1,0 +1,53 @@
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { s3Client } from '../../../functions/adapters/clients';
+import { S3ObjectStore } from '../../../functions/adapters/s3-object-store';
+import { ObjectNotFoundError } from '../../../functions/core/errors';
+
+const s3 = mockClient(S3Client);
+const store = new S3ObjectStore(s3Client('us-east-1', false), 'images');
+const meta = { $metadata: { httpStatusCode: 404 }, message: 'gone' };
+
+beforeEach(() => s3.reset());
+
+describe('S3ObjectStore', () => {
+  it('reads the bytes of an object', async () => {
+    // The SDK's streaming body, reduced to the one method the store calls.
+    const body = { transformToByteArray: async () => new Uint8Array(Buffer.from('abc')) };
+    s3.on(GetObjectCommand).resolves({ Body: body as never });
+    expect(Buffer.from(await store.read('input/a.jpg')).toString()).toBe('abc');
+  });
+
+  it('reports a missing object as ObjectNotFoundError', async () => {
+    s3.on(GetObjectCommand).rejects(new NoSuchKey(meta));
+    await expect(store.read('input/a.jpg')).rejects.toBeInstanceOf(ObjectNotFoundError);
+    s3.on(CopyObjectCommand).rejects(new NoSuchKey(meta));
+    await expect(store.copy('input/a.jpg', 'cats/a.jpg')).rejects.toBeInstanceOf(ObjectNotFoundError);
+  });
+
+  it('answers undefined from head for a missing object', async () => {
+    s3.on(HeadObjectCommand).rejects(new NotFound(meta));
+    expect(await store.head('input/a.jpg')).toBeUndefined();
+  });
+
+  it('copies within the bucket with a URL-encoded CopySource', async () => {
+    s3.on(CopyObjectCommand).resolves({});
+    await store.copy('input/my cat+1.jpg', 'cats/x.jpg');
+    expect(s3).toHaveReceivedCommandWith(CopyObjectCommand, {
+      Bucket: 'images',
+      Key: 'cats/x.jpg',
+      CopySource: 'images/input/my%20cat%2B1.jpg',
+    });
+  });
+
+  it('treats deleting a missing object as done', async () => {
+    s3.on(DeleteObjectCommand).rejects(new NoSuchKey(meta));
+    await expect(store.delete('input/a.jpg')).resolves.toBeUndefined();
+  });
+
+  it('turns other S3 errors into a retryable DependencyUnavailable', async () => {
+    s3.on(GetObjectCommand).rejects(Object.assign(new Error('slow'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } }));
+    await expect(store.read('input/a.jpg')).rejects.toMatchObject({ code: 'DependencyUnavailable', retryable: true });
+  });
+});
