@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { App, type AppProps } from 'aws-cdk-lib';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { REPO_ROOT } from './bundling';
 import { stageConfig, type Stage, type StageConfig, type StageOverrides } from './config';
 import type { ResolverWiring } from './constructs/graphql-api';
@@ -26,7 +27,9 @@ export interface CreateAppOptions {
 }
 
 export const createApp = (options: CreateAppOptions): { app: App; stacks: PetDetectorStack[] } => {
-  const app = new App(options.appProps);
+  // The feature flags `cdk init` writes into a new project's cdk.json (e.g. S3 access logs delivered through
+  // a bucket policy rather than ACLs), applied in code so tests and npm run synth get them too.
+  const app = new App({ ...options.appProps, context: { ...CURRENTLY_RECOMMENDED_FLAGS, ...options.appProps?.context } });
   if (options.nag !== false) addNagChecks(app);
   const stacks = options.stages.map((stage) => {
     const config = stageConfig(typeof stage === 'string' ? { stage } : stage);

@@ -3,7 +3,7 @@
  * monitoring, and (optionally) the web console. Wiring only; each part is its own construct.
  */
 import * as path from 'node:path';
-import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { CfnElement, CfnOutput, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
@@ -93,7 +93,17 @@ export class PetDetectorStack extends Stack {
 
     this.grantLeastPrivilege(images, table, { requestUpload, imageReader, processor });
     api.grantPublish(publisher.role);
-    messaging.uncertainTopic.grantPublish(publisher.role);
+    // Topic.grantPublish would add kms:GenerateDataKey*; publishing to an SSE topic needs exactly these two.
+    publisher.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'PublishUncertain', actions: ['sns:Publish'], resources: [messaging.uncertainTopic.topicArn] }),
+    );
+    publisher.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptForTopic',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [messaging.key.keyArn],
+      }),
+    );
 
     const uploads = new UploadEvents(this, 'UploadEvents', {
       config,
@@ -155,8 +165,19 @@ export class PetDetectorStack extends Stack {
   ): void {
     const filed = Object.values(ANIMAL_PREFIX).map((prefix) => images.objectsUnder(prefix));
     const input = images.objectsUnder(INPUT_PREFIX);
-    const allow = (role: iam.IRole, actions: string[], resources: string[], sid: string) =>
+    const bucketLogicalId = this.getLogicalId(images.bucket.node.defaultChild as CfnElement);
+    const allow = (role: iam.Role, actions: string[], resources: string[], sid: string) => {
       role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions, resources }));
+      // cdk-nag reports every <bucket>/<prefix>* object ARN as a wildcard. Object keys are <prefix><imageId>.<ext>
+      // with ids minted at upload time, so a prefix is the narrowest resource that can exist.
+      for (const prefix of [INPUT_PREFIX, ...Object.values(ANIMAL_PREFIX)]) {
+        if (!resources.includes(images.objectsUnder(prefix))) continue;
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${prefix}*]`,
+          reason: `Objects under ${prefix} are named <imageId>.<ext> with ids created per upload: the prefix is the narrowest resource.`,
+        });
+      }
+    };
 
     // request-upload signs the presigned POST with its own credentials: the upload is its PutObject on input/*.
     allow(fns.requestUpload.role, ['s3:PutObject'], [input], 'PresignUploadsIntoInput');

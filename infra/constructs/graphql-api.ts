@@ -68,9 +68,15 @@ export class PetDetectorApi extends Construct {
         },
         additionalAuthorizationModes: [{ authorizationType: appsync.AuthorizationType.IAM }],
       },
-      logConfig: { fieldLogLevel: appsync.FieldLogLevel.ERROR, excludeVerboseContent: false, role: logsRole },
       xrayEnabled: true,
     });
+    // Set on the L1 resource: GraphqlApi's logConfig always adds a LogRetention custom resource (a Lambda
+    // that would own the log group); the LogGroup below owns it instead, with its retention.
+    (this.api.node.defaultChild as appsync.CfnGraphQLApi).logConfig = {
+      cloudWatchLogsRoleArn: logsRole.roleArn,
+      fieldLogLevel: appsync.FieldLogLevel.ERROR,
+      excludeVerboseContent: false,
+    };
     this.apiKey = this.api.node.findChild('ClientsApiKey') as appsync.CfnApiKey;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {

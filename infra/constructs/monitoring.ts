@@ -10,6 +10,8 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ANIMAL_PREFIX } from '../../functions/core/domain';
+import type { Animal } from '../../functions/core/domain';
 import type { METRIC } from '../../functions/shared/powertools';
 import type { StageConfig } from '../config';
 import type { ObservedFunction } from './observed-function';
@@ -25,6 +27,8 @@ export const METRIC_NAMES: typeof METRIC = {
 };
 
 export const METRIC_NAMESPACE = 'pet-detector';
+
+const ANIMALS = Object.keys(ANIMAL_PREFIX) as Animal[];
 
 export interface MonitoringProps {
   config: StageConfig;
@@ -83,16 +87,16 @@ export class Monitoring extends Construct {
       config.alarms.iteratorAgeMs,
     );
 
-    const apiMetric = (metricName: string, statistic: string, label: string) =>
+    const apiMetric = (metricName: string, statistic: string, label?: string) =>
       new cloudwatch.Metric({
         namespace: 'AWS/AppSync',
         metricName,
         dimensionsMap: { GraphQLAPIId: props.api.apiId },
         period,
         statistic,
-        label,
+        ...(label ? { label } : {}),
       });
-    const api5xx = apiMetric('5XXError', cloudwatch.Stats.SUM, '5XX');
+    const api5xx = apiMetric('5XXError', cloudwatch.Stats.SUM);
     alarm('ApiServerErrorsAlarm', 'api-5xx', `AppSync answered ${config.alarms.appSync5xx}+ requests with 5XX in 5 minutes`, api5xx, config.alarms.appSync5xx);
 
     const customMetric = (metricName: string, statistic: string, label?: string) =>
@@ -120,20 +124,34 @@ export class Monitoring extends Construct {
       new cloudwatch.TextWidget({ markdown: `# pet-detector ${config.stage}: business`, width: 24, height: 1 }),
     );
     const hourly = Duration.hours(1);
-    const classified = customMetric(METRIC_NAMES.imagesClassified, cloudwatch.Stats.SUM).with({ period: hourly });
+    // ImagesClassified carries an Animal dimension (functions/image-processor/metrics.ts); the total is their sum.
+    const classifiedBy = Object.fromEntries(
+      ANIMALS.map((animal) => [
+        animal.toLowerCase(),
+        new cloudwatch.Metric({
+          namespace: METRIC_NAMESPACE,
+          metricName: METRIC_NAMES.imagesClassified,
+          dimensionsMap: { service: props.processor.functionName, Animal: animal },
+          period: hourly,
+          statistic: cloudwatch.Stats.SUM,
+          label: animal,
+        }),
+      ]),
+    );
+    const classifiedExpression = Object.keys(classifiedBy).join(' + ');
+    const classified = new cloudwatch.MathExpression({
+      expression: classifiedExpression,
+      usingMetrics: classifiedBy,
+      label: 'classified',
+      period: hourly,
+    });
     const uncertain = customMetric(METRIC_NAMES.uncertainClassifications, cloudwatch.Stats.SUM).with({ period: hourly });
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Images classified per hour, by animal',
         width: 8,
-        left: [
-          // The processor adds an `animal` dimension to ImagesClassified; SEARCH draws one line per value.
-          new cloudwatch.MathExpression({
-            expression: `SEARCH('{${METRIC_NAMESPACE},animal,service} MetricName="${METRIC_NAMES.imagesClassified}" service="${props.processor.functionName}"', 'Sum', 3600)`,
-            label: '',
-            period: hourly,
-          }),
-        ],
+        stacked: true,
+        left: Object.values(classifiedBy),
         leftYAxis: { min: 0, label: 'images / hour', showUnits: false },
       }),
       new cloudwatch.GraphWidget({
@@ -141,8 +159,8 @@ export class Monitoring extends Construct {
         width: 8,
         left: [
           new cloudwatch.MathExpression({
-            expression: 'IF(classified > 0, 100 * uncertain / classified, 0)',
-            usingMetrics: { classified, uncertain },
+            expression: `IF((${classifiedExpression}) > 0, 100 * uncertain / (${classifiedExpression}), 0)`,
+            usingMetrics: { ...classifiedBy, uncertain },
             label: 'uncertain %',
             period: hourly,
           }),
@@ -164,7 +182,7 @@ export class Monitoring extends Construct {
         title: 'Last 24 h',
         width: 24,
         metrics: [
-          classified.with({ period: Duration.days(1), label: 'classified' }),
+          classified.with({ period: Duration.days(1) }),
           uncertain.with({ period: Duration.days(1), label: 'uncertain' }),
           customMetric(METRIC_NAMES.processingFailures, cloudwatch.Stats.SUM, 'failed').with({ period: Duration.days(1) }),
           customMetric(METRIC_NAMES.duplicateEvents, cloudwatch.Stats.SUM, 'duplicate events').with({ period: Duration.days(1) }),
@@ -217,7 +235,7 @@ export class Monitoring extends Construct {
         width: 8,
         left: [
           apiMetric('4XXError', cloudwatch.Stats.SUM, '4XX'),
-          api5xx,
+          apiMetric('5XXError', cloudwatch.Stats.SUM, '5XX'),
         ],
       }),
       new cloudwatch.GraphWidget({
