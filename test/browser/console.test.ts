@@ -102,7 +102,7 @@ describe('web console on the local stack', () => {
   });
 
   test('filters the gallery to dogs through images(filter)', async () => {
-    await page.getByLabel('Animal').selectOption('DOG');
+    await page.getByLabel('Animal', { exact: true }).selectOption('DOG');
     const cards = page.locator('.gallery-cards li');
     await page.waitForFunction(() => {
       const items = [...document.querySelectorAll('.gallery-cards li')];

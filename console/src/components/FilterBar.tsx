@@ -10,44 +10,44 @@ export const FilterBar = ({ form, onChange }: FilterBarProps) => {
   const set = <K extends keyof FilterForm>(key: K, value: FilterForm[K]) => onChange({ ...form, [key]: value });
   return (
     <form class="filters" aria-label="Gallery filters" onSubmit={(event) => event.preventDefault()}>
-      <label>
-        Animal
-        <select value={form.animal} onChange={(event) => set('animal', event.currentTarget.value as FilterForm['animal'])}>
+      <div class="field">
+        <label for="filter-animal">Animal</label>
+        <select id="filter-animal" value={form.animal} onChange={(event) => set('animal', event.currentTarget.value as FilterForm['animal'])}>
           <option value="">Any</option>
           <option value="CAT">Cat</option>
           <option value="DOG">Dog</option>
           <option value="OTHER">Other</option>
         </select>
-      </label>
-      <label>
-        Status
-        <select value={form.status} onChange={(event) => set('status', event.currentTarget.value as FilterForm['status'])}>
+      </div>
+      <div class="field">
+        <label for="filter-status">Status</label>
+        <select id="filter-status" value={form.status} onChange={(event) => set('status', event.currentTarget.value as FilterForm['status'])}>
           <option value="">Any</option>
           <option value="PENDING">Pending</option>
           <option value="PROCESSING">Processing</option>
           <option value="COMPLETED">Completed</option>
           <option value="FAILED">Failed</option>
         </select>
-      </label>
-      <label>
-        Uncertain
-        <select value={form.uncertain} onChange={(event) => set('uncertain', event.currentTarget.value as FilterForm['uncertain'])}>
+      </div>
+      <div class="field">
+        <label for="filter-uncertain">Uncertain</label>
+        <select id="filter-uncertain" value={form.uncertain} onChange={(event) => set('uncertain', event.currentTarget.value as FilterForm['uncertain'])}>
           <option value="">Any</option>
           <option value="yes">Uncertain only</option>
           <option value="no">Certain only</option>
         </select>
-      </label>
-      <label>
-        From
-        <input type="date" value={form.from} max={form.to || undefined} onChange={(event) => set('from', event.currentTarget.value)} />
-      </label>
-      <label>
-        To
-        <input type="date" value={form.to} min={form.from || undefined} onChange={(event) => set('to', event.currentTarget.value)} />
-      </label>
-      <label>
-        Min. confidence (%)
-        <input
+      </div>
+      <div class="field">
+        <label for="filter-from">From</label>
+        <input id="filter-from" type="date" value={form.from} max={form.to || undefined} onChange={(event) => set('from', event.currentTarget.value)} />
+      </div>
+      <div class="field">
+        <label for="filter-to">To</label>
+        <input id="filter-to" type="date" value={form.to} min={form.from || undefined} onChange={(event) => set('to', event.currentTarget.value)} />
+      </div>
+      <div class="field">
+        <label for="filter-min-confidence">Min. confidence (%)</label>
+        <input id="filter-min-confidence"
           type="number"
           inputMode="decimal"
           min={0}
@@ -56,7 +56,7 @@ export const FilterBar = ({ form, onChange }: FilterBarProps) => {
           value={form.minConfidence}
           onChange={(event) => set('minConfidence', event.currentTarget.value)}
         />
-      </label>
+      </div>
     </form>
   );
 };
