@@ -1,0 +1,98 @@
+/**
+ * `npm run bench:classifier [-- --rounds N]`: the local classifier's cold load, warm latency,
+ * throughput with 1 and 2 worker threads, and peak RSS, over the 43 reference photos.
+ *
+ * Latency is per detectLabels call (decode + model + the occasional second look + labels), one
+ * call at a time on a warm model. Throughput keeps every worker busy. The machine is shared, so
+ * the load average before and after is printed with the figures.
+ */
+import { readFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { collectImageFiles } from '../classifier/cli';
+import { createLocalClassifier, LOCAL_MODEL_VERSION, type LocalClassifierOptions } from '../classifier/index';
+import type { ImageSource } from '../functions/core/ports';
+
+const DATASET = '../shared/datasets/pets';
+
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+const coldStart = async (image: ImageSource) => {
+  const started = performance.now();
+  const classifier = createLocalClassifier({ workers: 1 });
+  try {
+    const { loadMs } = await classifier.warmUp();
+    await classifier.detectLabels(image);
+    return { workerLoadMs: loadMs, firstResultMs: performance.now() - started };
+  } finally {
+    await classifier.close();
+  }
+};
+
+const warmLatency = async (images: readonly ImageSource[], rounds: number, options: LocalClassifierOptions) => {
+  const classifier = createLocalClassifier({ workers: 1, ...options });
+  try {
+    await classifier.warmUp();
+    const times: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      for (const image of images) {
+        const started = performance.now();
+        await classifier.detectLabels(image);
+        times.push(performance.now() - started);
+      }
+    }
+    times.sort((a, b) => a - b);
+    return { calls: times.length, p50: percentile(times, 50), p90: percentile(times, 90), p99: percentile(times, 99) };
+  } finally {
+    await classifier.close();
+  }
+};
+
+const throughput = async (images: readonly ImageSource[], rounds: number, workers: number) => {
+  const classifier = createLocalClassifier({ workers });
+  try {
+    await classifier.warmUp();
+    const batch = Array.from({ length: rounds }, () => images).flat();
+    const started = performance.now();
+    await Promise.all(batch.map((image) => classifier.detectLabels(image)));
+    const seconds = (performance.now() - started) / 1000;
+    return { images: batch.length, seconds, perSecond: batch.length / seconds, peakRssMb: peakRssMb() };
+  } finally {
+    await classifier.close();
+  }
+};
+
+const main = async (): Promise<void> => {
+  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } });
+  const rounds = Number(values.rounds);
+  const files = await collectImageFiles([DATASET]);
+  const images: ImageSource[] = await Promise.all(
+    files.map(async (key) => ({ bucket: 'bench', key, bytes: new Uint8Array(await readFile(key)) })),
+  );
+  const loadBefore = load();
+  console.log(`${LOCAL_MODEL_VERSION}\n${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
+  console.log(`${images.length} photos from ${DATASET}, ${rounds} round(s); load average before: ${loadBefore}\n`);
+
+  const cold = await coldStart(images[0] as ImageSource);
+  console.log(`cold load (1 worker):  model ready in ${cold.workerLoadMs.toFixed(0)} ms, first result ${cold.firstResultMs.toFixed(0)} ms after start`);
+
+  const warm = await warmLatency(images, rounds, {});
+  console.log(`warm latency (1 worker, one call at a time, ${warm.calls} calls): p50 ${warm.p50.toFixed(0)} ms, p90 ${warm.p90.toFixed(0)} ms, p99 ${warm.p99.toFixed(0)} ms`);
+  const single = await warmLatency(images, 1, { secondLook: false });
+  console.log(`  without second looks (${single.calls} calls): p50 ${single.p50.toFixed(0)} ms, p99 ${single.p99.toFixed(0)} ms`);
+
+  const one = await throughput(images, rounds, 1);
+  console.log(`throughput, 1 worker:  ${one.perSecond.toFixed(1)} images/s (${one.images} in ${one.seconds.toFixed(1)} s); peak RSS so far ${one.peakRssMb} MB`);
+  const two = await throughput(images, rounds, 2);
+  console.log(`throughput, 2 workers: ${two.perSecond.toFixed(1)} images/s (${two.images} in ${two.seconds.toFixed(1)} s); peak RSS ${two.peakRssMb} MB`);
+
+  console.log(`\nload average after: ${load()}`);
+  console.log(
+    `targets: warm p50 <= 120 ms: ${warm.p50 <= 120 ? 'met' : 'MISSED'}; >= 14 images/s with 2 workers: ${two.perSecond >= 14 ? 'met' : 'MISSED'}`,
+  );
+};
+
+void main();
