@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticate, type AuthConfig, type Caller } from './auth/authenticate';
 import { isRequestError } from './auth/sigv4';
-import type { AppSyncGraphQLError, RequestError } from './errors';
+import { NOT_AUTHORIZED, type AppSyncGraphQLError, type RequestError } from './errors';
 import type { Executor, GraphQLRequestBody } from './execution';
 import type { LiveSubscription, SubscriptionRegistry } from './subscriptions';
 
@@ -164,9 +164,9 @@ class Connection {
     }
     this.pending.add(id);
     const headers = lowerCaseKeys(extensions?.authorization ?? {});
-    const caller = await authenticate(
-      { method: 'POST', path: this.options.graphqlPath, headers, body: data },
-      this.options.auth,
+    // A header set that cannot even be read as a signature is refused like a wrong one.
+    const caller = await authenticate({ method: 'POST', path: this.options.graphqlPath, headers, body: data }, this.options.auth).catch(
+      () => NOT_AUTHORIZED,
     );
     if (isRequestError(caller)) {
       this.pending.delete(id);
@@ -241,8 +241,10 @@ export const createRealtimeEndpoint = (options: RealtimeOptions): RealtimeEndpoi
     }
     const { headers, payload } = connectionAuth(request);
     const auth: Promise<Caller | RequestError> = headers
-      ? authenticate({ method: 'POST', path: `${options.graphqlPath}/connect`, headers: lowerCaseKeys(headers), body: payload }, options.auth)
-      : Promise.resolve({ status: 401, errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' });
+      ? authenticate({ method: 'POST', path: `${options.graphqlPath}/connect`, headers: lowerCaseKeys(headers), body: payload }, options.auth).catch(
+          () => NOT_AUTHORIZED,
+        )
+      : Promise.resolve(NOT_AUTHORIZED);
     wss.handleUpgrade(request, socket, head, (ws) => {
       const connection = new Connection(ws, auth, options);
       connections.add(connection);

@@ -15,7 +15,7 @@ import WebSocket from 'ws';
 import { buildResolvers } from '../../../appsync/build-resolvers';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../../local/emulators/dynamodb-local';
 import { ensureDetectionLogsTable } from '../../../local/provision/table';
-import { startAppSyncServer, type AppSyncServer, type LocalLambdaHandler } from '../../../local/appsync-server';
+import { startAppSyncServer, type AppSyncServer, type AppSyncServerOptions, type LocalLambdaHandler } from '../../../local/appsync-server';
 import { LOCAL_API_KEY, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/stack/naming';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -27,6 +27,9 @@ const TABLE = 'appsync-server-test-detection-logs';
 export interface TestStack {
   server: AppSyncServer;
   dynamodb: DynamoDbLocal;
+  /** A client on DynamoDB Local and the DetectionLogs table made there. */
+  client: DynamoDBClient;
+  tableName: string;
   tmpDir: string;
   stop(): Promise<void>;
 }
@@ -47,7 +50,9 @@ const handlerEnvironment = (dynamodbEndpoint: string): Record<string, string> =>
   POWERTOOLS_TRACE_ENABLED: 'false',
 });
 
-export const startTestStack = async (options: { https?: boolean } = {}): Promise<TestStack> => {
+export const startTestStack = async (
+  options: { https?: boolean; server?: Pick<AppSyncServerOptions, 'staticDir' | 'extraRoutes'> } = {},
+): Promise<TestStack> => {
   const tmpDir = mkdtempSync(path.join(tmpdir(), 'appsync-server-test-'));
   const bundles = path.join(tmpDir, 'resolvers');
   await buildResolvers({ outDir: bundles });
@@ -75,10 +80,13 @@ export const startTestStack = async (options: { https?: boolean } = {}): Promise
         None: { type: 'none' },
       },
       keepAliveIntervalMs: 500,
+      ...options.server,
     });
     return {
       server,
       dynamodb,
+      client,
+      tableName: TABLE,
       tmpDir,
       stop: async () => {
         await server.close();
