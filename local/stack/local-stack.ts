@@ -70,6 +70,8 @@ export interface LocalStackOptions {
   /** The web console's build, served by the AppSync server when present. */
   staticDir?: string;
   logger?: StackLogger;
+  /** The upload gateway's clock, for tests of expired tickets. Default: the system clock. */
+  uploadClock?: () => Date;
   /** Powertools log level for the handlers. Default WARN. */
   logLevel?: string;
 }
@@ -142,6 +144,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const gateway: UploadGateway = await startUploadGateway({
       upstream: emulators.s3rverEndpoint,
       credentials: { [credentials.accessKeyId]: credentials.secretAccessKey },
+      clock: options.uploadClock,
       onReject: (error) => logger.info(`upload rejected: ${error.code}: ${error.message}`),
     });
     cleanups.push(() => gateway.close());
