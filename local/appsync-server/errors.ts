@@ -13,9 +13,10 @@ export interface RequestError {
 
 export interface AppSyncGraphQLError {
   path: readonly (string | number)[] | null;
-  data: unknown;
+  /** Present (possibly null) on errors a resolver raised, absent on validation errors, as in AppSync. */
+  data?: unknown;
   errorType?: string;
-  errorInfo: unknown;
+  errorInfo?: unknown;
   locations: { line: number; column: number; sourceName: null }[];
   message: string;
 }
@@ -58,13 +59,15 @@ const isFieldError = (value: unknown): value is FieldError =>
 
 export const formatGraphQLError = (error: GraphQLError): AppSyncGraphQLError => {
   const original = error.originalError;
-  const formatted: AppSyncGraphQLError = {
-    path: error.path ?? null,
-    data: isFieldError(original) ? (original.data ?? null) : null,
-    errorInfo: isFieldError(original) ? (original.errorInfo ?? null) : null,
-    locations: (error.locations ?? []).map(({ line, column }) => ({ line, column, sourceName: null })),
+  const path = error.path ?? null;
+  const locations = (error.locations ?? []).map(({ line, column }) => ({ line, column, sourceName: null as null }));
+  if (!isFieldError(original)) return { path, locations, message: error.message };
+  return {
+    path,
+    data: original.data ?? null,
+    errorType: original.errorType,
+    errorInfo: original.errorInfo ?? null,
+    locations,
     message: error.message,
   };
-  if (isFieldError(original)) formatted.errorType = original.errorType;
-  return formatted;
 };

@@ -216,4 +216,4 @@ export class Executor {
   };
 }
 
-const plainError = (message: string): AppSyncGraphQLError => ({ path: null, data: null, errorInfo: null, locations: [], message });
+const plainError = (message: string): AppSyncGraphQLError => ({ path: null, locations: [], message });
