@@ -24,6 +24,8 @@ export interface HttpHandlerOptions {
   extraRoutes?: readonly ExtraRoute[];
   /** AppSync refuses request bodies over 1 MB. */
   maxBodyBytes?: number;
+  /** Where failures of the server itself (not of requests) are reported. */
+  onInternalError?: (error: unknown) => void;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -135,6 +137,7 @@ export const createHttpHandler = (options: HttpHandlerOptions): RequestListener 
       sendJson(response, 404, { errors: [{ errorType: 'NotFoundException', message: `Nothing at ${pathname}` }] });
     };
     run().catch((error: unknown) => {
+      options.onInternalError?.(error);
       if (!response.headersSent) {
         sendJson(response, 500, { errors: [{ errorType: 'InternalFailure', message: 'The local AppSync server failed to answer.' }] });
       } else {

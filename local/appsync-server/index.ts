@@ -54,6 +54,8 @@ export interface AppSyncServerOptions {
   keepAliveIntervalMs?: number;
   /** Where resolvers' console output goes; dropped when unset. */
   resolverLogger?: ResolverLogger;
+  /** Told about failures of the server itself (a request that could not be answered). */
+  onInternalError?: (error: unknown) => void;
 }
 
 export interface AppSyncServer {
@@ -175,6 +177,7 @@ export const startAppSyncServer = async (options: AppSyncServerOptions): Promise
     publish: (publication) => void publish(publication),
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
     extraRoutes: routesOf(options.extraRoutes),
+    ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
   });
   const realtime = createRealtimeEndpoint({
     realtimePath: REALTIME_PATH,

@@ -244,6 +244,20 @@ describe('subscriptions over the real-time WebSocket protocol', () => {
     expect(answer.payload?.errors?.[0]).toEqual(expect.objectContaining({ errorCode: 401, message: 'You are not authorized to make this call.' }));
   });
 
+  it('accepts an IAM-signed connection (SigV4 over <graphql>/connect with body {}) and refuses a forged one', async () => {
+    const connectUrl = `${stack.server.url}/connect`;
+    const signed = await iamStartAuthorization(connectUrl, '{}');
+    const client = connect('subprotocol', signed);
+    expect((await client.init()).type).toBe('connection_ack');
+
+    const lastDigit = signed.authorization!.slice(-1);
+    const forgedSignature = signed.authorization!.slice(0, -1) + (lastDigit === '0' ? '1' : '0');
+    const forged = connect('query', { ...signed, authorization: forgedSignature });
+    const answer = await forged.init();
+    expect(answer.type).toBe('connection_error');
+    expect(answer.payload?.errors?.[0]?.errorType).toBe('InvalidSignatureException');
+  });
+
   it('checks auth on every start: a wrong key, and IAM on an API-key-only subscription field, are refused', async () => {
     const client = connect();
     await client.init();
