@@ -28,5 +28,7 @@ const processMessage = async (message: SQSRecord): Promise<void> => {
 };
 
 export const handler = instrumented('imageProcessor', (event: SQSEvent, context) =>
-  processPartialResponse(event, processMessage, processor, { context }),
+  // A batch whose every item failed is reported the same way as a partial failure, not thrown: the
+  // event source retries exactly the listed items either way, and the answer keeps one shape.
+  processPartialResponse(event, processMessage, processor, { context, throwOnFullBatchFailure: false }),
 );

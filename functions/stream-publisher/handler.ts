@@ -24,5 +24,7 @@ const publishRecord = async (record: DynamoDBRecord): Promise<void> => {
 };
 
 export const handler = instrumented('streamPublisher', (event: DynamoDBStreamEvent, context) =>
-  processPartialResponse(event, publishRecord, processor, { context }),
+  // A batch whose every item failed is reported the same way as a partial failure, not thrown: the
+  // event source retries exactly the listed items either way, and the answer keeps one shape.
+  processPartialResponse(event, publishRecord, processor, { context, throwOnFullBatchFailure: false }),
 );

@@ -1,0 +1,89 @@
+import {
+  loadImageProcessorConfig,
+  loadImageReaderConfig,
+  loadRequestUploadConfig,
+  loadStreamPublisherConfig,
+} from '../../../functions/shared/config';
+import { ConfigurationError } from '../../../functions/core/errors';
+
+const storage = { TABLE_NAME: 't', BUCKET_NAME: 'b', AWS_REGION: 'us-east-1' };
+
+describe('function configuration', () => {
+  it.each([
+    ['TABLE_NAME', () => loadImageReaderConfig({ BUCKET_NAME: 'b', AWS_REGION: 'r' })],
+    ['BUCKET_NAME', () => loadRequestUploadConfig({ TABLE_NAME: 't', AWS_REGION: 'r' })],
+    ['TOPIC_ARN', () => loadStreamPublisherConfig({ GRAPHQL_URL: 'https://x/graphql', AWS_REGION: 'r' })],
+    ['GRAPHQL_URL', () => loadStreamPublisherConfig({ TOPIC_ARN: 'arn', AWS_REGION: 'r' })],
+    ['AWS_REGION', () => loadImageProcessorConfig({ TABLE_NAME: 't', BUCKET_NAME: 'b' })],
+    ['TABLE_NAME', () => loadImageProcessorConfig({ TABLE_NAME: '  ', BUCKET_NAME: 'b', AWS_REGION: 'r' })],
+  ])('fails naming a missing %s', (name, load) => {
+    expect(load).toThrow(ConfigurationError);
+    expect(load).toThrow(`missing environment variable ${name}`);
+  });
+
+  it('applies the documented defaults', () => {
+    expect(loadImageProcessorConfig(storage)).toEqual({
+      tableName: 't',
+      bucketName: 'b',
+      region: 'us-east-1',
+      forcePathStyle: false,
+      classifier: 'rekognition',
+      thresholds: { confident: 80, uncertainMin: 50, closeMargin: 15 },
+      minLabelConfidence: 40,
+      maxLabels: 20,
+      localClassifierWorkers: 1,
+      maxReceiveCount: 3,
+    });
+    expect(loadRequestUploadConfig(storage)).toMatchObject({ uploadUrlTtlSeconds: 600, retentionDays: 90 });
+  });
+
+  it('reads per-stage values', () => {
+    const config = loadImageProcessorConfig({
+      ...storage,
+      CLASSIFIER: 'local',
+      CONFIDENT_THRESHOLD: '90',
+      UNCERTAIN_MIN_THRESHOLD: '60',
+      CLOSE_MARGIN: '10',
+      S3_FORCE_PATH_STYLE: 'true',
+      LOCAL_CLASSIFIER_WORKERS: '2',
+    });
+    expect(config).toMatchObject({
+      classifier: 'local',
+      thresholds: { confident: 90, uncertainMin: 60, closeMargin: 10 },
+      forcePathStyle: true,
+      localClassifierWorkers: 2,
+    });
+  });
+
+  it.each([
+    ['UPLOAD_URL_TTL_SECONDS', '60', () => loadRequestUploadConfig({ ...storage, UPLOAD_URL_TTL_SECONDS: '60' })],
+    ['UPLOAD_URL_TTL_SECONDS', '3600', () => loadRequestUploadConfig({ ...storage, UPLOAD_URL_TTL_SECONDS: '3600' })],
+    ['CLASSIFIER', 'openai', () => loadImageProcessorConfig({ ...storage, CLASSIFIER: 'openai' })],
+    ['CONFIDENT_THRESHOLD', 'high', () => loadImageProcessorConfig({ ...storage, CONFIDENT_THRESHOLD: 'high' })],
+    ['GRAPHQL_URL', 'not a url', () => loadStreamPublisherConfig({ TOPIC_ARN: 'a', AWS_REGION: 'r', GRAPHQL_URL: 'not a url' })],
+  ])('fails naming an invalid %s (%s)', (name, _value, load) => {
+    expect(load).toThrow(`invalid environment variable ${name}`);
+  });
+
+  it('refuses thresholds that contradict each other', () => {
+    expect(() => loadImageProcessorConfig({ ...storage, CONFIDENT_THRESHOLD: '40', UNCERTAIN_MIN_THRESHOLD: '60' })).toThrow(
+      /CONFIDENT_THRESHOLD/,
+    );
+  });
+});
+
+describe('a function cold-starting without its configuration', () => {
+  it('fails at load, naming the missing variable', async () => {
+    const saved = { ...process.env };
+    delete process.env.TABLE_NAME;
+    process.env.BUCKET_NAME = 'b';
+    process.env.AWS_REGION = 'us-east-1';
+    try {
+      await jest.isolateModulesAsync(async () => {
+        await expect(import('../../../functions/image-processor/handler')).rejects.toThrow('missing environment variable TABLE_NAME');
+      });
+    } finally {
+      process.env = saved;
+    }
+  });
+});

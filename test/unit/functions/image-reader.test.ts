@@ -1,0 +1,48 @@
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { captureConsole, lambdaContext, LAMBDA_ENV } from './support/lambda-env';
+import { handler } from '../../../functions/image-reader/handler';
+import { recordToItem } from '../../../functions/core/record-mapping';
+import { pendingRecord } from '../core/support/in-memory-ports';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const context = lambdaContext('serverlessapp-test-image-reader');
+const call = (fieldName: string, args: Record<string, unknown>) =>
+  handler({ fieldName, parentTypeName: 'Query', arguments: args } as never, context);
+
+let output: ReturnType<typeof captureConsole>;
+beforeEach(() => {
+  ddb.reset();
+  output = captureConsole();
+});
+afterEach(() => output.restore());
+
+describe('image-reader handler', () => {
+  it('answers Query.images from an index query, as GraphQL images', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [recordToItem(pendingRecord('a')), recordToItem(pendingRecord('b'))] });
+    const result = await call('images', { filter: { status: 'PENDING' }, limit: 5 });
+    expect(result).toMatchObject({
+      data: { items: [{ id: 'a', status: 'PENDING', fileName: 'whiskers.jpg' }, { id: 'b' }], nextToken: null },
+    });
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, { TableName: LAMBDA_ENV.TABLE_NAME, IndexName: 'ByStatus' });
+  });
+
+  it('answers a bad limit or token with a named error', async () => {
+    expect(await call('images', { limit: 500 })).toMatchObject({ error: { type: 'InvalidLimit' } });
+    expect(await call('images', { nextToken: 'garbage' })).toMatchObject({ error: { type: 'InvalidNextToken' } });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('answers Query.imageUrls with presigned GETs for filed images only', async () => {
+    const filed = { ...pendingRecord('a'), status: 'COMPLETED' as const, objectKey: 'cats/a.jpg' };
+    ddb.on(BatchGetCommand).resolves({ Responses: { [LAMBDA_ENV.TABLE_NAME]: [recordToItem(filed), recordToItem(pendingRecord('b'))] } });
+    const result = (await call('imageUrls', { ids: ['a', 'b'] })) as { data: Array<{ id: string; url: string }> };
+    expect(result.data.map((u) => u.id)).toEqual(['a']);
+    expect(new URL(result.data[0]!.url).pathname).toContain('cats/a.jpg');
+  });
+
+  it('refuses a field it does not resolve', async () => {
+    expect(await call('image', { id: 'a' })).toMatchObject({ error: { type: 'InvalidArgument' } });
+  });
+});

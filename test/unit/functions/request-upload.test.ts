@@ -1,0 +1,65 @@
+import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { captureConsole, lambdaContext, LAMBDA_ENV } from './support/lambda-env';
+import { handler } from '../../../functions/request-upload/handler';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const context = lambdaContext('serverlessapp-test-request-upload');
+const event = (input: Record<string, unknown>) => ({ fieldName: 'requestUpload', parentTypeName: 'Mutation', arguments: { input } }) as never;
+
+let output: ReturnType<typeof captureConsole>;
+beforeEach(() => {
+  ddb.reset();
+  output = captureConsole();
+});
+afterEach(() => output.restore());
+
+describe('request-upload handler', () => {
+  it('answers with a presigned POST ticket after a conditional put of the PENDING record', async () => {
+    ddb.on(PutCommand).resolves({});
+    const result = (await handler(event({ fileName: 'rex.jpg', contentType: 'image/jpeg', fileSize: 4321 }), context)) as {
+      data: { imageId: string; uploadUrl: string; uploadFields: string; maxBytes: number; expiresAt: string };
+    };
+    const { imageId, uploadUrl, uploadFields, maxBytes, expiresAt } = result.data;
+    expect(imageId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(uploadUrl).toContain(LAMBDA_ENV.BUCKET_NAME);
+    expect(maxBytes).toBe(4321);
+    const minutes = (Date.parse(expiresAt) - Date.now()) / 60_000;
+    expect(minutes).toBeGreaterThan(9);
+    expect(minutes).toBeLessThanOrEqual(10);
+    const fields = JSON.parse(uploadFields) as Record<string, string>;
+    expect(fields.key).toBe(`input/${imageId}.jpg`);
+    const policy = JSON.parse(Buffer.from(fields.Policy!, 'base64').toString()) as { conditions: unknown[] };
+    expect(policy.conditions).toEqual(expect.arrayContaining([['content-length-range', 1, 4321], { 'Content-Type': 'image/jpeg' }]));
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+      TableName: LAMBDA_ENV.TABLE_NAME,
+      ConditionExpression: 'attribute_not_exists(#id)',
+      Item: expect.objectContaining({ ImageID: imageId, ProcessingStatus: 'pending', FileName: 'rex.jpg' }),
+    });
+  });
+
+  it.each([
+    [{ fileName: '../up.jpg', contentType: 'image/jpeg', fileSize: 10 }, 'InvalidFileName'],
+    [{ fileName: 'a.jpg', contentType: 'text/plain', fileSize: 10 }, 'UnsupportedContentType'],
+    [{ fileName: 'a.jpg', contentType: 'image/jpeg', fileSize: 0 }, 'InvalidFileSize'],
+    [{ fileName: 'a.jpg', contentType: 'image/jpeg', fileSize: 16 * 1024 * 1024 }, 'FileTooLarge'],
+  ])('answers %j with the named error %s instead of throwing', async (input, type) => {
+    const result = await handler(event(input), context);
+    expect(result).toEqual({ error: { type, message: expect.any(String) } });
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('answers a DynamoDB outage with a named, retryable error and no internals', async () => {
+    ddb.on(PutCommand).rejects(new ProvisionedThroughputExceededException({ $metadata: {}, message: 'arn:aws:dynamodb:secret-table' }));
+    const result = await handler(event({ fileName: 'a.jpg', contentType: 'image/jpeg', fileSize: 10 }), context);
+    expect(result).toEqual({ error: { type: 'DependencyUnavailable', message: 'DetectionLogs is unavailable, try again' } });
+  });
+
+  it('answers an id collision with DuplicateImage', async () => {
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ $metadata: {}, message: 'exists' }));
+    const result = await handler(event({ fileName: 'a.jpg', contentType: 'image/jpeg', fileSize: 10 }), context);
+    expect(result).toMatchObject({ error: { type: 'DuplicateImage' } });
+  });
+});

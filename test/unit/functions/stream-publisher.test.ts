@@ -1,0 +1,113 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { captureConsole, lambdaContext } from './support/lambda-env';
+import type { ImageRecord } from '../../../functions/core/domain';
+import { recordToItem } from '../../../functions/core/record-mapping';
+import { pendingRecord } from '../core/support/in-memory-ports';
+
+type Handler = (typeof import('../../../functions/stream-publisher/handler'))['handler'];
+
+const sns = mockClient(SNSClient);
+const context = lambdaContext('serverlessapp-test-stream-publisher');
+
+/** A stand-in AppSync endpoint on 127.0.0.1: answers each publish with the next scripted reply. */
+let server: Server;
+let publishes: Array<{ input: { id: string; status: string } }> = [];
+let replies: string[] = [];
+let handler: Handler;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      publishes.push((JSON.parse(body) as { variables: { input: { id: string; status: string } } }).variables);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(replies.shift() ?? '{"data":{"publishImageClassified":{"id":"x"}}}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  process.env.GRAPHQL_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  // Loaded only now: the function reads GRAPHQL_URL once, at cold start.
+  ({ handler } = await import('../../../functions/stream-publisher/handler'));
+});
+afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+let output: ReturnType<typeof captureConsole>;
+beforeEach(() => {
+  sns.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'm' });
+  publishes = [];
+  replies = [];
+  output = captureConsole();
+});
+afterEach(() => output.restore());
+
+const image = (r: ImageRecord) => marshall(recordToItem(r), { removeUndefinedValues: true }) as never;
+const streamRecord = (seq: string, eventName: 'INSERT' | 'MODIFY' | 'REMOVE', oldR?: ImageRecord, newR?: ImageRecord): DynamoDBRecord => ({
+  eventID: `e-${seq}`,
+  eventName,
+  eventSource: 'aws:dynamodb',
+  awsRegion: 'us-east-1',
+  dynamodb: {
+    SequenceNumber: seq,
+    StreamViewType: 'NEW_AND_OLD_IMAGES',
+    ...(oldR ? { OldImage: image(oldR) } : {}),
+    ...(newR ? { NewImage: image(newR) } : {}),
+  },
+});
+const event = (...records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: records });
+
+const processing = (id: string): ImageRecord => ({ ...pendingRecord(id), status: 'PROCESSING' });
+const completed = (id: string, uncertain = false): ImageRecord => ({
+  ...processing(id),
+  status: 'COMPLETED',
+  detectedAnimal: 'DOG',
+  confidence: uncertain ? 66 : 93,
+  uncertain,
+  labels: [{ name: 'Dog', confidence: uncertain ? 66 : 93 }],
+  objectKey: `dogs/${id}.jpg`,
+  s3Location: `s3://b/dogs/${id}.jpg`,
+  classifiedAt: '2026-11-22T03:00:00.000Z',
+});
+
+describe('stream-publisher handler', () => {
+  it('ignores stream records that are not a transition into COMPLETED or FAILED', async () => {
+    const result = await handler(
+      event(
+        streamRecord('1', 'INSERT', undefined, pendingRecord('a')),
+        streamRecord('2', 'MODIFY', pendingRecord('a'), processing('a')),
+        streamRecord('3', 'MODIFY', completed('b'), { ...completed('b'), fileName: 'renamed.jpg' }),
+        streamRecord('4', 'REMOVE', completed('c')),
+      ),
+      context,
+    );
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(publishes).toHaveLength(0);
+    expect(sns.calls()).toHaveLength(0);
+  });
+
+  it('publishes a completed image and alerts SNS once when it is uncertain', async () => {
+    const result = await handler(event(streamRecord('1', 'MODIFY', processing('a'), completed('a', true))), context);
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(publishes.map((p) => [p.input.id, p.input.status])).toEqual([['a', 'COMPLETED']]);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(JSON.parse(sns.commandCalls(PublishCommand)[0]!.args[0].input.Message!)).toMatchObject({ imageId: 'a', animal: 'DOG', confidence: 66 });
+  });
+
+  it('reports a publish answered with GraphQL errors as a batch item failure, and only that record', async () => {
+    replies = ['{"data":null,"errors":[{"errorType":"Unauthorized","message":"Not Authorized"}]}'];
+    const result = await handler(
+      event(streamRecord('100', 'MODIFY', processing('a'), completed('a', true)), streamRecord('101', 'MODIFY', processing('b'), completed('b'))),
+      context,
+    );
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '100' }] });
+    expect(publishes.map((p) => p.input.id)).toEqual(['a', 'b']);
+    // No alert for the record whose publish failed: its retry will alert.
+    expect(sns.calls()).toHaveLength(0);
+  });
+});
