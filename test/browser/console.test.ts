@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -27,6 +27,8 @@ let stateDir: string;
 let browser: Browser;
 let page: Page;
 const webSocketUrls: string[] = [];
+/** How far the upload gateway's clock runs ahead of real time: a way to present an expired ticket. */
+let gatewayClockSkewMs = 0;
 
 const liveCard = (fileName: string, status?: string) =>
   page.locator(`.live-cards li[data-file="${fileName}"]${status ? `[data-status="${status}"]` : ''}`);
@@ -41,7 +43,14 @@ beforeAll(async () => {
   }
   await mkdir(ARTIFACTS, { recursive: true });
   stateDir = await mkdtemp(join(tmpdir(), 'pet-detector-browser-'));
-  stack = await startLocalStack({ port: 0, stateDir, persist: false, writeOutputs: false, staticDir: CONSOLE_DIST });
+  stack = await startLocalStack({
+    port: 0,
+    stateDir,
+    persist: false,
+    writeOutputs: false,
+    staticDir: CONSOLE_DIST,
+    uploadClock: () => new Date(Date.now() + gatewayClockSkewMs),
+  });
   browser = await launchChromium();
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.on('websocket', (socket) => webSocketUrls.push(socket.url()));
@@ -159,6 +168,35 @@ describe('web console on the local stack', () => {
     await expect(card.getByRole('alert').innerText()).resolves.toMatch(/Not an image/);
     page.off('request', onRequest);
     expect(requests).toEqual([]);
+  });
+
+  test('refuses a file over the size limit in words, before asking for a ticket', async () => {
+    // Made inside the page: 16 MB through the DevTools protocol would only slow the test down.
+    const dataTransfer = await page.evaluateHandle(() => {
+      const bytes = new Uint8Array(16 * 1024 * 1024);
+      bytes.set([0xff, 0xd8, 0xff, 0xe0]);
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], 'huge.jpg', { type: 'image/jpeg' }));
+      return transfer;
+    });
+    await page.locator('.upload-zone').dispatchEvent('drop', { dataTransfer });
+    const card = liveCard('huge.jpg', 'REJECTED');
+    await card.waitFor();
+    await expect(card.getByRole('alert').innerText()).resolves.toBe('Too large: 16.0 MB exceeds the 15.0 MB limit.');
+  });
+
+  test('explains storage refusing an expired ticket, from S3\'s XML error', async () => {
+    // The ticket is fresh in the browser, but by the gateway's clock it ran out an hour ago.
+    gatewayClockSkewMs = 2 * 60 * 60 * 1000;
+    try {
+      const cat = await readFile(CAT_PHOTO);
+      await page.getByLabel('choose files').setInputFiles({ name: 'late-cat.png', mimeType: 'image/png', buffer: cat });
+      const card = liveCard('late-cat.png', 'REJECTED');
+      await card.waitFor({ timeout: 30_000 });
+      await expect(card.getByRole('alert').innerText()).resolves.toMatch(/^Ticket expired:/);
+    } finally {
+      gatewayClockSkewMs = 0;
+    }
   });
 
   test('labels every control and reaches the picker by keyboard at 375 px wide', async () => {
