@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole product offline. Options: `-- --reset` wipes .local/data; PORT (default 4000)
- * and HTTPS_PORT choose the API's ports; CLASSIFIER=local|rekognition (default local).
+ * and HTTPS_PORT choose the API's ports; CLASSIFIER=local|rekognition (default local); LOCAL_STATE_DIR
+ * moves .local elsewhere.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -17,9 +18,10 @@ const EnvSchema = z.object({
   CLASSIFIER: z.enum(['local', 'rekognition']).default('local'),
   LOCAL_CLASSIFIER_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
+  LOCAL_STATE_DIR: z.string().min(1).default(DEFAULT_STATE_DIR),
 });
 
-const banner = (stack: LocalStack, seconds: number): string => {
+const banner = (stack: LocalStack, seconds: number, stateDir: string): string => {
   const o = stack.outputs;
   const classifier = stack.classifier.available
     ? `${stack.classifier.kind}${stack.classifier.note ? ` (${stack.classifier.note})` : ''}`
@@ -37,7 +39,7 @@ const banner = (stack: LocalStack, seconds: number): string => {
     ['DynamoDB Local', `${o.DynamoDbEndpoint}  table ${o.TableName}`],
     ['SQS/SNS (fauxqs)', `${stack.endpoints.sqs}  topic ${LOCAL_NAMES.topic}`],
     ['Classifier', classifier],
-    ['Outputs', resolve(DEFAULT_STATE_DIR, 'outputs.json')],
+    ['Outputs', resolve(stateDir, 'outputs.json')],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.filter(([, v]) => v).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`);
@@ -56,6 +58,7 @@ const main = async (): Promise<number> => {
       port: env.PORT,
       httpsPort: env.HTTPS_PORT,
       reset: args.includes('--reset'),
+      stateDir: env.LOCAL_STATE_DIR,
       classifier: env.CLASSIFIER,
       localClassifierWorkers: env.LOCAL_CLASSIFIER_WORKERS,
       staticDir: existsSync(resolve(consoleBuild, 'index.html')) ? consoleBuild : undefined,
@@ -68,7 +71,7 @@ const main = async (): Promise<number> => {
     else console.error(`\nCannot start the local stack: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  console.log(banner(stack, (Date.now() - started) / 1000));
+  console.log(banner(stack, (Date.now() - started) / 1000, env.LOCAL_STATE_DIR));
 
   await new Promise<void>((done) => {
     let stopping = false;

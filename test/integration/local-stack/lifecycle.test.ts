@@ -1,0 +1,104 @@
+/**
+ * The stack's life: data and stream checkpoints survive a restart (nothing replayed, nothing lost),
+ * --reset wipes them, shutdown leaves no Java behind, and a missing Java is one clear sentence.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GET_IMAGE, graphql, type Image } from '../../../local/client/graphql';
+import { postToTicket, requestUpload } from '../../../local/client/upload';
+import { REPO_ROOT } from '../../../local/stack/paths';
+import { isFinal, photo, sleep, startTestStack, subscribe, waitFor, type TestStack } from './helpers';
+
+jest.setTimeout(120_000);
+
+const stateDir = mkdtempSync(join(tmpdir(), 'pet-detector-lifecycle-'));
+let t: TestStack | undefined;
+
+afterAll(async () => {
+  await t?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+const isRunning = (pid: number | undefined): boolean => {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const uploadAndWait = async (stack: TestStack, file: string) => {
+  const bytes = photo(file);
+  const ticket = await requestUpload(stack.api, { fileName: 'photo.jpg', contentType: 'image/jpeg', fileSize: bytes.length });
+  const subscriber = await subscribe(stack.realtime, { id: ticket.imageId });
+  await postToTicket(ticket, bytes, { contentType: 'image/jpeg' });
+  const image = await waitFor(() => subscriber.events.find(isFinal), `${file} classified`);
+  subscriber.stop();
+  return image;
+};
+
+let catId = '';
+
+it('persists records, objects and stream checkpoints across a restart: nothing replayed, nothing lost', async () => {
+  t = await startTestStack({ persist: true, stateDir, writeOutputs: true });
+  const cat = await uploadAndWait(t, 'cat/taquin-1-maine.jpg');
+  catId = cat.id;
+  expect(cat).toMatchObject({ status: 'COMPLETED', detectedAnimal: 'CAT' });
+  const outputs = JSON.parse(readFileSync(join(stateDir, 'outputs.json'), 'utf8')) as Record<string, string>;
+  expect(Object.keys(outputs)).toEqual(
+    expect.arrayContaining(['GraphQLApiUrl', 'GraphQLApiKey', 'RealtimeUrl', 'BucketName', 'TableName', 'TopicArn', 'Region', 'GraphQLApiUrlHttps', 'CaCertificatePath', 'S3Endpoint', 'DynamoDbEndpoint']),
+  );
+  expect(existsSync(outputs.CaCertificatePath as string)).toBe(true);
+
+  const javaPid = t.stack.pids.dynamodb;
+  await t.stop();
+  t = undefined;
+  expect(isRunning(javaPid)).toBe(false);
+  expect(existsSync(join(stateDir, 'data', 'stream-checkpoints.json'))).toBe(true);
+
+  // A restart is a new process: the handlers' cold start must see the new emulators' endpoints.
+  jest.resetModules();
+  t = await startTestStack({ persist: true, stateDir });
+  const everything = await subscribe(t.realtime, {});
+  const stillThere = (await graphql<{ image: Image | null }>(t.api, GET_IMAGE, { id: catId })).image;
+  expect(stillThere).toMatchObject({ id: catId, status: 'COMPLETED', detectedAnimal: 'CAT' });
+  await t.s3.send(new HeadObjectCommand({ Bucket: t.stack.outputs.BucketName, Key: `cats/${catId}.jpg` }));
+
+  const dog = await uploadAndWait(t, 'dog/dlib-dogs-2.jpg');
+  await sleep(1_000);
+  everything.stop();
+  // Only the new image is published: the cat's stream records were checkpointed before the restart.
+  expect(everything.events.map((e) => e.id)).toEqual([dog.id]);
+});
+
+it('--reset wipes the data', async () => {
+  await t?.stop();
+  jest.resetModules();
+  t = await startTestStack({ persist: true, stateDir, reset: true });
+  expect((await graphql<{ image: Image | null }>(t.api, GET_IMAGE, { id: catId })).image).toBeNull();
+});
+
+it('without Java, npm start fails with one clear error naming the package to install', async () => {
+  // A PATH with node and nothing else: no java.
+  const bin = mkdtempSync(join(tmpdir(), 'pet-detector-nojava-'));
+  symlinkSync(process.execPath, join(bin, 'node'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PATH: bin, PORT: '0', LOCAL_STATE_DIR: join(stateDir, 'nojava') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  rmSync(bin, { recursive: true, force: true });
+  expect(code).toBe(1);
+  const errors = stderr.split('\n').filter((line) => line.startsWith('Cannot start'));
+  expect(errors).toEqual([
+    'Cannot start the local stack: Java was not found on PATH, and DynamoDB Local needs it. Install it with: apt-get install -y openjdk-17-jre-headless',
+  ]);
+});
