@@ -24,15 +24,23 @@ export const useGallery = (api: Api) => {
   const filter = toImageFilter(form);
   const filterKey = JSON.stringify(filter);
 
+  // Ids whose URL was asked for: a result delivered twice (page-wide and per-upload subscriptions) is
+  // presigned once. Cleared on each new filter, so a reloaded page gets fresh, unexpired URLs.
+  const requested = useRef(new Set<string>());
+
   const fetchUrls = useCallback(
     async (images: Image[]) => {
-      const ids = images.filter((image) => image.status === 'COMPLETED' || image.status === 'FAILED').map((image) => image.id);
+      const ids = images
+        .filter((image) => (image.status === 'COMPLETED' || image.status === 'FAILED') && !requested.current.has(image.id))
+        .map((image) => image.id);
       if (ids.length === 0) return;
+      for (const id of ids) requested.current.add(id);
       try {
         const found = await api.imageUrls(ids);
         setUrls((current) => ({ ...current, ...Object.fromEntries(found.map((entry) => [entry.id, entry.url])) }));
       } catch {
-        // A missing thumbnail is shown as a placeholder; the record itself is still listed.
+        // A missing thumbnail is shown as a placeholder; the record itself is still listed. Ask again next time.
+        for (const id of ids) requested.current.delete(id);
       }
     },
     [api],
@@ -41,6 +49,7 @@ export const useGallery = (api: Api) => {
   const load = useCallback(
     async (nextToken: string | null | undefined, append: boolean) => {
       const mine = ++generation.current;
+      if (!append) requested.current.clear();
       setState((current) => ({ ...current, items: append ? current.items : [], loading: true, error: undefined }));
       try {
         const page = await api.images(JSON.parse(filterKey), GALLERY_PAGE_SIZE, nextToken);
