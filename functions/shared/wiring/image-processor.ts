@@ -1,6 +1,8 @@
 /** Builds processUpload from real adapters, once per container. */
 import { createClassifier, type ClosableClassifier } from '../../adapters/classifier-factory';
-import { documentClient, rekognitionClient, s3Client } from '../../adapters/clients';
+import { documentClient } from '../../adapters/clients/dynamodb';
+import { rekognitionClient } from '../../adapters/clients/rekognition';
+import { s3Client } from '../../adapters/clients/s3';
 import { DynamoDbDetectionLog } from '../../adapters/dynamodb-detection-log';
 import { S3ObjectStore } from '../../adapters/s3-object-store';
 import type { Classifier } from '../../core/ports';

@@ -1,6 +1,7 @@
 /** Builds requestUpload from real adapters, once per container. */
 import { randomUUID } from 'node:crypto';
-import { documentClient, s3Client } from '../../adapters/clients';
+import { documentClient } from '../../adapters/clients/dynamodb';
+import { s3Client } from '../../adapters/clients/s3';
 import { DynamoDbDetectionLog } from '../../adapters/dynamodb-detection-log';
 import { S3UploadSigner } from '../../adapters/s3-upload-signer';
 import { systemClock } from '../../core/ports';

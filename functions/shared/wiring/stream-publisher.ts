@@ -1,6 +1,7 @@
 /** Builds publishClassified from real adapters, once per container. */
 import { AppSyncPublisher } from '../../adapters/appsync-publisher';
-import { defaultCredentials, snsClient } from '../../adapters/clients';
+import { defaultCredentials } from '../../adapters/clients/credentials';
+import { snsClient } from '../../adapters/clients/sns';
 import { SnsNotifier } from '../../adapters/sns-notifier';
 import type { PublishClassifiedDeps } from '../../core/use-cases/publish-classified';
 import { loadStreamPublisherConfig } from '../config';

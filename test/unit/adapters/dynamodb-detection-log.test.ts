@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { documentClient } from '../../../functions/adapters/clients';
+import { documentClient } from '../../../functions/adapters/clients/dynamodb';
 import { DynamoDbDetectionLog } from '../../../functions/adapters/dynamodb-detection-log';
 import { DuplicateImageError, TransientError } from '../../../functions/core/errors';
 import { nextTokenFor, planImageQuery, type ImageFilter } from '../../../functions/core/image-query';

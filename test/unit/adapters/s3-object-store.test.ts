@@ -1,7 +1,7 @@
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { s3Client } from '../../../functions/adapters/clients';
+import { s3Client } from '../../../functions/adapters/clients/s3';
 import { S3ObjectStore } from '../../../functions/adapters/s3-object-store';
 import { ObjectNotFoundError } from '../../../functions/core/errors';
 
