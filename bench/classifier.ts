@@ -2,6 +2,9 @@
  * `npm run bench:classifier [-- --rounds N]`: the local classifier's cold load, warm latency,
  * throughput with 1 and 2 worker threads, and peak RSS, over the 43 reference photos.
  *
+ * `-- --scores` instead prints every photo's raw cat/dog scores from both looks and the resulting
+ * verdict: the measurements the calibration (classifier/calibration.ts) is tuned on.
+ *
  * Latency is per detectLabels call (decode + model + the occasional second look + labels), one
  * call at a time on a warm model. Throughput keeps every worker busy. The machine is shared, so
  * the load average before and after is printed with the figures.
@@ -10,7 +13,13 @@ import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { collectImageFiles } from '../classifier/cli';
+import type { Detection } from '../classifier/detections';
+import { expectedAnimal } from '../classifier/evaluation';
+import { combineViews, needsSecondLook } from '../classifier/evidence';
 import { createLocalClassifier, LOCAL_MODEL_VERSION, type LocalClassifierOptions } from '../classifier/index';
+import { toLabelDetection } from '../classifier/labels';
+import { CAT_COLUMN, DOG_COLUMN } from '../classifier/taxonomy';
+import { applyClassificationPolicy } from '../functions/core/classification-policy';
 import type { ImageSource } from '../functions/core/ports';
 
 const DATASET = '../shared/datasets/pets';
@@ -65,13 +74,70 @@ const throughput = async (images: readonly ImageSource[], rounds: number, worker
   }
 };
 
+const best = (look: readonly Detection[] | undefined, column: number): number =>
+  (look ?? []).reduce((m, d) => (d.column === column ? Math.max(m, d.score) : m), 0);
+const quartiles = (values: number[]): string => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return [0, 25, 50, 75, 100].map((p) => (p === 0 ? sorted[0] ?? Number.NaN : percentile(sorted, p)).toFixed(3)).join(' / ');
+};
+
+/** Both looks' raw scores for every photo, what 'auto' makes of them, and the distributions. */
+const scores = async (images: readonly ImageSource[]): Promise<void> => {
+  const classifier = createLocalClassifier({ workers: 2, secondLook: 'always', minConfidence: 0 });
+  const rows: Array<{ truth: string; pet: number; other: number; second: boolean }> = [];
+  try {
+    const analyses = await Promise.all(images.map((image) => classifier.analyse(image)));
+    console.log('photo'.padEnd(44), 'first cat/dog  zoomed cat/dog  2nd?  used cat/dog  -> verdict');
+    analyses.forEach(({ looks }, i) => {
+      const file = images[i]?.key ?? '';
+      const [first = [], zoomed = []] = looks;
+      const second = needsSecondLook(first);
+      const used = combineViews(second ? [first, zoomed] : [first]);
+      const usedScore = (column: number) => used.find((e) => e.column === column)?.score ?? 0;
+      const verdict = applyClassificationPolicy(toLabelDetection(used, { minConfidence: 40, maxLabels: 20, modelVersion: '' }));
+      const truth = expectedAnimal(file) ?? '?';
+      const pair = (a: number, b: number) => `${a.toFixed(3)}/${b.toFixed(3)}`;
+      console.log(
+        file.replace(`${DATASET}/`, '').padEnd(44),
+        pair(best(first, CAT_COLUMN), best(first, DOG_COLUMN)).padEnd(14),
+        pair(best(zoomed, CAT_COLUMN), best(zoomed, DOG_COLUMN)).padEnd(15),
+        (second ? 'yes' : 'no').padEnd(5),
+        pair(usedScore(CAT_COLUMN), usedScore(DOG_COLUMN)).padEnd(14),
+        `-> ${verdict.animal} ${verdict.confidence.toFixed(1)}${verdict.uncertain ? ' uncertain' : ''}${verdict.animal === truth ? '' : `  WRONG (${truth})`}`,
+      );
+      const truthColumn = truth === 'CAT' ? CAT_COLUMN : DOG_COLUMN;
+      const otherColumn = truth === 'CAT' ? DOG_COLUMN : CAT_COLUMN;
+      rows.push({
+        truth,
+        pet: truth === 'OTHER' ? Math.max(usedScore(CAT_COLUMN), usedScore(DOG_COLUMN)) : usedScore(truthColumn),
+        other: truth === 'OTHER' ? 0 : usedScore(otherColumn),
+        second,
+      });
+    });
+  } finally {
+    await classifier.close();
+  }
+  console.log('\nscore used by the policy (min / q1 / median / q3 / max):');
+  for (const truth of ['CAT', 'DOG']) {
+    const r = rows.filter((x) => x.truth === truth);
+    console.log(`  ${truth.toLowerCase()} photos, ${truth.toLowerCase()} score:`.padEnd(34), quartiles(r.map((x) => x.pet)));
+    console.log(`  ${truth.toLowerCase()} photos, the other pet's score:`.padEnd(34), quartiles(r.map((x) => x.other)));
+  }
+  console.log('  other photos, best pet score:'.padEnd(34), quartiles(rows.filter((x) => x.truth === 'OTHER').map((x) => x.pet)));
+  console.log(`second looks: ${rows.filter((x) => x.second).length} of ${rows.length} photos`);
+};
+
 const main = async (): Promise<void> => {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' } } });
+  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, scores: { type: 'boolean', default: false } } });
   const rounds = Number(values.rounds);
   const files = await collectImageFiles([DATASET]);
   const images: ImageSource[] = await Promise.all(
     files.map(async (key) => ({ bucket: 'bench', key, bytes: new Uint8Array(await readFile(key)) })),
   );
+  if (values.scores) {
+    await scores(images);
+    return;
+  }
   const loadBefore = load();
   console.log(`${LOCAL_MODEL_VERSION}\n${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
   console.log(`${images.length} photos from ${DATASET}, ${rounds} round(s); load average before: ${loadBefore}\n`);
@@ -81,7 +147,7 @@ const main = async (): Promise<void> => {
 
   const warm = await warmLatency(images, rounds, {});
   console.log(`warm latency (1 worker, one call at a time, ${warm.calls} calls): p50 ${warm.p50.toFixed(0)} ms, p90 ${warm.p90.toFixed(0)} ms, p99 ${warm.p99.toFixed(0)} ms`);
-  const single = await warmLatency(images, 1, { secondLook: false });
+  const single = await warmLatency(images, 1, { secondLook: 'never' });
   console.log(`  without second looks (${single.calls} calls): p50 ${single.p50.toFixed(0)} ms, p99 ${single.p99.toFixed(0)} ms`);
 
   const one = await throughput(images, rounds, 1);

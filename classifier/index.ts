@@ -33,13 +33,23 @@ export interface LocalClassifierOptions {
   minConfidence?: number;
   /** Like Rekognition's MaxLabels. Default 20. */
   maxLabels?: number;
-  /** Take a zoomed-out second look when the first is undecided about a pet. Default true. */
-  secondLook?: boolean;
+  /**
+   * The zoomed-out second look: 'auto' (default) when the first look is undecided about a pet,
+   * 'always' (to measure both looks, as bench:classifier --scores does) or 'never'.
+   */
+  secondLook?: 'auto' | 'always' | 'never';
   startTimeoutMs?: number;
   jobTimeoutMs?: number;
 }
 
+/** The labels and what they were made from: each look's detections (raw scores, 0-1). */
+export interface LocalAnalysis {
+  detection: LabelDetection;
+  looks: Detection[][];
+}
+
 export interface LocalClassifier extends Classifier {
+  analyse(image: ImageSource): Promise<LocalAnalysis>;
   /** Loads the model now instead of on the first image; resolves with how long that took. */
   warmUp(): Promise<PoolStartInfo>;
   /** Stops the worker threads; later calls reject with ModelUnavailable. */
@@ -64,19 +74,26 @@ export const createLocalClassifier = (options: LocalClassifierOptions = {}): Loc
     return suppressOverlaps(parseCandidates(result.candidates, result.stride));
   };
 
+  const secondLook = options.secondLook ?? 'auto';
+
+  const analyse = async (source: ImageSource): Promise<LocalAnalysis> => {
+    if (!source.bytes || source.bytes.byteLength === 0) {
+      throw new PetDetectorError('ClassifierRejectedImage', `the image at ${source.key} is empty`);
+    }
+    const image = await decodeImage(source.bytes);
+    const first = await look(image);
+    const looks = [first];
+    if (secondLook === 'always' || (secondLook === 'auto' && needsSecondLook(first))) {
+      const zoomed = await zoomOutView(image);
+      looks.push((await look(zoomed.image)).map((d) => fromZoomedOut(d, zoomed.padX, zoomed.padY)));
+    }
+    const detection = toLabelDetection(combineViews(looks), { minConfidence, maxLabels, modelVersion: LOCAL_MODEL_VERSION });
+    return { detection, looks };
+  };
+
   return {
-    async detectLabels(source: ImageSource): Promise<LabelDetection> {
-      if (!source.bytes || source.bytes.byteLength === 0) {
-        throw new PetDetectorError('ClassifierRejectedImage', `the image at ${source.key} is empty`);
-      }
-      const image = await decodeImage(source.bytes);
-      const views = [await look(image)];
-      if (options.secondLook !== false && needsSecondLook(views[0] as Detection[])) {
-        const zoomed = await zoomOutView(image);
-        views.push((await look(zoomed.image)).map((d) => fromZoomedOut(d, zoomed.padX, zoomed.padY)));
-      }
-      return toLabelDetection(combineViews(views), { minConfidence, maxLabels, modelVersion: LOCAL_MODEL_VERSION });
-    },
+    analyse,
+    detectLabels: async (source) => (await analyse(source)).detection,
     warmUp: () => pool.start(),
     close: () => pool.close(),
   };
