@@ -52,6 +52,8 @@ export interface AppSyncServerOptions {
   extraRoutes?: ExtraRoute[] | Record<string, ExtraRoute['handler']>;
   /** Interval of `ka` messages on real-time connections (AppSync: about a minute). */
   keepAliveIntervalMs?: number;
+  /** AppSync's "Subscriptions per connection" quota: 100 unless raised. */
+  maxSubscriptionsPerConnection?: number;
   /** Where resolvers' console output goes; dropped when unset. */
   resolverLogger?: ResolverLogger;
   /** Told about failures of the server itself (a request that could not be answered). */
@@ -186,6 +188,7 @@ export const startAppSyncServer = async (options: AppSyncServerOptions): Promise
     executor,
     registry,
     ...(options.keepAliveIntervalMs ? { keepAliveIntervalMs: options.keepAliveIntervalMs } : {}),
+    ...(options.maxSubscriptionsPerConnection ? { maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection } : {}),
   });
 
   const servers: Server[] = [];

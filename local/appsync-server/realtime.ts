@@ -19,8 +19,8 @@ export const GRAPHQL_WS_PROTOCOL = 'graphql-ws';
 /** What AppSync announces in connection_ack: the longest a client should wait between keep-alives. */
 export const CONNECTION_TIMEOUT_MS = 300_000;
 const DEFAULT_KEEP_ALIVE_MS = 60_000;
-/** AppSync's limit of subscriptions on one connection. */
-const MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
+/** AppSync's default quota of subscriptions on one connection ("Subscriptions per connection"). */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
 
 export interface RealtimeOptions {
   /** Where the WebSocket endpoint listens, e.g. /graphql/realtime. */
@@ -31,6 +31,8 @@ export interface RealtimeOptions {
   executor: Executor;
   registry: SubscriptionRegistry;
   keepAliveIntervalMs?: number;
+  /** AppSync's quota is adjustable; the default is its default. */
+  maxSubscriptionsPerConnection?: number;
 }
 
 type ErrorEntry = Partial<AppSyncGraphQLError> & { message: string; errorType?: string; errorCode?: number };
@@ -153,7 +155,7 @@ class Connection {
       this.error(id, [{ errorType: 'DuplicatedOperationError', message: `Duplicated operation with id ${id}` }]);
       return;
     }
-    if (this.own.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+    if (this.own.size + this.pending.size >= (this.options.maxSubscriptionsPerConnection ?? MAX_SUBSCRIPTIONS_PER_CONNECTION)) {
       this.error(id, [{ errorType: 'LimitExceededError', message: 'Too many subscriptions on this connection' }]);
       return;
     }
