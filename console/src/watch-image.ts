@@ -1,7 +1,8 @@
 /**
- * Follows one image until it reaches a final status: onImageClassified filtered to its id, plus one
- * re-read of image(id) as soon as AppSync acknowledges the subscription. A result published before the
- * ack would never reach this subscriber; the re-read closes that gap.
+ * Follows one image until it reaches a final status: onImageClassified filtered to its id, plus a
+ * re-read of image(id) each time AppSync acknowledges the subscription (the first start, and again
+ * after Amplify reconnects a dropped socket). A result published before an ack would never reach this
+ * subscriber; the re-read closes that gap.
  */
 import { Hub } from 'aws-amplify/utils';
 import type { Api, ApiError, Image } from './api';
@@ -21,7 +22,7 @@ export interface WatchHandlers {
 /** Returns a function that stops watching; watching also stops by itself at a final status. */
 export const watchImage = (api: Api, imageId: string, handlers: WatchHandlers): (() => void) => {
   let stopped = false;
-  let reRead = false;
+  let acknowledged = false;
 
   const stop = () => {
     if (stopped) return;
@@ -35,9 +36,8 @@ export const watchImage = (api: Api, imageId: string, handlers: WatchHandlers): 
     handlers.onImage(image);
     if (isFinal(image)) stop();
   };
-  const readOnce = () => {
-    if (reRead || stopped) return;
-    reRead = true;
+  const reRead = () => {
+    if (stopped) return;
     api.image(imageId).then(
       (image) => image && deliver(image),
       (error: ApiError) => handlers.onError(error),
@@ -46,9 +46,12 @@ export const watchImage = (api: Api, imageId: string, handlers: WatchHandlers): 
 
   const stopListening = Hub.listen('api', ({ payload }) => {
     const variables = (payload.data as { variables?: { id?: string } } | undefined)?.variables;
-    if (payload.event === SUBSCRIPTION_ACK && variables?.id === imageId) readOnce();
+    if (payload.event === SUBSCRIPTION_ACK && variables?.id === imageId) {
+      acknowledged = true;
+      reRead();
+    }
   });
-  const fallback = setTimeout(readOnce, REREAD_FALLBACK_MS);
+  const fallback = setTimeout(() => acknowledged || reRead(), REREAD_FALLBACK_MS);
   const subscription = api.onImageClassified(imageId, { next: deliver, error: handlers.onError });
   return stop;
 };
