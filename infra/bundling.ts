@@ -3,8 +3,8 @@
  * `npm run bench:bundles`, so the bench measures exactly what is deployed.
  */
 import * as path from 'node:path';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import { lambdaBundlingCommands } from '../classifier/assets';
 import type { ClassifierKind, FunctionName } from './config';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -22,24 +22,8 @@ export const ESBUILD_TARGET = 'node22';
  */
 export const EXTERNAL_MODULES: string[] = ['@aws-sdk/*'];
 
-/**
- * Files the local classifier reads at run time (wasm binaries, model weights). They are copied next to the
- * bundle only when CLASSIFIER=local; with Rekognition the bundle leaves classifier/ out altogether.
- */
-export interface RuntimeAsset {
-  /** Absolute path of a file or directory on this machine. */
-  source: string;
-  /** Path relative to the bundle's root (the Lambda task root). */
-  target: string;
-}
-
-export const bundlingOptions = (
-  name: FunctionName,
-  classifier: ClassifierKind,
-  localAssets: () => RuntimeAsset[] = localClassifierAssets,
-): nodejs.BundlingOptions => {
+export const bundlingOptions = (name: FunctionName, classifier: ClassifierKind): nodejs.BundlingOptions => {
   const shipsModel = name === 'image-processor' && classifier === 'local';
-  const assets = shipsModel ? localAssets() : [];
   return {
     minify: true,
     sourceMap: true,
@@ -51,28 +35,20 @@ export const bundlingOptions = (
     // ESM entry points first: esbuild tree-shakes them far better than the CommonJS builds.
     mainFields: ['module', 'main'],
     externalModules: EXTERNAL_MODULES,
-    // The classifier is loaded by a dynamic import in functions/adapters/classifier-factory.ts; replacing the
-    // CLASSIFIER check by a constant lets esbuild drop that import (and the model code) from Rekognition bundles.
+    // functions/adapters/classifier-factory.ts imports the local classifier behind this constant, so a
+    // Rekognition bundle drops that import, and with it classifier/ and TensorFlow, at build time.
     define: { 'process.env.PET_DETECTOR_BUNDLED_CLASSIFIER': JSON.stringify(shipsModel ? 'local' : 'rekognition') },
     logLevel: nodejs.LogLevel.WARNING,
+    // sharp loads native libvips binaries, so it is installed next to the bundle instead of bundled.
+    ...(shipsModel ? { nodeModules: ['sharp'] } : {}),
     commandHooks: {
       beforeBundling: () => [],
-      beforeInstall: () => [],
-      afterBundling: (_inputDir: string, outputDir: string) =>
-        assets.map((asset) => {
-          const target = path.join(outputDir, asset.target);
-          return `mkdir -p "${path.dirname(target)}" && cp -R "${asset.source}" "${target}"`;
-        }),
+      // npm installs the binaries of the machine it runs on unless told the target's: Lambda is linux/arm64.
+      beforeInstall: (_inputDir: string, outputDir: string) =>
+        shipsModel ? [`printf 'os=linux\\ncpu=arm64\\nlibc=glibc\\n' > '${outputDir}/.npmrc'`] : [],
+      // The model weights, the wasm binaries and the model worker (classifier/assets.ts says which and where).
+      afterBundling: (inputDir: string, outputDir: string) =>
+        shipsModel ? [...lambdaBundlingCommands(inputDir, outputDir), `rm -f '${outputDir}/.npmrc'`] : [],
     },
   };
 };
-
-/** Filled in from classifier/assets.ts (owned by the classifier engineer). */
-export const localClassifierAssets = (): RuntimeAsset[] => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const assets = require('../classifier/assets') as { LAMBDA_RUNTIME_ASSETS?: RuntimeAsset[] };
-  if (!assets.LAMBDA_RUNTIME_ASSETS) throw new Error('classifier/assets.ts does not export LAMBDA_RUNTIME_ASSETS');
-  return assets.LAMBDA_RUNTIME_ASSETS;
-};
-
-export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;

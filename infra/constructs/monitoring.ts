@@ -125,25 +125,27 @@ export class Monitoring extends Construct {
     );
     const hourly = Duration.hours(1);
     // ImagesClassified carries an Animal dimension (functions/image-processor/metrics.ts); the total is their sum.
-    const classifiedBy = Object.fromEntries(
-      ANIMALS.map((animal) => [
-        animal.toLowerCase(),
-        new cloudwatch.Metric({
-          namespace: METRIC_NAMESPACE,
-          metricName: METRIC_NAMES.imagesClassified,
-          dimensionsMap: { service: props.processor.functionName, Animal: animal },
-          period: hourly,
-          statistic: cloudwatch.Stats.SUM,
-          label: animal,
-        }),
-      ]),
-    );
+    const classifiedByAnimal = (metricPeriod: Duration) =>
+      Object.fromEntries(
+        ANIMALS.map((animal) => [
+          animal.toLowerCase(),
+          new cloudwatch.Metric({
+            namespace: METRIC_NAMESPACE,
+            metricName: METRIC_NAMES.imagesClassified,
+            dimensionsMap: { service: props.processor.functionName, Animal: animal },
+            period: metricPeriod,
+            statistic: cloudwatch.Stats.SUM,
+            label: animal,
+          }),
+        ]),
+      );
+    const classifiedBy = classifiedByAnimal(hourly);
     const classifiedExpression = Object.keys(classifiedBy).join(' + ');
-    const classified = new cloudwatch.MathExpression({
+    const classifiedPerDay = new cloudwatch.MathExpression({
       expression: classifiedExpression,
-      usingMetrics: classifiedBy,
+      usingMetrics: classifiedByAnimal(Duration.days(1)),
       label: 'classified',
-      period: hourly,
+      period: Duration.days(1),
     });
     const uncertain = customMetric(METRIC_NAMES.uncertainClassifications, cloudwatch.Stats.SUM).with({ period: hourly });
     this.dashboard.addWidgets(
@@ -182,7 +184,7 @@ export class Monitoring extends Construct {
         title: 'Last 24 h',
         width: 24,
         metrics: [
-          classified.with({ period: Duration.days(1) }),
+          classifiedPerDay,
           uncertain.with({ period: Duration.days(1), label: 'uncertain' }),
           customMetric(METRIC_NAMES.processingFailures, cloudwatch.Stats.SUM, 'failed').with({ period: Duration.days(1) }),
           customMetric(METRIC_NAMES.duplicateEvents, cloudwatch.Stats.SUM, 'duplicate events').with({ period: Duration.days(1) }),

@@ -2,7 +2,8 @@
  * The production stack, as CloudFormation will receive it: every stage synthesized once (handlers bundled
  * once), then each security, reliability and operability property of issue 3 asserted on the templates.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { App, CfnElement } from 'aws-cdk-lib';
@@ -578,5 +579,89 @@ describe('differences between stages', () => {
       const bucket = resourcesOf(synthesized[stage].template, 'AWS::S3::Bucket')[imagesBucketId(synthesized[stage])];
       expect(bucket?.DeletionPolicy).toBe(stage === 'prod' ? 'Retain' : 'Delete');
     }
+  });
+});
+
+describe('Rekognition bundles', () => {
+  it('leave the local classifier (model worker, TensorFlow, sharp) out of the processor', () => {
+    const s = synthesized.prod;
+    const asset = s.stack.functions['image-processor'].fn.node.findChild('Code') as Asset;
+    const dir = path.join((s.stack.node.root as App).outdir, asset.assetPath);
+    const code = readFileSync(path.join(dir, 'index.js'), 'utf8');
+    expect(code).not.toMatch(/tfjs|model-worker|sharp/);
+    expect(readdirSync(dir)).not.toContain('local-classifier');
+  });
+});
+
+describe('prod with the web console and an alert email (-c console=true -c notificationEmail=...)', () => {
+  let s: Synthesized;
+  const config = stageConfig({ stage: 'prod', console: 'true', notificationEmail: 'ops@example.com' });
+
+  beforeAll(async () => {
+    const consoleDir = mkdtempSync(path.join(tmpdir(), 'pet-detector-console-'));
+    writeFileSync(path.join(consoleDir, 'index.html'), '<!doctype html><title>pet-detector</title>');
+    [s] = (await synthStages([{ stage: 'prod', console: 'true', notificationEmail: 'ops@example.com' }], { consoleAssetDir: consoleDir })) as [Synthesized];
+  });
+
+  const siteBucketId = () => logicalId(s, s.stack.node.findChild('Console').node.findChild('Site').node.defaultChild as CfnElement);
+  const distribution = () =>
+    Object.values(resourcesOf(s.template, 'AWS::CloudFront::Distribution'))[0]?.Properties?.DistributionConfig as Record<string, unknown>;
+
+  it('keeps the site bucket private, encrypted and TLS-only', () => {
+    expect(resourcesOf(s.template, 'AWS::S3::Bucket')[siteBucketId()]?.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+    });
+  });
+
+  it('serves it through CloudFront with Origin Access Control, over HTTPS only', () => {
+    s.template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    expect(distribution()).toMatchObject({
+      DefaultRootObject: 'index.html',
+      DefaultCacheBehavior: expect.objectContaining({ ViewerProtocolPolicy: 'redirect-to-https' }),
+      Logging: expect.objectContaining({ Bucket: expect.anything() }),
+    });
+    const origins = distribution().Origins as Array<Record<string, unknown>>;
+    expect(origins.every((o) => o.OriginAccessControlId !== undefined)).toBe(true);
+    s.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: siteBucketId() },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Action: 's3:GetObject',
+            Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('writes config.json at deploy time from the stack attributes (the API key value is never in the template)', () => {
+    const deployments = Object.values(resourcesOf(s.template, 'Custom::CDKBucketDeployment'));
+    expect(deployments).toHaveLength(1);
+    const markers = JSON.stringify(deployments[0]?.Properties?.SourceMarkers);
+    const apiKeyId = Object.keys(resourcesOf(s.template, 'AWS::AppSync::ApiKey'))[0];
+    const apiId = Object.keys(resourcesOf(s.template, 'AWS::AppSync::GraphQLApi'))[0];
+    expect(markers).toContain(JSON.stringify({ 'Fn::GetAtt': [apiKeyId, 'ApiKey'] }));
+    expect(markers).toContain(JSON.stringify({ 'Fn::GetAtt': [apiId, 'GraphQLUrl'] }));
+    expect(markers).toContain(JSON.stringify({ 'Fn::GetAtt': [apiId, 'RealtimeUrl'] }));
+  });
+
+  it('lets the console origin POST uploads to the images bucket', () => {
+    const cors = resourcesOf(s.template, 'AWS::S3::Bucket')[imagesBucketId(s)]?.Properties?.CorsConfiguration as { CorsRules: Array<{ AllowedOrigins: unknown[] }> };
+    const origins = cors.CorsRules.flatMap((r) => r.AllowedOrigins.map(render));
+    expect(origins.some((o) => /^https:\/\/<.*Distribution.*\.DomainName>$/.test(o))).toBe(true);
+    expect(Object.keys(s.template.toJSON().Outputs)).toContain('ConsoleUrl');
+  });
+
+  it('subscribes the alert email to the uncertain topic', () => {
+    const uncertainId = Object.entries(resourcesOf(s.template, 'AWS::SNS::Topic')).find(([, t]) => t.Properties?.TopicName === `${config.prefix}uncertain`)?.[0];
+    s.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: uncertainId } });
+  });
+
+  it('stays cdk-nag clean', () => {
+    expect(nagFindings(s.stack)).toEqual([]);
   });
 });
