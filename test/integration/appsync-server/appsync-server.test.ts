@@ -261,6 +261,7 @@ describe('subscriptions over the real-time WebSocket protocol', () => {
   it('checks auth on every start: a wrong key, and IAM on an API-key-only subscription field, are refused', async () => {
     const client = connect();
     await client.init();
+    const before = stack.server.subscriptionCount;
     const wrongKey = await client.start('a', SUBSCRIBE, {}, apiKeyAuthorization(stack.server.url, 'da2-wrong'));
     expect(wrongKey).toEqual({
       id: 'a',
@@ -274,7 +275,7 @@ describe('subscriptions over the real-time WebSocket protocol', () => {
     expect(iam.payload?.errors?.[0]).toEqual(
       expect.objectContaining({ errorType: 'Unauthorized', message: 'Not Authorized to access onImageClassified on type Subscription' }),
     );
-    expect(stack.server.subscriptionCount).toBe(0);
+    expect(stack.server.subscriptionCount).toBe(before);
   });
 
   it('reports an invalid subscription document as an error for that id', async () => {
@@ -283,6 +284,17 @@ describe('subscriptions over the real-time WebSocket protocol', () => {
     const answer = await client.start('bad', 'subscription { onImageClassified { nope } }', {}, apiKeyAuthorization(stack.server.url));
     expect(answer.type).toBe('error');
     expect(answer.payload?.errors?.[0]?.message).toMatch(/nope/);
+  });
+
+  it("refuses a 101st subscription on one connection, as AppSync's default quota does", async () => {
+    const client = connect();
+    await client.init();
+    const auth = apiKeyAuthorization(stack.server.url);
+    const acks = await Promise.all(Array.from({ length: 100 }, (_, i) => client.start(`s${i}`, SUBSCRIBE, { id: `image-${i}` }, auth)));
+    expect(acks.every((m) => m.type === 'start_ack')).toBe(true);
+    const refused = await client.start('s100', SUBSCRIBE, { id: 'image-100' }, auth);
+    expect(refused.type).toBe('error');
+    expect(refused.payload?.errors?.[0]?.errorType).toBe('LimitExceededError');
   });
 
   it('refuses a start sent before connection_init', async () => {
