@@ -48,14 +48,10 @@ export class AppSyncPublisher implements Publisher {
     graphqlUrl: string;
     region: string;
     credentials: AwsCredentialIdentity | Provider<AwsCredentialIdentity>;
-    fetch?: typeof fetch;
   }) {
     this.url = new URL(options.graphqlUrl);
     this.signer = new SignatureV4({ service: 'appsync', region: options.region, credentials: options.credentials, sha256: Sha256 });
-    this.fetchImpl = options.fetch ?? fetch;
   }
-
-  private readonly fetchImpl: typeof fetch;
 
   async publishImageClassified(image: ImageRecord): Promise<void> {
     const body = JSON.stringify({ query: PUBLISH_MUTATION, variables: { input: recordToPublishInput(image) } });
@@ -72,7 +68,7 @@ export class AppSyncPublisher implements Publisher {
 
     let response: Response;
     try {
-      response = await this.fetchImpl(this.url, {
+      response = await fetch(this.url, {
         method: 'POST',
         headers: signed.headers,
         body,

@@ -2,7 +2,7 @@
  * image-reader's use cases: Query.images (a planned index query, read on until the page is full)
  * and Query.imageUrls (short-lived GET links for filed images only).
  */
-import { INPUT_PREFIX } from '../domain';
+import { type ImageRecord, INPUT_PREFIX } from '../domain';
 import { ValidationError } from '../errors';
 import type { ImageConnection, ImageUrl, QueryImagesArgs } from '../generated/graphql';
 import { nextTokenFor, planImageQuery } from '../image-query';
@@ -34,8 +34,8 @@ export const imageUrls = async (deps: ImageUrlsDeps, ids: readonly string[]): Pr
   const expiresAt = new Date(deps.clock.now().getTime() + IMAGE_URL_TTL_SECONDS * 1000).toISOString();
   const filed = unique
     .map((id) => records.get(id))
-    .filter((r) => r !== undefined && r.status === 'COMPLETED' && !r.objectKey.startsWith(INPUT_PREFIX));
+    .filter((r): r is ImageRecord => r !== undefined && r.status === 'COMPLETED' && !r.objectKey.startsWith(INPUT_PREFIX));
   return Promise.all(
-    filed.map(async (r) => ({ id: r!.id, url: await deps.signer.presignGet(r!.objectKey, IMAGE_URL_TTL_SECONDS), expiresAt })),
+    filed.map(async (r) => ({ id: r.id, url: await deps.signer.presignGet(r.objectKey, IMAGE_URL_TTL_SECONDS), expiresAt })),
   );
 };
