@@ -56,12 +56,15 @@ export const App = ({ api, config }: { api: Api; config: ConsoleConfig }) => {
   onLiveImageRef.current = onLiveImage;
   useEffect(() => {
     const subscription = api.onImageClassified(null, {
-      next: (image) => onLiveImageRef.current(image),
+      next: (image) => {
+        onLiveImageRef.current(image);
+        uploads.applyLive(image);
+      },
       // The header's connection state already tells the user; the per-upload watches report their own errors.
       error: () => undefined,
     });
     return () => subscription.unsubscribe();
-  }, [api]);
+  }, [api, uploads.applyLive]);
 
   const open = useCallback(
     (image: Image) => {

@@ -5,7 +5,7 @@
  */
 import { useCallback, useRef, useState } from 'preact/hooks';
 import { ApiError, type Api, type Image } from '../api';
-import { watchImage } from '../watch-image';
+import { isFinal, watchImage } from '../watch-image';
 import { checkFile } from './check-file';
 import { postFile, UploadRejected } from './post-file';
 
@@ -26,6 +26,12 @@ export interface UploadItem {
 }
 
 const MAX_PARALLEL = 3;
+/**
+ * Per-image subscriptions open at once. AppSync allows 100 subscriptions per connection; beyond this
+ * many, an upload is followed through the page-wide subscription (applyLive) plus one re-read instead.
+ * That subscription was started before the upload, so no result can slip past it.
+ */
+const MAX_WATCHES = 40;
 
 /** requestUpload's errorTypes (functions/core/errors.ts) in words. */
 const describeTicketError = (error: ApiError): string => {
@@ -65,6 +71,7 @@ export const useUploads = (api: Api, maxUploadBytes: number, onImage: (image: Im
   const runLimited = useRef(limiter(MAX_PARALLEL));
   const onImageRef = useRef(onImage);
   onImageRef.current = onImage;
+  const activeWatches = useRef(0);
 
   const update = (key: number, change: Partial<UploadItem>) =>
     setItems((current) => current.map((item) => (item.key === key ? { ...item, ...change } : item)));
@@ -86,16 +93,43 @@ export const useUploads = (api: Api, maxUploadBytes: number, onImage: (image: Im
         return update(key, { phase: 'rejected', message });
       }
       update(key, { phase: 'classifying', progress: 1 });
+      const show = (image: Image) => {
+        update(key, { image, phase: isFinal(image) ? 'done' : 'classifying' });
+        onImageRef.current(image);
+      };
+      if (activeWatches.current >= MAX_WATCHES) {
+        api.image(imageId).then((image) => image && show(image), () => undefined);
+        return;
+      }
+      activeWatches.current += 1;
+      let watching = true;
       watchImage(api, imageId, {
         onImage: (image) => {
-          const final = image.status === 'COMPLETED' || image.status === 'FAILED';
-          update(key, { image, phase: final ? 'done' : 'classifying' });
-          onImageRef.current(image);
+          if (watching && isFinal(image)) {
+            watching = false;
+            activeWatches.current -= 1;
+          }
+          show(image);
         },
         onError: (error) => update(key, { message: `Live updates interrupted: ${error.message}` }),
       });
     });
   };
+
+  /** A result from the page-wide subscription: completes the card of an upload that has no watch of its own. */
+  const applyLive = useCallback(
+    (image: Image) =>
+      setItems((current) =>
+        current.some((item) => item.imageId === image.id && item.phase === 'classifying')
+          ? current.map((item) =>
+              item.imageId === image.id && item.phase === 'classifying'
+                ? { ...item, image, phase: isFinal(image) ? 'done' : 'classifying' }
+                : item,
+            )
+          : current,
+      ),
+    [],
+  );
 
   const addFiles = useCallback(
     (files: Iterable<File>) => {
@@ -117,5 +151,5 @@ export const useUploads = (api: Api, maxUploadBytes: number, onImage: (image: Im
     [api, maxUploadBytes],
   );
 
-  return { items, addFiles };
+  return { items, addFiles, applyLive };
 };
