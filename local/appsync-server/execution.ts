@@ -63,6 +63,8 @@ export type SubscriptionStart =
 
 type Phase = 'execute' | 'subscribe' | 'deliver';
 
+const MAX_CACHED_DOCUMENTS = 500;
+
 interface RequestState extends CallerContext {
   phase: Phase;
   variables: Record<string, unknown>;
@@ -98,17 +100,36 @@ export class Executor {
     if (typeof query !== 'string' || query.trim() === '') {
       return { ok: false, errors: [plainError('A GraphQL request needs a query string')] };
     }
-    let document: DocumentNode;
-    try {
-      document = parse(query);
-    } catch (error) {
-      return { ok: false, errors: [formatGraphQLError(error as GraphQLError)] };
-    }
-    const validationErrors = validate(this.appsync.schema, document);
-    if (validationErrors.length > 0) return { ok: false, errors: validationErrors.map(formatGraphQLError) };
+    const checked = this.checkDocument(query);
+    if (!checked.ok) return checked;
+    const { document } = checked;
     const operation = getOperationAST(document, operationName ?? undefined);
     if (!operation) return { ok: false, errors: [plainError('Unknown or ambiguous operation name')] };
     return { ok: true, document, operation };
+  }
+
+  /**
+   * Parsing and validating dominate the cost of a small request, and clients send the same few documents
+   * over and over, so checked documents are kept (bounded; oldest dropped first).
+   */
+  private readonly checkedDocuments = new Map<string, { ok: true; document: DocumentNode } | { ok: false; errors: AppSyncGraphQLError[] }>();
+
+  private checkDocument(query: string): { ok: true; document: DocumentNode } | { ok: false; errors: AppSyncGraphQLError[] } {
+    const cached = this.checkedDocuments.get(query);
+    if (cached) return cached;
+    let checked: { ok: true; document: DocumentNode } | { ok: false; errors: AppSyncGraphQLError[] };
+    try {
+      const document = parse(query);
+      const validationErrors = validate(this.appsync.schema, document);
+      checked = validationErrors.length > 0 ? { ok: false, errors: validationErrors.map(formatGraphQLError) } : { ok: true, document };
+    } catch (error) {
+      checked = { ok: false, errors: [formatGraphQLError(error as GraphQLError)] };
+    }
+    if (this.checkedDocuments.size >= MAX_CACHED_DOCUMENTS) {
+      this.checkedDocuments.delete(this.checkedDocuments.keys().next().value as string);
+    }
+    this.checkedDocuments.set(query, checked);
+    return checked;
   }
 
   /** A query or mutation; returns the response body and what the mutation publishes. */
