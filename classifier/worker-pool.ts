@@ -26,6 +26,8 @@ export interface PoolStartInfo {
   backend: string;
   /** Slowest worker's model load, ms (the workers load in parallel). */
   loadMs: number;
+  /** Every worker runs the model synchronously (the faster path model-worker.mjs verifies at start). */
+  fastPath: boolean;
 }
 
 type JobInput = Omit<DetectRequest, 'type' | 'id'>;
@@ -96,7 +98,11 @@ export class ModelWorkerPool {
       throw failure.reason;
     }
     const infos = outcomes.map((o) => (o as PromiseFulfilledResult<PoolStartInfo>).value);
-    return { backend: infos[0]?.backend ?? 'unknown', loadMs: Math.max(...infos.map((i) => i.loadMs)) };
+    return {
+      backend: infos[0]?.backend ?? 'unknown',
+      loadMs: Math.max(...infos.map((i) => i.loadMs)),
+      fastPath: infos.every((i) => i.fastPath),
+    };
   }
 
   /** Starts one worker and resolves once its model is loaded. */
@@ -122,7 +128,7 @@ export class ModelWorkerPool {
           clearTimeout(startTimer);
           this.ready.push(slot);
           worker.unref();
-          resolve({ backend: reply.backend, loadMs: reply.loadMs });
+          resolve({ backend: reply.backend, loadMs: reply.loadMs, fastPath: reply.fastPath === true });
           this.dispatch();
         } else if (reply.type === 'failed') {
           fail(unavailable(`the local model could not be loaded: ${reply.message}`));

@@ -23,7 +23,8 @@ export interface DetectRequest {
 }
 
 export type WorkerReply =
-  | { type: 'ready'; backend: string; loadMs: number }
+  /** fastPath: the model runs as one synchronous execute() (see model-worker.mjs), not op by op. */
+  | { type: 'ready'; backend: string; loadMs: number; fastPath?: boolean }
   | { type: 'failed'; message: string }
   | { type: 'result'; id: number; candidates: Float32Array; stride: number; inferenceMs: number }
   | { type: 'error'; id: number; message: string };

@@ -30,7 +30,7 @@ describe('ModelWorkerPool', () => {
     expect(pool.size).toBe(0);
     const [a, b] = [pool.start(), pool.start()];
     expect(a).toBe(b);
-    await expect(a).resolves.toEqual({ backend: 'echo', loadMs: 5 });
+    await expect(a).resolves.toEqual({ backend: 'echo', loadMs: 5, fastPath: false });
     expect(pool.size).toBe(2);
   });
 
