@@ -2,6 +2,10 @@
  * `npm run bench:classifier [-- --rounds N]`: the local classifier's cold load, warm latency,
  * throughput with 1 and 2 worker threads, and peak RSS, over the 43 reference photos.
  *
+ * `-- --lambda` instead measures the Lambda shape: the handler-side code bundled by esbuild (sharp
+ * external), assets laid out by lambdaBundlingCommands, one worker, run by plain `node`; it prints
+ * that process's peak RSS, from which the function's memory size is chosen.
+ *
  * `-- --scores` instead prints every photo's raw cat/dog scores from both looks and the resulting
  * verdict: the measurements the calibration (classifier/calibration.ts) is tuned on.
  *
@@ -9,9 +13,14 @@
  * call at a time on a warm model. Throughput keeps every worker busy. The machine is shared, so
  * the load average before and after is printed with the figures.
  */
+import { execFileSync, execSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { lambdaBundlingCommands } from '../classifier/assets';
 import { collectImageFiles } from '../classifier/cli';
 import type { Detection } from '../classifier/detections';
 import { expectedAnimal } from '../classifier/evaluation';
@@ -127,8 +136,66 @@ const scores = async (images: readonly ImageSource[]): Promise<void> => {
   console.log(`second looks: ${rows.filter((x) => x.second).length} of ${rows.length} photos`);
 };
 
+/** What runs inside the Lambda: the classifier from its bundle, one worker, one image at a time. */
+const LAMBDA_DRIVER = `
+import { readFileSync } from 'node:fs';
+import { createLocalClassifier } from './classifier';
+const files = JSON.parse(process.env.BENCH_FILES ?? '[]');
+const main = async () => {
+  const classifier = createLocalClassifier({ workers: 1 });
+  const started = performance.now();
+  await classifier.warmUp();
+  const loadMs = performance.now() - started;
+  const times = [];
+  for (let round = 0; round < 2; round++) for (const key of files) {
+    const t = performance.now();
+    await classifier.detectLabels({ bucket: 'bench', key, bytes: readFileSync(key) });
+    times.push(performance.now() - t);
+  }
+  await classifier.close();
+  times.sort((a, b) => a - b);
+  console.log(JSON.stringify({ loadMs, calls: times.length, p50: times[Math.floor(times.length / 2)], peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+};
+void main();
+`;
+
+const lambdaShape = async (files: readonly string[]): Promise<void> => {
+  const bundleDir = mkdtempSync(join(tmpdir(), 'classifier-lambda-'));
+  try {
+    const repo = resolve('.');
+    for (const command of lambdaBundlingCommands(repo, bundleDir)) execSync(command, { stdio: 'pipe' });
+    await build({
+      stdin: { contents: LAMBDA_DRIVER, resolveDir: repo, loader: 'ts' },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['sharp'],
+      outfile: join(bundleDir, 'index.js'),
+      logLevel: 'warning',
+    });
+    const out = execFileSync(process.execPath, [join(bundleDir, 'index.js')], {
+      // NODE_PATH stands in for the node_modules/sharp the Lambda bundle installs next to index.js.
+      env: { ...process.env, LAMBDA_TASK_ROOT: bundleDir, NODE_PATH: join(repo, 'node_modules'), BENCH_FILES: JSON.stringify(files.map((f) => resolve(f))) },
+      encoding: 'utf8',
+    });
+    const r = JSON.parse(out) as { loadMs: number; calls: number; p50: number; peakRssMb: number };
+    console.log(
+      `Lambda shape (bundled, 1 worker, plain node): load ${r.loadMs.toFixed(0)} ms, p50 ${r.p50.toFixed(0)} ms over ${r.calls} calls, peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+    );
+  } finally {
+    rmSync(bundleDir, { recursive: true, force: true });
+  }
+};
+
 const main = async (): Promise<void> => {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, scores: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '3' },
+      scores: { type: 'boolean', default: false },
+      lambda: { type: 'boolean', default: false },
+    },
+  });
   const rounds = Number(values.rounds);
   const files = await collectImageFiles([DATASET]);
   const images: ImageSource[] = await Promise.all(
@@ -136,6 +203,10 @@ const main = async (): Promise<void> => {
   );
   if (values.scores) {
     await scores(images);
+    return;
+  }
+  if (values.lambda) {
+    await lambdaShape(files);
     return;
   }
   const loadBefore = load();
