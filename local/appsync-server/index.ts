@@ -171,12 +171,15 @@ export const startAppSyncServer = async (options: AppSyncServerOptions): Promise
     executor.deliver(subscription.document, subscription.request, subscription.fieldName, payload, subscription.callerContext),
   );
   const publish = (publication: Publication): Promise<number> => registry.publish(publication);
+  const publishInBackground = (publication: Publication): void => {
+    publish(publication).catch((error: unknown) => options.onInternalError?.(error));
+  };
 
   const handler = createHttpHandler({
     graphqlPath: GRAPHQL_PATH,
     auth,
     executor,
-    publish: (publication) => void publish(publication),
+    publish: publishInBackground,
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
     extraRoutes: routesOf(options.extraRoutes),
     ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),

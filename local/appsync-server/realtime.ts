@@ -66,6 +66,15 @@ const connectionAuth = (request: IncomingMessage): { headers?: Record<string, st
   return fromProtocol ? { headers: fromProtocol, payload } : { payload };
 };
 
+const idOf = (text: string): string | undefined => {
+  try {
+    const id = (JSON.parse(text) as { id?: unknown }).id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 /** AppSync names the connection-level auth failure with its internal service prefix. */
 const connectionErrorType = (errorType: string): string =>
   errorType === 'UnauthorizedException' ? 'com.amazonaws.deepdish.graphql.auth#UnauthorizedException' : errorType;
@@ -82,7 +91,13 @@ class Connection {
     private readonly auth: Promise<Caller | RequestError>,
     private readonly options: RealtimeOptions,
   ) {
-    socket.on('message', (data) => void this.onMessage(String(data)));
+    socket.on('message', (data) => {
+      const text = String(data);
+      this.onMessage(text).catch(() => {
+        // A failure of the server itself: the client hears about it instead of the process dying.
+        this.error(idOf(text), [{ errorType: 'InternalFailure', message: 'The local AppSync server failed to handle this message.' }]);
+      });
+    });
     socket.on('close', () => this.dispose());
     socket.on('error', () => this.dispose());
   }
