@@ -81,6 +81,16 @@ export const App = ({ api, config }: { api: Api; config: ConsoleConfig }) => {
     [api, gallery.urls],
   );
 
+  const openById = useCallback(
+    (id: string) => {
+      api.image(id).then(
+        (image) => image && open(image),
+        () => undefined,
+      );
+    },
+    [api, open],
+  );
+
   return (
     <>
       <a class="skip-link" href="#gallery-title">
@@ -93,7 +103,7 @@ export const App = ({ api, config }: { api: Api; config: ConsoleConfig }) => {
             <UploadZone maxBytes={config.maxUploadBytes} onFiles={uploads.addFiles} />
             <LiveFeed items={uploads.items} onOpen={open} />
           </div>
-          {config.alertsUrl && <AlertList alerts={alerts.alerts} error={alerts.error} />}
+          {config.alertsUrl && <AlertList alerts={alerts.alerts} error={alerts.error} onOpen={openById} />}
         </div>
         <section aria-labelledby="gallery-title" class="panel">
           <h2 id="gallery-title" tabIndex={-1}>

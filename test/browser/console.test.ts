@@ -18,6 +18,8 @@ const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 const PETS = resolve(REPO_ROOT, '../shared/datasets/pets');
 const CAT_PHOTO = join(PETS, 'cat', 'skimage-chelsea.png');
 const DOG_PHOTO = join(PETS, 'dog', 'dlib-dogs-2.jpg');
+/** A 96 px puppy the classifier calls DOG below the confident threshold (as test/integration/local-stack pins it). */
+const UNCERTAIN_DOG_PHOTO = join(PETS, 'dog', 'gnomefaces-puppy.jpg');
 const CLASSIFIED_WITHIN_MS = 90_000;
 
 jest.setTimeout(240_000);
@@ -146,6 +148,26 @@ describe('web console on the local stack', () => {
     await expect(dialog.locator('.fields').innerText()).resolves.toContain('COMPLETED');
     await dialog.screenshot({ path: join(ARTIFACTS, 'console-detail.png') });
 
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  test('highlights an uncertain result and lists the SNS alert it raised', async () => {
+    await page.getByLabel('choose files').setInputFiles(UNCERTAIN_DOG_PHOTO);
+    const card = liveCard('gnomefaces-puppy.jpg', 'COMPLETED');
+    await card.waitFor({ timeout: CLASSIFIED_WITHIN_MS });
+    expect(await card.getAttribute('class')).toContain('uncertain');
+    await card.getByText('Uncertain', { exact: true }).waitFor();
+    await page.locator('[data-stat="uncertain-rate"]', { hasText: '33.3% (1/3)' }).waitFor();
+
+    // The stack's SNS topic -> SQS inbox -> GET /local/alerts, polled by the page.
+    const alerts = page.getByRole('region', { name: 'Uncertain alerts (local SNS)' });
+    await alerts.getByRole('button', { name: /Open image/ }).waitFor({ timeout: 30_000 });
+    await expect(alerts.locator('li').first().innerText()).resolves.toMatch(/DOG/);
+    await alerts.getByRole('button', { name: /Open image/ }).first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('heading', { name: 'gnomefaces-puppy.jpg' }).waitFor();
+    await dialog.getByRole('note').waitFor();
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
   });

@@ -4,9 +4,10 @@ import { dateTime, percent } from '../format';
 interface AlertListProps {
   alerts: AlertView[];
   error?: string;
+  onOpen: (imageId: string) => void;
 }
 
-export const AlertList = ({ alerts, error }: AlertListProps) => (
+export const AlertList = ({ alerts, error, onOpen }: AlertListProps) => (
   <section aria-labelledby="alerts-title" class="panel">
     <h2 id="alerts-title">Uncertain alerts (local SNS)</h2>
     {error && <p class="error small">Alerts unavailable: {error}</p>}
@@ -17,10 +18,13 @@ export const AlertList = ({ alerts, error }: AlertListProps) => (
         {alerts.map((alert) => (
           <li key={alert.key}>
             <strong>{alert.animal ?? 'Image'}</strong> {alert.confidence != null && percent(alert.confidence, 1)}{' '}
-            <span class="muted small">
-              {alert.imageId ?? ''} {alert.receivedAt ? `· ${dateTime(alert.receivedAt)}` : ''}
-            </span>
+            <span class="muted small">{alert.receivedAt ? dateTime(alert.receivedAt) : ''}</span>
             <div class="small">{alert.text}</div>
+            {alert.imageId && (
+              <button type="button" class="link small" onClick={() => alert.imageId && onOpen(alert.imageId)}>
+                Open image<span class="visually-hidden"> {alert.imageId}</span>
+              </button>
+            )}
           </li>
         ))}
       </ul>
