@@ -21,9 +21,18 @@ const processMessage = async (message: SQSRecord): Promise<void> => {
   const finalAttempt = Number(message.attributes.ApproximateReceiveCount) >= processorConfig.maxReceiveCount;
   for (const record of body.Records) {
     const key = decodeS3EventKey(record.s3.object.key);
-    logger.appendKeys({ messageId: message.messageId, objectKey: key });
-    const outcome = await processUpload(processUploadDeps, { bucket: record.s3.bucket.name, key, finalAttempt });
-    recordOutcome(outcome, record.eventTime);
+    try {
+      const outcome = await processUpload(processUploadDeps, { bucket: record.s3.bucket.name, key, finalAttempt });
+      recordOutcome(outcome, { messageId: message.messageId, objectKey: key }, record.eventTime);
+    } catch (error) {
+      logger.warn('Processing failed; the message goes back to the queue', {
+        messageId: message.messageId,
+        objectKey: key,
+        finalAttempt,
+        error: error as Error,
+      });
+      throw error;
+    }
   }
 };
 

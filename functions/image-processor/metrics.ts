@@ -3,29 +3,39 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ProcessOutcome } from '../core/use-cases/process-upload';
 import { logger, METRIC, metrics } from '../shared/powertools';
 
-export const recordOutcome = (outcome: ProcessOutcome, eventTime?: string): void => {
+/**
+ * Keys for one message's log lines. Passed per line rather than appended to the logger because the
+ * batch processor handles a batch's messages concurrently, and appended keys would leak between them.
+ */
+export interface MessageKeys {
+  messageId: string;
+  objectKey: string;
+}
+
+export const recordOutcome = (outcome: ProcessOutcome, keys: MessageKeys, eventTime?: string): void => {
   if (outcome.kind === 'ignored') {
-    logger.warn('Object ignored', { objectKey: outcome.key, reason: outcome.reason });
+    logger.warn('Object ignored', { ...keys, reason: outcome.reason });
     return;
   }
-  logger.setCorrelationId(outcome.imageId);
+  // The image id is the correlation id across requestUpload, image-processor and stream-publisher.
+  const ids = { ...keys, correlation_id: outcome.imageId };
   switch (outcome.kind) {
     case 'completed': {
       const { animal, confidence, uncertain } = outcome.classification;
       metrics.singleMetric().addDimension('Animal', animal).addMetric(METRIC.imagesClassified, MetricUnit.Count, 1);
       metrics.addMetric(METRIC.classificationLatency, MetricUnit.Milliseconds, outcome.classifierMs);
       if (uncertain) metrics.addMetric(METRIC.uncertainClassifications, MetricUnit.Count, 1);
-      const sinceUpload = eventTime ? Date.now() - Date.parse(eventTime) : undefined;
-      logger.info('Image classified', { animal, confidence, uncertain, objectKey: outcome.objectKey, sinceUploadMs: sinceUpload });
+      const sinceUploadMs = eventTime ? Date.now() - Date.parse(eventTime) : undefined;
+      logger.info('Image classified', { ...ids, animal, confidence, uncertain, filedAs: outcome.objectKey, sinceUploadMs });
       return;
     }
     case 'failed':
       metrics.addMetric(METRIC.processingFailures, MetricUnit.Count, 1);
-      logger.warn('Image failed', { reason: outcome.reason });
+      logger.warn('Image failed', { ...ids, reason: outcome.reason });
       return;
     case 'duplicate':
       metrics.addMetric(METRIC.duplicateEvents, MetricUnit.Count, 1);
-      logger.info('Duplicate event: the image was already processed');
+      logger.info('Duplicate event: the image was already processed', ids);
       return;
   }
 };

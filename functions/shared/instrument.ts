@@ -27,7 +27,8 @@ export const instrumented =
     } finally {
       subsegment?.close();
       if (segment) tracer.setSegment(segment);
-      metrics.publishStoredMetrics();
+      // An invocation with nothing to count (an ignored stream record, a query) is not an empty-metrics warning.
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
       logger.resetKeys();
     }
   };

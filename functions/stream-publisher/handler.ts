@@ -15,12 +15,17 @@ const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 const publishRecord = async (record: DynamoDBRecord): Promise<void> => {
   const change = decodeStreamRecord(record);
-  const imageId = change.newRecord?.id ?? change.oldRecord?.id;
-  if (imageId) logger.setCorrelationId(imageId);
-  const outcome = await publishClassified(publishClassifiedDeps, change);
-  if (outcome.kind === 'ignored') return;
-  metrics.addMetric(METRIC.imagesPublished, MetricUnit.Count, 1);
-  logger.info('Classification published', { status: outcome.record.status, alerted: outcome.alerted });
+  // Per line, not appended: the batch processor handles a batch's records concurrently.
+  const ids = { correlation_id: change.newRecord?.id ?? change.oldRecord?.id, sequenceNumber: record.dynamodb?.SequenceNumber };
+  try {
+    const outcome = await publishClassified(publishClassifiedDeps, change);
+    if (outcome.kind === 'ignored') return;
+    metrics.addMetric(METRIC.imagesPublished, MetricUnit.Count, 1);
+    logger.info('Classification published', { ...ids, status: outcome.record.status, alerted: outcome.alerted });
+  } catch (error) {
+    logger.warn('Publishing failed; the record will be retried', { ...ids, error: error as Error });
+    throw error;
+  }
 };
 
 export const handler = instrumented('streamPublisher', (event: DynamoDBStreamEvent, context) =>

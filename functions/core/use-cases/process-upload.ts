@@ -78,15 +78,19 @@ const processKnownUpload = async (deps: ProcessUploadDeps, key: string, imageId:
     return changed ? { kind: 'failed', imageId, reason } : { kind: 'duplicate', imageId };
   };
 
+  /** The input vanished under us: another delivery may have filed it; only an open record means it is really gone. */
+  const whenInputGone = async (error: unknown): Promise<ProcessOutcome> => {
+    if (!(error instanceof ObjectNotFoundError)) throw error;
+    const current = await log.get(imageId);
+    if (!current || isFinal(current)) return { kind: 'duplicate', imageId };
+    return failWith(new PetDetectorError('UploadMissing', 'The uploaded object no longer exists'));
+  };
+
   let bytes: Uint8Array;
   try {
     bytes = await store.read(key);
   } catch (error) {
-    if (!(error instanceof ObjectNotFoundError)) throw error;
-    // Another delivery may have filed it meanwhile; only a record still open means the upload is really gone.
-    const current = await log.get(imageId);
-    if (!current || isFinal(current)) return { kind: 'duplicate', imageId };
-    return failWith(new PetDetectorError('UploadMissing', 'The uploaded object no longer exists'));
+    return whenInputGone(error);
   }
 
   let format;
@@ -108,7 +112,11 @@ const processKnownUpload = async (deps: ProcessUploadDeps, key: string, imageId:
   const classification = applyClassificationPolicy(detection, deps.thresholds);
 
   const target = filedKey(classification.animal, imageId, format);
-  await store.copy(key, target);
+  try {
+    await store.copy(key, target);
+  } catch (error) {
+    return whenInputGone(error);
+  }
   const completed = await log.complete(imageId, {
     ...classification,
     objectKey: target,

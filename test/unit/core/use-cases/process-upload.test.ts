@@ -87,6 +87,24 @@ describe('processUpload', () => {
     expect((await log.get(ID))?.status).toBe('COMPLETED');
   });
 
+  it('treats an input deleted by a finishing delivery during the copy as a duplicate', async () => {
+    const { log, store, deps, upload } = await setup();
+    const copy = store.copy.bind(store);
+    store.copy = async (from, to) => {
+      // The other delivery completes and deletes the input just before this copy.
+      await log.complete(ID, {
+        animal: 'CAT', confidence: 96.5, uncertain: false, labels: [],
+        objectKey: `cats/${ID}.jpg`, s3Location: `s3://test-bucket/cats/${ID}.jpg`, classifiedAt: '2026-11-22T03:00:00.000Z',
+      });
+      store.objects.set(`cats/${ID}.jpg`, store.objects.get(INPUT)!);
+      store.objects.delete(INPUT);
+      return copy(from, to);
+    };
+    expect(await processUpload(deps, upload)).toEqual({ kind: 'duplicate', imageId: ID });
+    expect(log.transitions.filter((t) => t.to === 'COMPLETED')).toHaveLength(1);
+    expect(store.keys()).toEqual([`cats/${ID}.jpg`]);
+  });
+
   it('fails the record, by name, when the uploaded object is missing', async () => {
     const { log, store, deps, upload, classifier } = await setup();
     store.objects.delete(INPUT);
