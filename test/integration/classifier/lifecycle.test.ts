@@ -5,6 +5,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { sourceAssetPaths } from '../../../classifier/assets';
 import { createLocalClassifier, type LocalClassifier } from '../../../classifier/index';
 
@@ -69,6 +70,15 @@ describe('local classifier lifecycle', () => {
     });
     await expect(classifier.detectLabels(image(new Uint8Array()))).rejects.toMatchObject({ code: 'ClassifierRejectedImage' });
     await expect(classifier.detectLabels(image(CAT))).resolves.toMatchObject({ Labels: expect.arrayContaining([expect.objectContaining({ Name: 'Cat' })]) });
+  });
+
+  it('answers for a 1x1 pixel image and for a tall sliver, with no pet in them', async () => {
+    const classifier = open();
+    for (const [width, height] of [[1, 1], [3, 900]] as const) {
+      const png = await sharp({ create: { width, height, channels: 4, background: { r: 9, g: 9, b: 9, alpha: 0.5 } } }).png().toBuffer();
+      const labels = await classifier.detectLabels(image(new Uint8Array(png)));
+      expect(labels.Labels?.some((l) => l.Name === 'Cat' || l.Name === 'Dog')).toBe(false);
+    }
   });
 
   it('rejects calls after close with ModelUnavailable', async () => {
