@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Amplify } from 'aws-amplify';
-import { CONNECTION_STATE_CHANGE, ConnectionState, generateClient } from 'aws-amplify/api';
+import { generateClient } from 'aws-amplify/api';
 import { Hub } from 'aws-amplify/utils';
 import WebSocket from 'ws';
 
@@ -26,6 +26,8 @@ class TrustingWebSocket extends WebSocket {
 const report = (step: string, detail: unknown = {}): void => {
   process.stdout.write(`${JSON.stringify({ step, detail })}\n`);
 };
+
+const OTHER_ID = 'some-other-image';
 
 const SUBSCRIBE = `subscription OnClassified($id: ID) {
   onImageClassified(id: $id) { id status detectedAnimal confidence labels { name confidence } }
@@ -50,18 +52,19 @@ const main = async (): Promise<void> => {
 
   const events: { id: unknown }[] = [];
   const otherEvents: unknown[] = [];
-  let connected = false;
+  // Amplify announces each start_ack on the 'api' Hub channel as "Subscription ack" (its CONTROL_MSG,
+  // not re-exported by aws-amplify/api); both subscriptions must be live before anything is published.
+  const acknowledged = new Set<unknown>();
   Hub.listen('api', ({ payload }) => {
-    const data = payload.data as { connectionState?: string } | undefined;
-    if (payload.event === CONNECTION_STATE_CHANGE && data?.connectionState === ConnectionState.Connected && !connected) {
-      connected = true;
-      report('subscribed', { imageId });
-    }
+    const data = payload.data as { variables?: { id?: unknown } } | undefined;
+    if (payload.event !== 'Subscription ack') return;
+    acknowledged.add(data?.variables?.id);
+    if (acknowledged.has(imageId) && acknowledged.has(OTHER_ID) && acknowledged.size === 2) report('subscribed', { imageId });
   });
   const subscription = client.graphql({ query: SUBSCRIBE, variables: { id: imageId } }) as unknown as {
     subscribe(o: { next(v: { data: { onImageClassified: { id: unknown } } }): void; error(e: unknown): void }): { unsubscribe(): void };
   };
-  const other = client.graphql({ query: SUBSCRIBE, variables: { id: 'some-other-image' } }) as unknown as typeof subscription;
+  const other = client.graphql({ query: SUBSCRIBE, variables: { id: OTHER_ID } }) as unknown as typeof subscription;
   const fail = (error: unknown) => report('error', JSON.parse(JSON.stringify(error, Object.getOwnPropertyNames(error ?? {}))) as unknown);
   const mine = subscription.subscribe({
     next: ({ data }) => {
