@@ -9,8 +9,6 @@ import {
   isScalarType,
   valueFromASTUntyped,
   type ConstDirectiveNode,
-  type GraphQLField,
-  type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
 import { AWS_SCALARS } from './scalars';
@@ -87,6 +85,3 @@ export const loadAppSyncSchema = (schemaPaths: readonly string[], defaultMode: A
     mutationsFor: (subscriptionField) => mutationsBySubscription.get(subscriptionField) ?? [],
   };
 };
-
-export const fieldOf = (type: GraphQLObjectType, name: string): GraphQLField<unknown, unknown> | undefined =>
-  type.getFields()[name];
