@@ -11,10 +11,10 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Classification, ImageRecord } from '../core/domain';
+import type { ImageRecord } from '../core/domain';
 import { DuplicateImageError, TransientError } from '../core/errors';
 import { type ImageQueryPage, type ImageQueryPlan, pageKeyAttributes } from '../core/image-query';
-import type { DetectionLog } from '../core/ports';
+import type { CompletedOutcome, DetectionLog } from '../core/ports';
 import {
   animalToItem,
   type DetectionLogItem,
@@ -97,10 +97,7 @@ export class DynamoDbDetectionLog implements DetectionLog {
     });
   }
 
-  complete(
-    id: string,
-    outcome: Classification & { objectKey: string; s3Location: string; classifiedAt: string },
-  ): Promise<boolean> {
+  complete(id: string, outcome: CompletedOutcome): Promise<boolean> {
     const set = [
       'ProcessingStatus = :next',
       '#ts = :at',
@@ -122,6 +119,10 @@ export class DynamoDbDetectionLog implements DetectionLog {
       ':key': outcome.objectKey,
       ':location': outcome.s3Location,
     };
+    if (outcome.fileSize !== undefined) {
+      set.push('FileSize = :fileSize');
+      values[':fileSize'] = outcome.fileSize;
+    }
     // UncertainKey exists only on uncertain images, which keeps the ByUncertain index sparse.
     if (outcome.uncertain) {
       set.push('UncertainKey = :uncertainKey');

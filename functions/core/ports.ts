@@ -49,6 +49,15 @@ export interface Classifier {
   detectLabels(image: ImageSource): Promise<LabelDetection>;
 }
 
+/** What a completed classification records. */
+export type CompletedOutcome = Classification & {
+  objectKey: string;
+  s3Location: string;
+  classifiedAt: string;
+  /** The stored object's real size; the ticket only capped it at the declared size. */
+  fileSize?: number;
+};
+
 export interface DetectionLog {
   /** Conditional put: fails with DuplicateImageError when the id exists. */
   createPending(record: ImageRecord): Promise<void>;
@@ -58,10 +67,7 @@ export interface DetectionLog {
   /** PENDING|PROCESSING -> PROCESSING. false when the record is already final (or missing). */
   markProcessing(id: string, at: string): Promise<boolean>;
   /** PENDING|PROCESSING -> COMPLETED. false when another delivery finished first. */
-  complete(
-    id: string,
-    outcome: Classification & { objectKey: string; s3Location: string; classifiedAt: string },
-  ): Promise<boolean>;
+  complete(id: string, outcome: CompletedOutcome): Promise<boolean>;
   /** PENDING|PROCESSING -> FAILED. false when another delivery finished first. */
   fail(id: string, reason: string, at: string): Promise<boolean>;
   query(plan: ImageQueryPlan): Promise<ImageQueryPage>;

@@ -122,6 +122,7 @@ const processKnownUpload = async (deps: ProcessUploadDeps, key: string, imageId:
     objectKey: target,
     s3Location: s3Uri(store.bucket, target),
     classifiedAt: clock.now().toISOString(),
+    fileSize: bytes.length,
   });
   if (!completed) {
     // Another delivery finished first: keep what its record points at, drop what only this one made.

@@ -63,6 +63,7 @@ describe('DynamoDbDetectionLog writes', () => {
       objectKey: 'dogs/img-1.jpg',
       s3Location: 's3://b/dogs/img-1.jpg',
       classifiedAt: '2026-11-22T03:00:00.000Z',
+      fileSize: 4321,
     });
     expect(done).toBe(true);
     const input = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
@@ -75,6 +76,7 @@ describe('DynamoDbDetectionLog writes', () => {
       ':confidence': 66,
       ':uncertain': true,
       ':uncertainKey': 'UNCERTAIN',
+      ':fileSize': 4321,
       ':labels': [{ Name: 'Dog', Confidence: 66, BoundingBoxes: [{ Left: 0.1, Top: 0.2, Width: 0.3, Height: 0.4 }] }],
       ':pending': 'pending',
       ':processing': 'processing',

@@ -3,12 +3,13 @@
  * (conditional status changes, ObjectNotFound on a missing object, idempotent delete), so use cases
  * can be specified without any AWS client.
  */
-import type { Classification, ImageRecord } from '../../../../functions/core/domain';
+import type { ImageRecord } from '../../../../functions/core/domain';
 import { DuplicateImageError, ObjectNotFoundError } from '../../../../functions/core/errors';
 import { type ImageQueryPage, type ImageQueryPlan, pageKeyAttributes } from '../../../../functions/core/image-query';
 import type {
   Classifier,
   Clock,
+  CompletedOutcome,
   DetectionLog,
   ImageSource,
   LabelDetection,
@@ -49,12 +50,10 @@ export class InMemoryDetectionLog implements DetectionLog {
     return this.transition(id, 'PROCESSING', (r) => ({ ...r, updatedAt: at }));
   }
 
-  async complete(
-    id: string,
-    outcome: Classification & { objectKey: string; s3Location: string; classifiedAt: string },
-  ): Promise<boolean> {
+  async complete(id: string, outcome: CompletedOutcome): Promise<boolean> {
     return this.transition(id, 'COMPLETED', (r) => ({
       ...r,
+      fileSize: outcome.fileSize ?? r.fileSize,
       updatedAt: outcome.classifiedAt,
       classifiedAt: outcome.classifiedAt,
       detectedAnimal: outcome.animal,

@@ -42,6 +42,8 @@ describe('processUpload', () => {
       objectKey: `cats/${ID}.jpg`,
       s3Location: `s3://test-bucket/cats/${ID}.jpg`,
       classifiedAt: '2026-11-22T03:00:00.000Z',
+      // The real size replaces the declared one (the ticket only capped it).
+      fileSize: store.objects.get(`cats/${ID}.jpg`)!.length,
     });
     expect(log.transitions.map((t) => t.to)).toEqual(['PROCESSING', 'COMPLETED']);
   });
