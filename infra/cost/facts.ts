@@ -1,0 +1,74 @@
+/**
+ * The deployment facts the cost model needs, read off a synthesized template (so the cost follows the
+ * stack, not a copy of its settings). Synthesis here skips bundling: only the template matters.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { FUNCTION_NAMES, stageConfig, type FunctionName, type Stage, type StageOverrides } from '../config';
+import { createApp, stackName } from '../create-app';
+import { loadResolverWiring } from '../resolvers';
+import type { DeploymentFacts, IndexFact } from './model';
+
+type Resource = { Type: string; Properties?: Record<string, unknown> };
+export type Template = { Resources: Record<string, Resource> };
+
+/** Synthesizes the stage without bundling: only the template's settings matter here. */
+export const synthesizeTemplate = (overrides: StageOverrides): { template: Template; prefix: string } => {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'pet-detector-cost-'));
+  try {
+    const { app } = createApp({
+      stages: [overrides],
+      resolvers: loadResolverWiring(),
+      nag: false,
+      // An empty bundling list makes NodejsFunction skip esbuild (what `cdk deploy` does for other stacks).
+      appProps: { outdir, context: { 'aws:cdk:bundling-stacks': [] } },
+    });
+    const config = stageConfig(overrides);
+    return { template: app.synth().getStackByName(stackName(config)).template as Template, prefix: config.prefix };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+};
+
+const ofType = (template: Template, type: string): Resource[] => Object.values(template.Resources).filter((r) => r.Type === type);
+
+export const factsFromTemplate = (template: Template, stage: Stage, prefix: string): DeploymentFacts => {
+  const functions = Object.fromEntries(
+    FUNCTION_NAMES.map((name) => {
+      const fn = ofType(template, 'AWS::Lambda::Function').find((r) => r.Properties?.FunctionName === `${prefix}${name}`);
+      if (!fn) throw new Error(`function ${prefix}${name} not in the template`);
+      return [name, { memoryMb: fn.Properties?.MemorySize as number, timeoutSeconds: fn.Properties?.Timeout as number }];
+    }),
+  ) as Record<FunctionName, { memoryMb: number; timeoutSeconds: number }>;
+  const processor = ofType(template, 'AWS::Lambda::Function').find((r) => r.Properties?.FunctionName === `${prefix}image-processor`);
+  const classifier = (processor?.Properties?.Environment as { Variables: Record<string, string> }).Variables.CLASSIFIER === 'local' ? 'local' : 'rekognition';
+  const mappings = ofType(template, 'AWS::Lambda::EventSourceMapping');
+  const batchSize = (predicate: (r: Resource) => boolean) => (mappings.find(predicate)?.Properties?.BatchSize as number | undefined) ?? 1;
+  const table = ofType(template, 'AWS::DynamoDB::Table')[0];
+  const indexes = ((table?.Properties?.GlobalSecondaryIndexes ?? []) as Array<{
+    IndexName: string;
+    KeySchema: Array<{ AttributeName: string; KeyType: string }>;
+    Projection: { ProjectionType: IndexFact['projection'] };
+  }>).map((gsi) => ({
+    name: gsi.IndexName,
+    partitionKey: gsi.KeySchema.find((k) => k.KeyType === 'HASH')?.AttributeName as string,
+    sortKey: gsi.KeySchema.find((k) => k.KeyType === 'RANGE')?.AttributeName,
+    projection: gsi.Projection.ProjectionType,
+  }));
+  const webAcls = ofType(template, 'AWS::WAFv2::WebACL');
+  return {
+    stage,
+    classifier,
+    functions,
+    uploadBatchSize: batchSize((r) => r.Properties?.StartingPosition === undefined),
+    streamBatchSize: batchSize((r) => r.Properties?.StartingPosition !== undefined),
+    indexes,
+    emailSubscriptions: ofType(template, 'AWS::SNS::Subscription').filter((r) => r.Properties?.Protocol === 'email').length,
+    alarms: ofType(template, 'AWS::CloudWatch::Alarm').length,
+    dashboards: ofType(template, 'AWS::CloudWatch::Dashboard').length,
+    webAcls: webAcls.length,
+    webAclRules: webAcls.reduce((sum, acl) => sum + ((acl.Properties?.Rules as unknown[]) ?? []).length, 0),
+    kmsKeys: ofType(template, 'AWS::KMS::Key').length,
+  };
+};

@@ -1,0 +1,330 @@
+/**
+ * The cost of classifying images, per service, from what a stage deploys (memory, batch sizes, indexes,
+ * subscriptions: DeploymentFacts, read off the synthesized template) and how the product uses each service
+ * per image (Usage: durations and client behaviour, stated as assumptions). Pure: `npm run cost` prints it.
+ */
+import type { ImageRecord } from '../../functions/core/domain';
+import { MAX_STORED_LABELS } from '../../functions/core/classification-policy';
+import { recordToItem, type DetectionLogItem } from '../../functions/core/record-mapping';
+import type { FunctionName } from '../config';
+import { PRICES } from './prices';
+
+export interface IndexFact {
+  name: string;
+  partitionKey: string;
+  sortKey?: string;
+  projection: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+}
+
+/** What the synthesized template says. */
+export interface DeploymentFacts {
+  stage: string;
+  classifier: 'rekognition' | 'local';
+  functions: Record<FunctionName, { memoryMb: number; timeoutSeconds: number }>;
+  uploadBatchSize: number;
+  streamBatchSize: number;
+  indexes: IndexFact[];
+  emailSubscriptions: number;
+  alarms: number;
+  dashboards: number;
+  webAclRules: number;
+  webAcls: number;
+  kmsKeys: number;
+}
+
+/** How each image uses the system; every number is printed as an assumption. */
+export interface Usage {
+  images: number;
+  uncertainRate: number;
+  /** Clients subscribed to onImageClassified when an image's result is published. */
+  subscribersPerImage: number;
+  /** Minutes a subscriber stays connected per image it waits for. */
+  connectionMinutesPerImage: number;
+  /** The console lists images 20 at a time: each image is on one gallery page and one imageUrls call. */
+  galleryPageSize: number;
+  /** Billed duration per invocation, ms. The processor's includes the DetectLabels round trip. */
+  durationMs: Record<FunctionName, number>;
+  /** SQS and stream batches are mostly single records at this volume (~0.4 images/s): no batching discount. */
+  imagesPerProcessorInvocation: number;
+  recordsPerPublisherInvocation: number;
+  averageImageBytes: number;
+  /** CloudWatch Logs bytes per invocation: START/END/REPORT platform lines plus 2-3 structured app lines. */
+  logBytesPerInvocation: number;
+  /** EMF metric blobs the processor writes per image. */
+  metricLogBytesPerImage: number;
+  /** X-Ray: traces recorded per image (upload, processing, publishing, the client's re-read); the default
+   * sampling rule records the first request each second, so below ~1 image/s nearly every trace is kept. */
+  tracesPerImage: number;
+}
+
+export const DEFAULT_USAGE: Usage = {
+  images: 1_000_000,
+  uncertainRate: 0.1,
+  subscribersPerImage: 1,
+  connectionMinutesPerImage: 1,
+  galleryPageSize: 20,
+  durationMs: { 'request-upload': 60, 'image-reader': 120, 'image-processor': 900, 'stream-publisher': 150 },
+  imagesPerProcessorInvocation: 1,
+  recordsPerPublisherInvocation: 1,
+  averageImageBytes: 2.5 * 1024 * 1024,
+  logBytesPerInvocation: 1200,
+  metricLogBytesPerImage: 900,
+  tracesPerImage: 4,
+};
+
+/** With the local model the processor is CPU-bound on a full vCPU instead of waiting on Rekognition. */
+export const LOCAL_PROCESSOR_DURATION_MS = 1500;
+
+export interface LineItem {
+  service: string;
+  item: string;
+  perImage: number;
+  unitUsd: number;
+  /** USD for usage.images images. */
+  usd: number;
+  basis: string;
+}
+
+export interface CostReport {
+  lineItems: LineItem[];
+  byService: Array<{ service: string; usd: number; percentOfRekognition: number }>;
+  rekognitionUsd: number;
+  nonRekognitionUsd: number;
+  percentOfRekognition: number;
+  worstCaseLambdaUsd: number;
+  monthlyFixed: Array<{ item: string; usd: number }>;
+  storageGbMonthPerBatch: number;
+  assumptions: string[];
+  items: { pendingBytes: number; processingBytes: number; completedBytes: number; completedUncertainBytes: number };
+  dynamoWritesPerImage: number;
+  appSyncOperationsPerImage: number;
+}
+
+// ---- DynamoDB item sizes and write units, by the documented sizing rules -------------------------------
+
+const utf8 = (s: string): number => Buffer.byteLength(s, 'utf8');
+const numberBytes = (n: number): number => Math.ceil(String(Math.abs(n)).replace(/[.-]/g, '').replace(/^0+/, '').length / 2) + 1;
+
+/** DynamoDB's item size: attribute names plus values (numbers ~1 byte per 2 digits + 1, lists/maps 3 + 1 per element). */
+export const valueBytes = (value: unknown): number => {
+  if (typeof value === 'string') return utf8(value);
+  if (typeof value === 'number') return numberBytes(value);
+  if (typeof value === 'boolean' || value === null) return 1;
+  if (Array.isArray(value)) return 3 + value.reduce<number>((sum, v) => sum + 1 + valueBytes(v), 0);
+  if (typeof value === 'object') {
+    return 3 + Object.entries(value as Record<string, unknown>).reduce((sum, [k, v]) => sum + 1 + utf8(k) + valueBytes(v), 0);
+  }
+  return 0;
+};
+
+export const itemBytes = (item: object): number =>
+  Object.entries(item).reduce((sum, [k, v]) => (v === undefined ? sum : sum + utf8(k) + valueBytes(v)), 0);
+
+const writeUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes / 1024));
+const readUnits = (bytes: number, consistent: boolean): number => Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
+
+/** A realistic record at each step: Rekognition-like confidences (many digits) and MAX_STORED_LABELS labels. */
+export const sampleRecords = () => {
+  const base: ImageRecord = {
+    id: '3f8e2a4c-9b1d-4e7a-8c6f-2d5b7e9a1c3f',
+    status: 'PENDING',
+    fileName: 'IMG_20261122_101530.jpg',
+    fileSize: 2_621_440,
+    imageFormat: 'jpg',
+    contentType: 'image/jpeg',
+    objectKey: 'input/3f8e2a4c-9b1d-4e7a-8c6f-2d5b7e9a1c3f.jpg',
+    s3Location: 's3://serverlessapp-prod-images-123456789012-us-east-1/input/3f8e2a4c-9b1d-4e7a-8c6f-2d5b7e9a1c3f.jpg',
+    createdAt: '2026-11-22T10:15:30.123Z',
+    updatedAt: '2026-11-22T10:15:30.123Z',
+    expiresAt: 1_787_391_330,
+  };
+  const names = ['Cat', 'Pet', 'Animal', 'Mammal', 'Kitten', 'Abyssinian', 'Manx', 'Whiskers', 'Indoors', 'Furniture', 'Couch', 'Blanket', 'Home Decor', 'Living Room', 'Photography'];
+  const labels = names.slice(0, MAX_STORED_LABELS).map((name, i) => ({
+    name,
+    confidence: 99.87654304504395 - i * 3.1234567,
+    ...(i < 3 ? { boundingBoxes: [{ left: 0.12345678, top: 0.0987654, width: 0.65432101, height: 0.8123456 }] } : {}),
+  }));
+  const processing: ImageRecord = { ...base, status: 'PROCESSING', updatedAt: '2026-11-22T10:15:31.456Z' };
+  const completed = (uncertain: boolean): ImageRecord => ({
+    ...processing,
+    status: 'COMPLETED',
+    updatedAt: '2026-11-22T10:15:32.789Z',
+    classifiedAt: '2026-11-22T10:15:32.789Z',
+    detectedAnimal: 'CAT',
+    confidence: 99.87654304504395,
+    uncertain,
+    labels,
+    objectKey: 'cats/3f8e2a4c-9b1d-4e7a-8c6f-2d5b7e9a1c3f.jpg',
+    s3Location: 's3://serverlessapp-prod-images-123456789012-us-east-1/cats/3f8e2a4c-9b1d-4e7a-8c6f-2d5b7e9a1c3f.jpg',
+  });
+  return {
+    pending: recordToItem(base),
+    processing: recordToItem(processing),
+    completed: recordToItem(completed(false)),
+    completedUncertain: recordToItem(completed(true)),
+  };
+};
+
+type Item = DetectionLogItem & Record<string, unknown>;
+
+const inIndex = (item: Item | undefined, index: IndexFact): boolean =>
+  item !== undefined && item[index.partitionKey] !== undefined && (!index.sortKey || item[index.sortKey] !== undefined);
+
+/** With ALL projection an index entry is the whole item; otherwise its keys and the table key. */
+const indexEntryBytes = (item: Item, index: IndexFact): number =>
+  index.projection === 'ALL'
+    ? itemBytes(item)
+    : itemBytes({ [index.partitionKey]: item[index.partitionKey], ...(index.sortKey ? { [index.sortKey]: item[index.sortKey] } : {}), ImageID: item.ImageID });
+
+/**
+ * Write units of one table write including its index maintenance, per the DynamoDB rules: an entry that
+ * appears costs a put, a changed index key a delete plus a put, a changed projected attribute an update,
+ * an entry that disappears a delete; each sized by the index entry.
+ */
+export const writeUnitsWithIndexes = (before: Item | undefined, after: Item, indexes: IndexFact[]): number => {
+  let units = writeUnits(Math.max(before ? itemBytes(before) : 0, itemBytes(after)));
+  for (const index of indexes) {
+    const was = inIndex(before, index);
+    const is = inIndex(after, index);
+    if (!was && !is) continue;
+    if (!was && is) units += writeUnits(indexEntryBytes(after, index));
+    else if (was && !is) units += writeUnits(indexEntryBytes(before as Item, index));
+    else {
+      const keyChanged =
+        (before as Item)[index.partitionKey] !== after[index.partitionKey] || (index.sortKey !== undefined && (before as Item)[index.sortKey] !== after[index.sortKey]);
+      if (keyChanged) units += writeUnits(indexEntryBytes(before as Item, index)) + writeUnits(indexEntryBytes(after, index));
+      else if (index.projection === 'ALL') units += writeUnits(indexEntryBytes(after, index));
+    }
+  }
+  return units;
+};
+
+// ---- The model ----------------------------------------------------------------------------------------
+
+export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE): CostReport => {
+  const n = usage.images;
+  const lines: LineItem[] = [];
+  const add = (service: string, item: string, perImage: number, unitUsd: number, basis: string) =>
+    lines.push({ service, item, perImage, unitUsd, usd: perImage * unitUsd * n, basis });
+
+  const rekognition = facts.classifier === 'rekognition';
+  const durations = { ...usage.durationMs, ...(rekognition ? {} : { 'image-processor': LOCAL_PROCESSOR_DURATION_MS }) };
+
+  // Rekognition
+  if (rekognition) add('Rekognition', 'DetectLabels', 1, PRICES.rekognitionPerImage.usd, 'one call per image');
+
+  // Lambda
+  const invocations: Record<FunctionName, number> = {
+    'request-upload': 1,
+    'image-reader': 2 / usage.galleryPageSize,
+    'image-processor': 1 / usage.imagesPerProcessorInvocation,
+    'stream-publisher': 1 / usage.recordsPerPublisherInvocation,
+  };
+  const perImageMs: Record<FunctionName, number> = {
+    'request-upload': durations['request-upload'],
+    'image-reader': durations['image-reader'] * invocations['image-reader'],
+    // A batch processes its images one after another: the billed time per image does not shrink with batching.
+    'image-processor': durations['image-processor'],
+    'stream-publisher': durations['stream-publisher'] * invocations['stream-publisher'],
+  };
+  let worstCaseLambdaUsd = 0;
+  for (const name of Object.keys(invocations) as FunctionName[]) {
+    const { memoryMb, timeoutSeconds } = facts.functions[name];
+    const gbSeconds = (memoryMb / 1024) * (perImageMs[name] / 1000);
+    add('Lambda', `${name} compute`, gbSeconds, PRICES.lambdaArmGbSecond.usd, `${memoryMb} MB x ${perImageMs[name].toFixed(0)} ms per image`);
+    add('Lambda', `${name} requests`, invocations[name], PRICES.lambdaRequest.usd, `${invocations[name].toFixed(2)} invocations per image`);
+    worstCaseLambdaUsd += n * invocations[name] * ((memoryMb / 1024) * timeoutSeconds * PRICES.lambdaArmGbSecond.usd + PRICES.lambdaRequest.usd);
+  }
+
+  // DynamoDB: the three writes of an image's life, with their index maintenance, and its reads.
+  const items = sampleRecords() as unknown as Record<string, Item>;
+  const pending = items.pending as Item;
+  const processing = items.processing as Item;
+  const completedUnits =
+    (1 - usage.uncertainRate) * writeUnitsWithIndexes(processing, items.completed as Item, facts.indexes) +
+    usage.uncertainRate * writeUnitsWithIndexes(processing, items.completedUncertain as Item, facts.indexes);
+  const writes = [
+    ['PutItem PENDING (request-upload)', writeUnitsWithIndexes(undefined, pending, facts.indexes)],
+    ['UpdateItem PROCESSING (processor)', writeUnitsWithIndexes(pending, processing, facts.indexes)],
+    ['UpdateItem COMPLETED (processor)', completedUnits],
+  ] as const;
+  for (const [what, units] of writes) {
+    add('DynamoDB', `writes: ${what}`, units, PRICES.dynamoWriteUnit.usd, `${units.toFixed(1)} WRU incl. ${facts.indexes.length} GSIs (${facts.indexes.map((i) => i.projection).join('/')} projection)`);
+  }
+  const completedBytes = itemBytes(items.completed as Item);
+  const reads = [
+    ['GetItem before processing (consistent)', readUnits(itemBytes(pending), true)],
+    ['image(id) re-read by the subscriber', readUnits(completedBytes, false) * usage.subscribersPerImage],
+    ['images page + imageUrls batch get (share)', (2 * readUnits(usage.galleryPageSize * completedBytes, false)) / usage.galleryPageSize],
+  ] as const;
+  for (const [what, units] of reads) add('DynamoDB', `reads: ${what}`, units, PRICES.dynamoReadUnit.usd, `${units.toFixed(2)} RRU`);
+  add('DynamoDB', 'stream reads by the Lambda trigger', 0, 0, 'free for Lambda triggers');
+
+  // AppSync
+  const operations = 1 + 1 + usage.subscribersPerImage + 2 / usage.galleryPageSize;
+  add('AppSync', 'queries and mutations', operations, PRICES.appSyncOperation.usd, 'requestUpload + publishImageClassified + image(id) re-read + a share of images/imageUrls');
+  add('AppSync', 'real-time updates', usage.subscribersPerImage, PRICES.appSyncRealtimeUpdate.usd, `${usage.subscribersPerImage} subscriber(s) per image`);
+  add('AppSync', 'connection minutes', usage.subscribersPerImage * usage.connectionMinutesPerImage, PRICES.appSyncConnectionMinute.usd, `${usage.connectionMinutesPerImage} min per subscriber`);
+
+  // WAF inspects HTTP requests to the API (WebSocket frames after the handshake are not web requests).
+  add('WAF', 'requests inspected', operations, PRICES.wafRequest.usd, 'every GraphQL HTTP request');
+
+  // SQS: S3 sends, the poller receives and deletes (batch fill from the assumption above).
+  add('SQS', 'send + receive + delete', 1 + 2 / usage.imagesPerProcessorInvocation, PRICES.sqsRequest.usd, 'S3 SendMessage, Lambda ReceiveMessage and DeleteMessageBatch');
+
+  // S3 requests
+  add('S3', 'POST upload + CopyObject to cats|dogs|others', 2, PRICES.s3PutRequest.usd, 'DeleteObject is free');
+  add('S3', 'GET', rekognition ? 3 : 2, PRICES.s3GetRequest.usd, `processor read${rekognition ? ', Rekognition reads the S3Object' : ''}, one thumbnail view`);
+
+  // SNS (+ KMS for the encrypted topic)
+  add('SNS', 'publish (uncertain only)', usage.uncertainRate, PRICES.snsPublish.usd, `${(usage.uncertainRate * 100).toFixed(0)}% uncertain`);
+  add('SNS', 'email deliveries', usage.uncertainRate * facts.emailSubscriptions, PRICES.snsEmail.usd, `${facts.emailSubscriptions} email subscription(s)`);
+  add('KMS', 'SNS data keys', usage.uncertainRate * (1 + facts.emailSubscriptions), PRICES.kmsRequest.usd, 'GenerateDataKey per publish, Decrypt per delivery (no data-key reuse assumed)');
+
+  // Observability
+  const invocationsPerImage = Object.values(invocations).reduce((a, b) => a + b, 0);
+  const logGb = (invocationsPerImage * usage.logBytesPerInvocation + usage.metricLogBytesPerImage) / 1024 ** 3;
+  add('CloudWatch Logs', 'ingestion', logGb, PRICES.logsIngestGb.usd, `${(logGb * 1024 ** 3 / 1024).toFixed(1)} KB per image (logs + EMF metrics)`);
+  add('X-Ray', 'traces recorded', usage.tracesPerImage, PRICES.xrayTraceRecorded.usd, `${usage.tracesPerImage} traces per image, default sampling below 1 image/s`);
+
+  const byServiceMap = new Map<string, number>();
+  for (const line of lines) byServiceMap.set(line.service, (byServiceMap.get(line.service) ?? 0) + line.usd);
+  const rekognitionUsd = byServiceMap.get('Rekognition') ?? 0;
+  const nonRekognitionUsd = [...byServiceMap].filter(([s]) => s !== 'Rekognition').reduce((sum, [, usd]) => sum + usd, 0);
+  const percent = (usd: number) => (rekognitionUsd > 0 ? (100 * usd) / rekognitionUsd : NaN);
+
+  return {
+    lineItems: lines,
+    byService: [...byServiceMap].map(([service, usd]) => ({ service, usd, percentOfRekognition: percent(usd) })).sort((a, b) => b.usd - a.usd),
+    rekognitionUsd,
+    nonRekognitionUsd,
+    percentOfRekognition: percent(nonRekognitionUsd),
+    worstCaseLambdaUsd,
+    monthlyFixed: [
+      { item: `WAF: ${facts.webAcls} web ACL + ${facts.webAclRules} rules`, usd: facts.webAcls * PRICES.wafWebAclMonth.usd + facts.webAclRules * PRICES.wafRuleMonth.usd },
+      { item: `KMS: ${facts.kmsKeys} customer-managed key(s)`, usd: facts.kmsKeys * PRICES.kmsKeyMonth.usd },
+      { item: `CloudWatch: ${facts.alarms} alarms`, usd: facts.alarms * PRICES.cloudWatchAlarmMonth.usd },
+      { item: `CloudWatch: ${facts.dashboards} dashboard(s)`, usd: facts.dashboards * PRICES.cloudWatchDashboardMonth.usd },
+      { item: 'CloudWatch: ~12 custom metrics (EMF)', usd: 12 * PRICES.cloudWatchCustomMetricMonth.usd },
+    ],
+    storageGbMonthPerBatch: (n * usage.averageImageBytes) / 1024 ** 3,
+    assumptions: [
+      `${n.toLocaleString('en-US')} images, all valid JPEG/PNG, each classified once (duplicates and failures ignored)`,
+      `${(usage.uncertainRate * 100).toFixed(0)}% of images uncertain (SNS alert), ${usage.subscribersPerImage} live subscriber per image for ${usage.connectionMinutesPerImage} min`,
+      `billed durations: ${Object.entries(durations).map(([k, v]) => `${k} ${v} ms`).join(', ')}${rekognition ? ' (processor includes the DetectLabels round trip)' : ' (processor runs the local model on a full vCPU)'}`,
+      `batch fill ${usage.imagesPerProcessorInvocation} image per processor invocation and ${usage.recordsPerPublisherInvocation} record per publisher invocation (low volume; batching only lowers request counts)`,
+      `gallery: each image listed once on a page of ${usage.galleryPageSize} with one imageUrls call per page, and viewed once as a thumbnail`,
+      `DynamoDB item sizes computed from functions/core/record-mapping.ts with ${MAX_STORED_LABELS} labels; index maintenance per the GSI write rules`,
+      `logs ${usage.logBytesPerInvocation} B per invocation + ${usage.metricLogBytesPerImage} B EMF per image; ${usage.tracesPerImage} X-Ray traces per image`,
+      'us-east-1 list prices, free tiers ignored; Rekognition at the first-1M tier',
+    ],
+    items: {
+      pendingBytes: itemBytes(pending),
+      processingBytes: itemBytes(processing),
+      completedBytes,
+      completedUncertainBytes: itemBytes(items.completedUncertain as Item),
+    },
+    dynamoWritesPerImage: writes.reduce((sum, [, units]) => sum + units, 0),
+    appSyncOperationsPerImage: operations,
+  };
+};
