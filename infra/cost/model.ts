@@ -123,6 +123,10 @@ export const itemBytes = (item: object): number =>
 const writeUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes / 1024));
 const readUnits = (bytes: number, consistent: boolean): number => Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
 
+/** A DetectionLogs item as plain attributes. */
+export type Item = Readonly<Record<string, unknown>>;
+const asItem = (item: DetectionLogItem): Item => item as unknown as Item;
+
 /** A realistic record at each step: Rekognition-like confidences (many digits) and MAX_STORED_LABELS labels. */
 export const sampleRecords = () => {
   const base: ImageRecord = {
@@ -158,14 +162,13 @@ export const sampleRecords = () => {
     s3Location: 's3://serverlessapp-prod-images-123456789012-us-east-1/cats/3f8e2a4c-9b1d-4e7a-8c6f-2d5b7e9a1c3f.jpg',
   });
   return {
-    pending: recordToItem(base),
-    processing: recordToItem(processing),
-    completed: recordToItem(completed(false)),
-    completedUncertain: recordToItem(completed(true)),
+    pending: asItem(recordToItem(base)),
+    processing: asItem(recordToItem(processing)),
+    completed: asItem(recordToItem(completed(false))),
+    completedUncertain: asItem(recordToItem(completed(true))),
   };
 };
 
-type Item = DetectionLogItem & Record<string, unknown>;
 
 const inIndex = (item: Item | undefined, index: IndexFact): boolean =>
   item !== undefined && item[index.partitionKey] !== undefined && (!index.sortKey || item[index.sortKey] !== undefined);
@@ -174,7 +177,7 @@ const inIndex = (item: Item | undefined, index: IndexFact): boolean =>
 const indexEntryBytes = (item: Item, index: IndexFact): number =>
   index.projection === 'ALL'
     ? itemBytes(item)
-    : itemBytes({ [index.partitionKey]: item[index.partitionKey], ...(index.sortKey ? { [index.sortKey]: item[index.sortKey] } : {}), ImageID: item.ImageID });
+    : itemBytes({ [index.partitionKey]: item[index.partitionKey], ...(index.sortKey ? { [index.sortKey]: item[index.sortKey] } : {}), ImageID: item['ImageID'] });
 
 /**
  * Write units of one table write including its index maintenance, per the DynamoDB rules: an entry that
@@ -237,12 +240,11 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
   }
 
   // DynamoDB: the three writes of an image's life, with their index maintenance, and its reads.
-  const items = sampleRecords() as unknown as Record<string, Item>;
-  const pending = items.pending as Item;
-  const processing = items.processing as Item;
+  const items = sampleRecords();
+  const { pending, processing } = items;
   const completedUnits =
-    (1 - usage.uncertainRate) * writeUnitsWithIndexes(processing, items.completed as Item, facts.indexes) +
-    usage.uncertainRate * writeUnitsWithIndexes(processing, items.completedUncertain as Item, facts.indexes);
+    (1 - usage.uncertainRate) * writeUnitsWithIndexes(processing, items.completed, facts.indexes) +
+    usage.uncertainRate * writeUnitsWithIndexes(processing, items.completedUncertain, facts.indexes);
   const writes = [
     ['PutItem PENDING (request-upload)', writeUnitsWithIndexes(undefined, pending, facts.indexes)],
     ['UpdateItem PROCESSING (processor)', writeUnitsWithIndexes(pending, processing, facts.indexes)],
@@ -251,7 +253,7 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
   for (const [what, units] of writes) {
     add('DynamoDB', `writes: ${what}`, units, PRICES.dynamoWriteUnit.usd, `${units.toFixed(1)} WRU incl. ${facts.indexes.length} GSIs (${facts.indexes.map((i) => i.projection).join('/')} projection)`);
   }
-  const completedBytes = itemBytes(items.completed as Item);
+  const completedBytes = itemBytes(items.completed);
   const reads = [
     ['GetItem before processing (consistent)', readUnits(itemBytes(pending), true)],
     ['image(id) re-read by the subscriber', readUnits(completedBytes, false) * usage.subscribersPerImage],
@@ -322,7 +324,7 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
       pendingBytes: itemBytes(pending),
       processingBytes: itemBytes(processing),
       completedBytes,
-      completedUncertainBytes: itemBytes(items.completedUncertain as Item),
+      completedUncertainBytes: itemBytes(items.completedUncertain),
     },
     dynamoWritesPerImage: writes.reduce((sum, [, units]) => sum + units, 0),
     appSyncOperationsPerImage: operations,
