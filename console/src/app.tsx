@@ -16,18 +16,35 @@ import { useGallery } from './hooks/use-gallery';
 import { useStats } from './hooks/use-stats';
 import { useUploads } from './upload/use-uploads';
 
-const useConnectionState = () => {
+const CONNECTION_WORDS: Record<string, string> = {
+  Connected: 'connected',
+  Connecting: 'connecting…',
+  ConnectedPendingNetwork: 'connected, network offline',
+  ConnectionDisrupted: 'interrupted, reconnecting…',
+  ConnectionDisruptedPendingNetwork: 'interrupted, network offline',
+  ConnectedPendingDisconnect: 'closing',
+  Disconnected: 'off',
+};
+
+/** Amplify's real-time connection state; `onReconnected` runs when a disrupted connection comes back. */
+const useConnectionState = (onReconnected: () => void) => {
   const [state, setState] = useState('idle');
-  useEffect(
-    () =>
-      Hub.listen('api', ({ payload }) => {
-        if (payload.event === CONNECTION_STATE_CHANGE) {
-          const connectionState = (payload.data as { connectionState?: string } | undefined)?.connectionState;
-          if (connectionState) setState(connectionState.toLowerCase());
-        }
-      }),
-    [],
-  );
+  const onReconnectedRef = useRef(onReconnected);
+  onReconnectedRef.current = onReconnected;
+  useEffect(() => {
+    let disrupted = false;
+    return Hub.listen('api', ({ payload }) => {
+      if (payload.event !== CONNECTION_STATE_CHANGE) return;
+      const connectionState = (payload.data as { connectionState?: string } | undefined)?.connectionState;
+      if (!connectionState) return;
+      setState(CONNECTION_WORDS[connectionState] ?? connectionState);
+      if (connectionState.startsWith('ConnectionDisrupted')) disrupted = true;
+      else if (connectionState === 'Connected' && disrupted) {
+        disrupted = false;
+        onReconnectedRef.current();
+      }
+    });
+  }, []);
   return state;
 };
 
@@ -35,7 +52,11 @@ export const App = ({ api, config }: { api: Api; config: ConsoleConfig }) => {
   const stats = useStats(api);
   const gallery = useGallery(api);
   const alerts = useAlerts(config.alertsUrl);
-  const connection = useConnectionState();
+  // Results published while the socket was down reached no subscriber: read the page and figures again.
+  const connection = useConnectionState(() => {
+    gallery.reload();
+    stats.refresh();
+  });
   const [selected, setSelected] = useState<Image>();
   const [detailUrl, setDetailUrl] = useState<string>();
 

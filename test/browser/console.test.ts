@@ -8,7 +8,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, WebSocketRoute } from 'playwright-core';
+import { GET_IMAGE, graphql, type Image } from '../../local/client/graphql';
+import { postToTicket, requestUpload } from '../../local/client/upload';
 import { startLocalStack, type LocalStack } from '../../local/stack/local-stack';
 import { launchChromium, type Browser } from './support/chromium';
 
@@ -20,6 +22,7 @@ const CAT_PHOTO = join(PETS, 'cat', 'skimage-chelsea.png');
 const DOG_PHOTO = join(PETS, 'dog', 'dlib-dogs-2.jpg');
 /** A 96 px puppy the classifier calls DOG below the confident threshold (as test/integration/local-stack pins it). */
 const UNCERTAIN_DOG_PHOTO = join(PETS, 'dog', 'gnomefaces-puppy.jpg');
+const OUTAGE_CAT_PHOTO = join(PETS, 'cat', 'gdkpixbuf-cat.jpg');
 const CLASSIFIED_WITHIN_MS = 90_000;
 
 jest.setTimeout(240_000);
@@ -238,5 +241,41 @@ describe('web console on the local stack', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to gallery');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('file-input');
+  });
+  test('reads the gallery and figures again after the live connection drops and comes back', async () => {
+    // Every real-time socket of the page now passes through here, so the test can cut it and hold it shut.
+    const sockets: WebSocketRoute[] = [];
+    let refuse = false;
+    await page.routeWebSocket(/\/graphql\/realtime/, (socket) => {
+      if (refuse) return void socket.close();
+      socket.connectToServer();
+      sockets.push(socket);
+    });
+    await page.reload();
+    await page.getByText('Live updates: connected').waitFor();
+    await page.locator('[data-stat="CAT"]', { hasText: '1' }).waitFor();
+
+    refuse = true;
+    await sockets[0]?.close();
+    await page.getByText('Live updates: interrupted, reconnecting…').waitFor();
+
+    // Classified and published while the page has no subscription at all: only a re-read can show it.
+    const api = { graphqlUrl: stack.endpoints.graphqlUrl, apiKey: stack.apiKey };
+    const bytes = await readFile(OUTAGE_CAT_PHOTO);
+    const ticket = await requestUpload(api, { fileName: 'gdkpixbuf-cat.jpg', contentType: 'image/jpeg', fileSize: bytes.length });
+    expect((await postToTicket(ticket, bytes, { fileName: 'gdkpixbuf-cat.jpg', contentType: 'image/jpeg' })).status).toBeLessThan(300);
+    const deadline = Date.now() + CLASSIFIED_WITHIN_MS;
+    let image: Image | null = null;
+    while (image?.status !== 'COMPLETED' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      image = (await graphql<{ image: Image | null }>(api, GET_IMAGE, { id: ticket.imageId })).image;
+    }
+    expect(image).toMatchObject({ status: 'COMPLETED', detectedAnimal: 'CAT' });
+    expect(await page.locator(`.gallery-cards li[data-id="${ticket.imageId}"]`).count()).toBe(0);
+
+    refuse = false;
+    await page.getByText('Live updates: connected').waitFor({ timeout: 30_000 });
+    await page.locator(`.gallery-cards li[data-id="${ticket.imageId}"][data-animal="CAT"]`).waitFor();
+    await page.locator('[data-stat="CAT"]', { hasText: '2' }).waitFor();
   });
 });

@@ -71,6 +71,8 @@ export const useGallery = (api: Api) => {
   useEffect(() => void load(null, false), [load]);
 
   const loadMore = useCallback(() => void load(state.nextToken, true), [load, state.nextToken]);
+  /** The first page again, for when live results may have been missed (a dropped connection). */
+  const reload = useCallback(() => void load(null, false), [load]);
 
   /** A live result: replace the card if shown, add it on top if it now matches, drop it if it no longer does. */
   const addLive = useCallback(
@@ -89,5 +91,5 @@ export const useGallery = (api: Api) => {
     [filterKey, fetchUrls],
   );
 
-  return { form, setForm, filter, ...state, urls, loadMore, addLive };
+  return { form, setForm, filter, ...state, urls, loadMore, reload, addLive };
 };
