@@ -9,7 +9,8 @@ import { buildResolverWiring } from './resolvers';
 
 const main = async (): Promise<void> => {
   // The context arrives in CDK_CONTEXT_JSON; a throwaway App reads it the same way the real one will.
-  const context = new App();
+  // autoSynth off: otherwise it would write its empty assembly over the real one when the process exits.
+  const context = new App({ autoSynth: false });
   const overrides = overridesFromContext((key) => context.node.tryGetContext(key));
   const resolvers = await buildResolverWiring();
   const { app } = createApp({ stages: [overrides], resolvers });
