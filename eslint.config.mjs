@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import appsync from '@aws-appsync/eslint-plugin';
+import globals from 'globals';
 
 // Every file a resolver bundle may contain (a test checks each bundle's inputs against this list).
 const appsyncJsFiles = ['resolvers/**/*.ts', 'functions/core/record-mapping.ts', 'functions/core/table-design.ts'];
@@ -10,6 +11,7 @@ export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'cdk.out/', '.local/', 'console/dist/', 'functions/core/generated/', 'test-artifacts/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ['**/*.{js,mjs,cjs}'], languageOptions: { globals: globals.node } },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
