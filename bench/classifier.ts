@@ -55,15 +55,20 @@ const warmLatency = async (images: readonly ImageSource[], rounds: number, optio
   try {
     await classifier.warmUp();
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let r = 0; r < rounds; r++) {
       for (const image of images) {
         const started = performance.now();
+        const cpuBefore = process.cpuUsage();
         await classifier.detectLabels(image);
+        const used = process.cpuUsage(cpuBefore);
         times.push(performance.now() - started);
+        cpu.push((used.user + used.system) / 1000);
       }
     }
     times.sort((a, b) => a - b);
-    return { calls: times.length, p50: percentile(times, 50), p90: percentile(times, 90), p99: percentile(times, 99) };
+    cpu.sort((a, b) => a - b);
+    return { calls: times.length, p50: percentile(times, 50), p90: percentile(times, 90), p99: percentile(times, 99), cpuP50: percentile(cpu, 50) };
   } finally {
     await classifier.close();
   }
@@ -75,9 +80,12 @@ const throughput = async (images: readonly ImageSource[], rounds: number, worker
     await classifier.warmUp();
     const batch = Array.from({ length: rounds }, () => images).flat();
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     await Promise.all(batch.map((image) => classifier.detectLabels(image)));
     const seconds = (performance.now() - started) / 1000;
-    return { images: batch.length, seconds, perSecond: batch.length / seconds, peakRssMb: peakRssMb() };
+    const used = process.cpuUsage(cpuBefore);
+    const cpuMsPerImage = (used.user + used.system) / 1000 / batch.length;
+    return { images: batch.length, seconds, perSecond: batch.length / seconds, cpuMsPerImage, peakRssMb: peakRssMb() };
   } finally {
     await classifier.close();
   }
@@ -218,13 +226,21 @@ const main = async (): Promise<void> => {
 
   const warm = await warmLatency(images, rounds, {});
   console.log(`warm latency (1 worker, one call at a time, ${warm.calls} calls): p50 ${warm.p50.toFixed(0)} ms, p90 ${warm.p90.toFixed(0)} ms, p99 ${warm.p99.toFixed(0)} ms`);
+  // CPU time is what a call costs regardless of how many other processes share the cores.
+  console.log(`  CPU time per call (all threads): p50 ${warm.cpuP50.toFixed(0)} ms`);
   const single = await warmLatency(images, 1, { secondLook: 'never' });
   console.log(`  without second looks (${single.calls} calls): p50 ${single.p50.toFixed(0)} ms, p99 ${single.p99.toFixed(0)} ms`);
 
   const one = await throughput(images, rounds, 1);
-  console.log(`throughput, 1 worker:  ${one.perSecond.toFixed(1)} images/s (${one.images} in ${one.seconds.toFixed(1)} s); peak RSS so far ${one.peakRssMb} MB`);
+  console.log(
+    `throughput, 1 worker:  ${one.perSecond.toFixed(1)} images/s (${one.images} in ${one.seconds.toFixed(1)} s), ${one.cpuMsPerImage.toFixed(0)} CPU-ms/image; peak RSS so far ${one.peakRssMb} MB`,
+  );
   const two = await throughput(images, rounds, 2);
-  console.log(`throughput, 2 workers: ${two.perSecond.toFixed(1)} images/s (${two.images} in ${two.seconds.toFixed(1)} s); peak RSS ${two.peakRssMb} MB`);
+  console.log(
+    `throughput, 2 workers: ${two.perSecond.toFixed(1)} images/s (${two.images} in ${two.seconds.toFixed(1)} s), ${two.cpuMsPerImage.toFixed(0)} CPU-ms/image; peak RSS ${two.peakRssMb} MB`,
+  );
+  const cores = Math.min(2, cpus().length);
+  console.log(`  -> ${cores} idle cores would give about ${((cores * 1000) / two.cpuMsPerImage).toFixed(1)} images/s at that CPU cost`);
 
   console.log(`\nload average after: ${load()}`);
   console.log(
