@@ -7,6 +7,7 @@
  * and applies MinConfidence and MaxLabels. Errors a classifier throws are answered with their `name` as
  * the AWS error type, so an Error named ThrottlingException arrives as Rekognition's throttling.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -45,7 +46,7 @@ export const startRekognitionApi = async (options: { classifier: Classifier; s3:
         const text = JSON.stringify(body);
         res.writeHead(status, {
           'content-type': 'application/x-amz-json-1.1',
-          'x-amzn-requestid': crypto.randomUUID(),
+          'x-amzn-requestid': randomUUID(),
           ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
         });
         res.end(text);

@@ -6,7 +6,7 @@
  * A verified POST is forwarded byte for byte, so s3rver stores it and emits ObjectCreated:Post exactly as
  * for a direct upload. The body is buffered to do that, bounded by the policy's own size limit.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import busboy from 'busboy';
 import { checkPostPolicy, type AcceptedPost, type FormField } from './post-policy';
@@ -33,13 +33,15 @@ const MAX_PRE_FILE_BYTES = 20 * 1024;
 
 export const startUploadGateway = async (options: UploadGatewayOptions): Promise<UploadGateway> => {
   const upstream = new URL(options.upstream);
+  // Every handler's S3 call passes through here: reuse connections to s3rver instead of one per call.
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   const server: Server = createServer((req, res) => {
     const bucket = postUploadBucket(req);
     if (bucket === undefined) {
-      proxy(req, res, upstream);
+      proxy(req, res, upstream, agent);
       return;
     }
-    handlePost(req, res, bucket, options, upstream).catch((error: unknown) => {
+    handlePost(req, res, bucket, options, upstream, agent).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500).end();
       req.resume();
       void error;
@@ -53,6 +55,7 @@ export const startUploadGateway = async (options: UploadGatewayOptions): Promise
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        agent.destroy();
       }),
   };
 };
@@ -66,11 +69,17 @@ const postUploadBucket = (req: IncomingMessage): string | undefined => {
   return decodeURIComponent(match[1] ?? '');
 };
 
-const proxy = (req: IncomingMessage, res: ServerResponse, upstream: URL, body?: Buffer): void => {
+const proxy = (req: IncomingMessage, res: ServerResponse, upstream: URL, agent: Agent, body?: Buffer): void => {
   const headers = { ...req.headers };
-  if (body) headers['content-length'] = String(body.length);
+  // Hop-by-hop headers describe the client's connection, not ours to s3rver.
+  delete headers.connection;
+  delete headers['keep-alive'];
+  if (body) {
+    headers['content-length'] = String(body.length);
+    delete headers['transfer-encoding'];
+  }
   const forward = httpRequest(
-    { hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
+    { hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
     (upstreamRes) => {
       res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
       upstreamRes.pipe(res);
@@ -102,6 +111,7 @@ const handlePost = async (
   bucket: string,
   options: UploadGatewayOptions,
   upstream: URL,
+  agent: Agent,
 ): Promise<void> => {
   const reject = (error: S3ErrorResponse) => {
     options.onReject?.(error, bucket);
@@ -176,5 +186,5 @@ const handlePost = async (
   if (!failure && files === 0) fail(fields.has('key') ? S3Errors.oneFile() : S3Errors.missingField('key'));
   if (!failure && accepted && fileSize < accepted.minBytes) fail(S3Errors.tooSmall(fileSize, accepted.minBytes));
   if (failure) return reject(failure);
-  proxy(req, res, upstream, Buffer.concat(chunks));
+  proxy(req, res, upstream, agent, Buffer.concat(chunks));
 };

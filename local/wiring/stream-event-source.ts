@@ -15,6 +15,7 @@ import {
   type DynamoDBStreamsClient,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
+import { randomUUID } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { CheckpointStore } from './checkpoint-store';
@@ -93,7 +94,7 @@ const run = async (
         delivered += await pollShard(options, state, isStopped);
         if (state.finished) lastDiscovery = 0;
       }
-      if (delivered === 0) await pause(options.pollIntervalMs ?? 100);
+      if (delivered === 0) await pause(options.pollIntervalMs ?? 50);
     } catch {
       if (isStopped()) return;
       // DynamoDB Local is restarting or busy: back off and keep the checkpoints as they are.
@@ -137,7 +138,10 @@ const pollShard = async (options: StreamEventSourceOptions, state: ShardState, i
     }
     throw error;
   }
-  const records = response.Records ?? [];
+  // After a failure half-way through a GetRecords page the same iterator is read again: skip what the
+  // checkpoint says was delivered already, so a retry never replays a record.
+  const after = options.checkpoints.get(shardId)?.sequenceNumber;
+  const records = (response.Records ?? []).filter((r) => !after || BigInt(r.dynamodb?.SequenceNumber ?? '0') > BigInt(after));
   const batchSize = options.batchSize ?? 10;
   for (let start = 0; start < records.length; start += batchSize) {
     if (isStopped()) return start;
@@ -199,18 +203,20 @@ const deliver = async (options: StreamEventSourceOptions, shardId: string, batch
     // Everything before the first failure is done; Lambda resumes from the failed record.
     await checkpoint(records[outcome.failedIndex - 1]);
     const rest = records.slice(outcome.failedIndex);
+    // A function error bisects the batch, narrowing the failure down to one record without spending its
+    // retries; a partial batch response already names where to resume, so it is retried from there.
+    if ((options.bisectBatchOnError ?? true) && outcome.functionError === 'Unhandled' && rest.length > 1) {
+      const middle = Math.ceil(rest.length / 2);
+      pending.unshift({ records: rest.slice(0, middle), attempt }, { records: rest.slice(middle), attempt });
+      continue;
+    }
     if (attempt >= retryAttempts) {
       await sendToOnFailure(options, shardId, rest, attempt + 1, outcome.functionError);
       await checkpoint(rest.at(-1));
       continue;
     }
     await new Promise((resolve) => setTimeout(resolve, (options.retryDelayMs ?? 200) * 2 ** attempt));
-    if ((options.bisectBatchOnError ?? true) && rest.length > 1) {
-      const middle = Math.ceil(rest.length / 2);
-      pending.unshift({ records: rest.slice(0, middle), attempt: attempt + 1 }, { records: rest.slice(middle), attempt: attempt + 1 });
-    } else {
-      pending.unshift({ records: rest, attempt: attempt + 1 });
-    }
+    pending.unshift({ records: rest, attempt: attempt + 1 });
   }
 };
 
@@ -269,7 +275,7 @@ const sendToOnFailure = async (
   const last = records.at(-1)?.dynamodb;
   const body = {
     requestContext: {
-      requestId: crypto.randomUUID(),
+      requestId: randomUUID(),
       functionArn: `arn:aws:lambda:${options.region}:${LOCAL_ACCOUNT_ID}:function:${options.functionName}`,
       condition: 'RetryAttemptsExhausted',
       approximateInvokeCount: invokeCount,

@@ -3,7 +3,7 @@
  * --reset wipes them, shutdown leaves no Java behind, and a missing Java is one clear sentence.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
@@ -30,6 +30,33 @@ const isRunning = (pid: number | undefined): boolean => {
   } catch {
     return false;
   }
+};
+
+/** Every live process whose ancestry leads to `root`, from /proc. */
+const descendantsOf = (root: number): number[] => {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command name may contain spaces and parentheses: the fields after the last ')' are fixed.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  const visit = (pid: number) => {
+    for (const [child, parent] of parents) {
+      if (parent === pid) {
+        found.push(child);
+        visit(child);
+      }
+    }
+  };
+  visit(root);
+  return found;
 };
 
 const uploadAndWait = async (stack: TestStack, file: string) => {
@@ -101,4 +128,29 @@ it('without Java, npm start fails with one clear error naming the package to ins
   expect(errors).toEqual([
     'Cannot start the local stack: Java was not found on PATH, and DynamoDB Local needs it. Install it with: apt-get install -y openjdk-17-jre-headless',
   ]);
+});
+
+it('npm start is ready within 15 s, and SIGINT stops every process it started, Java included', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: '0', LOCAL_STATE_DIR: join(stateDir, 'npm-start') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.resume();
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const seconds = await waitFor(() => /ready in ([\d.]+) s/.exec(stdout)?.[1], 'the banner', 60_000);
+  expect(Number(seconds)).toBeLessThanOrEqual(15);
+  for (const label of ['GraphQL (HTTP)', 'GraphQL (HTTPS)', 'Realtime', 'API key', 'S3 (upload gateway)', 'DynamoDB Local', 'Classifier']) {
+    expect(stdout).toContain(label);
+  }
+  const started = descendantsOf(child.pid as number);
+  const commands = started.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  expect(commands.some((c) => c.includes('DynamoDBLocal.jar'))).toBe(true);
+
+  child.kill('SIGINT');
+  expect(await exited).toBe(0);
+  expect(stdout).toContain('stopped.');
+  expect(started.filter(isRunning)).toEqual([]);
 });

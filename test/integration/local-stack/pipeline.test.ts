@@ -3,10 +3,13 @@
  * model, driven only through the public API (requestUpload, the presigned POST, queries, subscriptions).
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GET_IMAGE, graphql, graphqlRaw, LIST_IMAGES, type Image } from '../../../local/client/graphql';
 import { postToTicket, requestUpload } from '../../../local/client/upload';
+import { main as uploadCli } from '../../../local/cli/upload';
+import { PETS_DATASET_DIR } from '../../../local/stack/paths';
 import { encodeS3EventKey } from '../../../local/wiring/s3-notifications';
 import { contentTypeOf, isFinal, photo, sleep, startTestStack, subscribe, upload, waitFor, type TestStack } from './helpers';
 
@@ -20,7 +23,7 @@ const OTHER = 'other/opencv-apple.jpg';
 let t: TestStack;
 
 beforeAll(async () => {
-  t = await startTestStack();
+  t = await startTestStack({ writeOutputs: true });
 });
 
 afterAll(async () => {
@@ -246,5 +249,39 @@ describe('what the stack rejects', () => {
     );
     expect(body.data?.publishImageClassified ?? null).toBeNull();
     expect(body.errors?.[0]?.errorType).toMatch(/Unauthorized/);
+  });
+});
+
+describe('npx pet-detector upload', () => {
+  it('uploads through the public API, waits for each result and prints them as JSON', async () => {
+    const printed: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+    const files = [join(PETS_DATASET_DIR, 'cat', 'skimage-chelsea.png'), join(PETS_DATASET_DIR, 'dog', 'dlib-dogs-4.jpg')];
+    let code: number;
+    try {
+      code = await uploadCli(['--json', '--outputs', join(t.stateDir, 'outputs.json'), ...files]);
+    } finally {
+      log.mockRestore();
+    }
+    expect(code).toBe(0);
+    const results = JSON.parse(printed.join('\n')) as Array<Record<string, unknown>>;
+    expect(results).toEqual([
+      expect.objectContaining({ file: files[0], status: 'COMPLETED', animal: 'CAT', uncertain: false, error: null }),
+      expect.objectContaining({ file: files[1], status: 'COMPLETED', animal: 'DOG', error: null }),
+    ]);
+    for (const result of results) {
+      expect(result.latencyMs).toEqual(expect.any(Number));
+      expect((await getImage(result.imageId as string))?.status).toBe('COMPLETED');
+    }
+  });
+
+  it('exits 2 with usage when given nothing to upload', async () => {
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(await uploadCli([])).toBe(2);
+      expect(error.mock.calls[0]?.[0]).toMatch(/^usage: pet-detector upload/);
+    } finally {
+      error.mockRestore();
+    }
   });
 });
