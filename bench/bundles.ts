@@ -5,11 +5,12 @@
  *
  * Load time = wall time of `node -e "require(bundle)"` minus wall time of `node -e ""`, medians of N fresh
  * processes, with the function's deployed environment (NODE_OPTIONS=--enable-source-maps included) and
- * NODE_PATH pointing at this repository's node_modules for the AWS SDK, as Lambda points it at the
- * runtime's copy. Targets: <= 250 KB and <= 120 ms per function; the local model's weights are excepted.
+ * NODE_PATH pointing at this repository's node_modules (used only with --runtime-sdk, for the SDK, as
+ * Lambda points NODE_PATH at the runtime's copy). Targets: <= 250 KB and <= 120 ms per function; the local model's weights are excepted.
  *
  *   npm run bench:bundles                # Rekognition bundles (offline)
  *   npm run bench:bundles -- --local     # also the CLASSIFIER=local processor (npm installs linux-arm64 sharp)
+ *   npm run bench:bundles -- --runtime-sdk # the -c bundleAwsSdk=false variant: @aws-sdk/* from the runtime
  *   npm run bench:bundles -- --runs 21
  */
 import { spawnSync } from 'node:child_process';
@@ -40,6 +41,7 @@ interface Measured {
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 11;
 const withLocal = args.includes('--local');
+const runtimeSdk = args.includes('--runtime-sdk');
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -134,10 +136,13 @@ const synthesize = (stage: StageOverrides, outdir: string) => {
 const main = (): number => {
   const outdir = mkdtempSync(path.join(tmpdir(), 'pet-detector-bundles-'));
   const results: Measured[] = [];
+  const sdkChoice: Partial<StageOverrides> = runtimeSdk ? { bundleAwsSdk: 'false' } : {};
   try {
     const variants: Array<{ label: string; stage: StageOverrides; names: readonly FunctionName[] }> = [
-      { label: '', stage: { stage: 'dev' }, names: FUNCTION_NAMES },
-      ...(withLocal ? [{ label: ' (CLASSIFIER=local)', stage: { stage: 'dev', classifier: 'local' } as StageOverrides, names: ['image-processor'] as const }] : []),
+      { label: '', stage: { stage: 'dev', ...sdkChoice }, names: FUNCTION_NAMES },
+      ...(withLocal
+        ? [{ label: ' (CLASSIFIER=local)', stage: { stage: 'dev', classifier: 'local', ...sdkChoice } as StageOverrides, names: ['image-processor'] as const }]
+        : []),
     ];
     for (const variant of variants) {
       const { stack, template, outdir: assembly } = synthesize(variant.stage, path.join(outdir, variant.label ? 'local' : 'rekognition'));
@@ -153,7 +158,7 @@ const main = (): number => {
   }
 
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-  console.log(`Lambda bundles (esbuild via NodejsFunction: minified, CJS, node22, @aws-sdk/* from the runtime); load = median of ${runs} fresh processes minus an empty one (wall clock; CPU = user+system)\n`);
+  console.log(`Lambda bundles (esbuild via NodejsFunction: minified, CJS, node22, ${runtimeSdk ? '@aws-sdk/* from the runtime' : 'AWS SDK bundled'}); load = median of ${runs} fresh processes minus an empty one (wall clock; CPU = user+system)\n`);
   console.log(
     ['function'.padEnd(36), 'bundle'.padStart(10), 'map'.padStart(10), 'other files'.padStart(12), 'load'.padStart(8), 'load CPU'.padStart(9), 'require()'.padStart(10), '  budget'].join(' '),
   );

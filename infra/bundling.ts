@@ -15,14 +15,24 @@ export const handlerEntry = (name: FunctionName): string => path.join(REPO_ROOT,
 export const ESBUILD_TARGET = 'node22';
 
 /**
- * The AWS SDK v3 comes from the nodejs22.x runtime, as NodejsFunction does by default: bundled, the SDK
- * clients alone add 350-500 KB per function (measured: 570-730 KB bundles instead of 200-230 KB), over the
- * 250 KB budget. Everything else (Powertools, zod, @smithy signing, the core) is bundled at the versions the
- * tests ran against. `npm run bench:bundles` measures both size and whole-process load time.
+ * The AWS SDK v3 is bundled by default: the functions then run exactly the SDK versions in package-lock.json
+ * that the tests ran against (the runtime's copy is whatever Lambda ships, and not every @aws-sdk package
+ * these functions import is documented to be in it), and a cold start parses one file instead of hundreds
+ * of CommonJS modules: measured about half the load time. The price is size: 505-715 KB bundles instead of
+ * 195-220 KB, over the 250 KB budget. -c bundleAwsSdk=false takes the SDK from the runtime instead (what
+ * NodejsFunction does by default). `npm run bench:bundles [-- --runtime-sdk]` measures either choice.
  */
 export const EXTERNAL_MODULES: string[] = ['@aws-sdk/*'];
 
-export const bundlingOptions = (name: FunctionName, classifier: ClassifierKind): nodejs.BundlingOptions => {
+export interface BundlingChoices {
+  classifier: ClassifierKind;
+  bundleAwsSdk: boolean;
+}
+
+export const bundlingOptions = (
+  name: FunctionName,
+  { classifier, bundleAwsSdk }: BundlingChoices = { classifier: 'rekognition', bundleAwsSdk: true },
+): nodejs.BundlingOptions => {
   const shipsModel = name === 'image-processor' && classifier === 'local';
   return {
     minify: true,
@@ -34,7 +44,8 @@ export const bundlingOptions = (name: FunctionName, classifier: ClassifierKind):
     format: nodejs.OutputFormat.CJS,
     // ESM entry points first: esbuild tree-shakes them far better than the CommonJS builds.
     mainFields: ['module', 'main'],
-    externalModules: EXTERNAL_MODULES,
+    externalModules: bundleAwsSdk ? [] : EXTERNAL_MODULES,
+    ...(bundleAwsSdk ? { bundleAwsSDK: true } : {}),
     // functions/adapters/classifier-factory.ts imports the local classifier behind this constant, so a
     // Rekognition bundle drops that import, and with it classifier/ and TensorFlow, at build time.
     define: { 'process.env.PET_DETECTOR_BUNDLED_CLASSIFIER': JSON.stringify(shipsModel ? 'local' : 'rekognition') },

@@ -59,6 +59,8 @@ export interface StageConfig {
   /** Requests per 5 minutes per client IP that the WAF rate-based rule allows. */
   wafRateLimitPer5Min: number;
   classifier: ClassifierKind;
+  /** Bundle the AWS SDK into each function (default) instead of using the runtime's copy (see infra/bundling.ts). */
+  bundleAwsSdk: boolean;
   thresholds: ClassifierThresholds;
   /** DetectionLogs TTL: records expire this many days after creation. */
   retentionDays: number;
@@ -113,7 +115,10 @@ const DEFAULT_THRESHOLDS: ClassifierThresholds = {
   maxLabels: 20,
 };
 
-type StageDefaults = Omit<StageConfig, 'stage' | 'region' | 'prefix' | 'functions' | 'classifier' | 'notificationEmail' | 'deployConsole'> & {
+type StageDefaults = Omit<
+  StageConfig,
+  'stage' | 'region' | 'prefix' | 'functions' | 'classifier' | 'bundleAwsSdk' | 'notificationEmail' | 'deployConsole'
+> & {
   concurrency: Record<FunctionName, number>;
 };
 
@@ -188,6 +193,7 @@ const overridesSchema = z.object({
   classifier: z.enum(['rekognition', 'local']).optional(),
   notificationEmail: z.email('notificationEmail must be an email address').optional(),
   console: z.enum(['true', 'false']).optional(),
+  bundleAwsSdk: z.enum(['true', 'false']).optional(),
   corsOrigins: z.string().optional(),
 });
 
@@ -210,6 +216,7 @@ export const stageConfig = (overrides: StageOverrides): StageConfig => {
     prefix: `serverlessapp-${o.stage}-`,
     functions: baseFunctions(concurrency, classifier),
     classifier,
+    bundleAwsSdk: o.bundleAwsSdk !== 'false',
     corsOrigins: [...defaults.corsOrigins, ...extraOrigins],
     deployConsole: o.console === 'true',
   };
@@ -229,6 +236,7 @@ export const overridesFromContext = (get: (key: string) => unknown): StageOverri
     classifier: str('classifier'),
     notificationEmail: str('notificationEmail'),
     console: str('console'),
+    bundleAwsSdk: str('bundleAwsSdk'),
     corsOrigins: str('corsOrigins'),
   };
   return Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as StageOverrides;

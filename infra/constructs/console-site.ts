@@ -80,7 +80,6 @@ export class ConsoleSite extends Construct {
           responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
         },
       },
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       enableLogging: true,
@@ -101,8 +100,8 @@ export class ConsoleSite extends Construct {
       {
         id: 'AwsSolutions-CFR4',
         reason:
-          'No custom domain is configured, so the distribution uses the default *.cloudfront.net certificate, for which CloudFront fixes the ' +
-          'security policy; with a custom domain and ACM certificate, minimumProtocolVersion TLS_V1_2_2021 (set here) applies.',
+          'No custom domain is configured, so the distribution uses the default *.cloudfront.net certificate, whose security policy ' +
+          'CloudFront fixes; a custom domain with an ACM certificate and minimumProtocolVersion TLS_V1_2_2021 lifts it.',
       },
     );
     this.origin = `https://${this.distribution.distributionDomainName}`;

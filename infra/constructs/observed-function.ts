@@ -66,7 +66,7 @@ export class ObservedFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      bundling: bundlingOptions(name, config.classifier),
+      bundling: bundlingOptions(name, config),
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: this.functionName,

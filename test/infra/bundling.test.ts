@@ -4,29 +4,40 @@ import { bundlingOptions, EXTERNAL_MODULES, handlerEntry } from '../../infra/bun
 import { FUNCTION_NAMES } from '../../infra/config';
 import { existsSync } from 'node:fs';
 
+const rekognition = { classifier: 'rekognition', bundleAwsSdk: true } as const;
+const local = { classifier: 'local', bundleAwsSdk: true } as const;
+
 describe('bundlingOptions', () => {
   it.each(FUNCTION_NAMES)('%s: minified CommonJS for node22 with a source map, entry at the contract path', (name) => {
     expect(existsSync(handlerEntry(name))).toBe(true);
     expect(handlerEntry(name)).toMatch(new RegExp(`functions/${name}/handler\\.ts$`));
-    expect(bundlingOptions(name, 'rekognition')).toMatchObject({
+    expect(bundlingOptions(name, rekognition)).toMatchObject({
       minify: true,
       sourceMap: true,
       sourcesContent: false,
       target: 'node22',
-      externalModules: EXTERNAL_MODULES,
+      externalModules: [],
+      bundleAwsSDK: true,
       define: { 'process.env.PET_DETECTOR_BUNDLED_CLASSIFIER': '"rekognition"' },
     });
   });
 
+  it('bundles the AWS SDK unless told to take it from the runtime', () => {
+    expect(bundlingOptions('request-upload')).toMatchObject({ externalModules: [], bundleAwsSDK: true });
+    const runtimeSdk = bundlingOptions('request-upload', { classifier: 'rekognition', bundleAwsSdk: false });
+    expect(runtimeSdk.externalModules).toEqual(EXTERNAL_MODULES);
+    expect(EXTERNAL_MODULES).toEqual(['@aws-sdk/*']);
+  });
+
   it('with Rekognition, ships nothing but the bundle', () => {
-    const options = bundlingOptions('image-processor', 'rekognition');
+    const options = bundlingOptions('image-processor', rekognition);
     expect(options.nodeModules).toBeUndefined();
     expect(options.commandHooks?.afterBundling('/repo', '/out')).toEqual([]);
     expect(options.commandHooks?.beforeInstall('/repo', '/out')).toEqual([]);
   });
 
   it('with the local model, ships weights, wasm, the worker and linux-arm64 sharp with the processor only', () => {
-    const options = bundlingOptions('image-processor', 'local');
+    const options = bundlingOptions('image-processor', local);
     expect(options.define).toEqual({ 'process.env.PET_DETECTOR_BUNDLED_CLASSIFIER': '"local"' });
     expect(options.nodeModules).toEqual(['sharp']);
     expect(options.commandHooks?.beforeInstall('/repo', '/out')).toEqual([expect.stringMatching(/os=linux.*cpu=arm64/)]);
@@ -34,7 +45,7 @@ describe('bundlingOptions', () => {
     for (const file of [...MODEL_FILES, ...WASM_FILES]) expect(commands).toContain(file);
     expect(commands).toContain('model-worker');
     // Only the processor classifies: the other functions stay model-free even in a local-classifier stage.
-    expect(bundlingOptions('image-reader', 'local').nodeModules).toBeUndefined();
-    expect(bundlingOptions('image-reader', 'local').define).toEqual({ 'process.env.PET_DETECTOR_BUNDLED_CLASSIFIER': '"rekognition"' });
+    expect(bundlingOptions('image-reader', local).nodeModules).toBeUndefined();
+    expect(bundlingOptions('image-reader', local).define).toEqual({ 'process.env.PET_DETECTOR_BUNDLED_CLASSIFIER': '"rekognition"' });
   });
 });

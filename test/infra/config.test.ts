@@ -8,6 +8,7 @@ describe('stageConfig', () => {
     expect(config.region).toBe('us-east-1');
     expect(config.classifier).toBe('rekognition');
     expect(config.deployConsole).toBe(false);
+    expect(config.bundleAwsSdk).toBe(true);
   });
 
   it.each(STAGES)('%s: holds sane, internally consistent settings', (stage) => {
@@ -48,12 +49,14 @@ describe('stageConfig', () => {
       notificationEmail: 'ops@example.com',
       console: 'true',
       corsOrigins: 'https://a.example, https://b.example',
+      bundleAwsSdk: 'false',
     });
     expect(config).toMatchObject({
       region: 'eu-west-1',
       notificationEmail: 'ops@example.com',
       deployConsole: true,
       corsOrigins: ['https://a.example', 'https://b.example'],
+      bundleAwsSdk: false,
     });
   });
 
