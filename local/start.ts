@@ -47,6 +47,8 @@ const banner = (stack: LocalStack, seconds: number, stateDir: string): string =>
 };
 
 const main = async (): Promise<number> => {
+  // package.json's engines pin Node 20 knowingly; the SDK's notice about Node 22 would bury the banner.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const env = EnvSchema.parse(process.env);
   const args = process.argv.slice(2);
   const started = Date.now();

@@ -29,6 +29,7 @@ import { createHandlerLoader, FUNCTIONS } from '../runtime/handlers';
 import { startAlertsInbox, type AlertsInbox } from '../wiring/alerts-inbox';
 import { openCheckpointStore } from '../wiring/checkpoint-store';
 import { createS3NotificationForwarder } from '../wiring/s3-notifications';
+import { findWaitingUploads, objectCreatedRecord } from '../wiring/upload-recovery';
 import { startSqsEventSource, type EventSource, type SqsHandler } from '../wiring/sqs-event-source';
 import { startStreamEventSource, type StreamHandler } from '../wiring/stream-event-source';
 import { startLocalAppSync, type AppSyncEndpoints } from './appsync';
@@ -251,6 +252,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     });
     emulators.onS3Event((records) => forwarder.forward(records));
     cleanups.push(() => forwarder.drain());
+    if (persist) {
+      const waiting = await findWaitingUploads({ s3, ddb }, LOCAL_NAMES.bucket, LOCAL_NAMES.table);
+      if (waiting.length > 0) logger.info(`re-announcing ${waiting.length} upload(s) that were waiting when the stack last stopped`);
+      forwarder.forward(waiting.map((object) => objectCreatedRecord(LOCAL_NAMES.bucket, region, object)));
+    }
 
     const sources: EventSource[] = [];
     sources.push(

@@ -103,6 +103,40 @@ it('persists records, objects and stream checkpoints across a restart: nothing r
   expect(everything.events.map((e) => e.id)).toEqual([dog.id]);
 });
 
+it('an upload still waiting when the stack stopped is finished after the next start', async () => {
+  await t?.stop();
+  jest.resetModules();
+  let classifierCalls = 0;
+  // The first stack's classifier only ever throttles, and the queue would retry only after 30 s.
+  const throttling = {
+    detectLabels: async () => {
+      classifierCalls += 1;
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    },
+  };
+  t = await startTestStack({ persist: true, stateDir, classifier: { inject: throttling }, visibilityTimeoutSeconds: 30 });
+  const bytes = photo('cat/gcompris-erase-kitten.jpg');
+  const ticket = await requestUpload(t.api, { fileName: 'kitten.jpg', contentType: 'image/jpeg', fileSize: bytes.length });
+  await postToTicket(ticket, bytes, { contentType: 'image/jpeg' });
+  await waitFor(() => classifierCalls > 0 || undefined, 'the first, throttled attempt');
+  const waiting = (await graphql<{ image: Image | null }>(t.api, GET_IMAGE, { id: ticket.imageId })).image;
+  expect(waiting?.status).toBe('PROCESSING');
+  await t.stop();
+
+  jest.resetModules();
+  t = await startTestStack({ persist: true, stateDir });
+  const image = await waitFor(
+    async () => {
+      const current = (await graphql<{ image: Image | null }>(t!.api, GET_IMAGE, { id: ticket.imageId })).image;
+      return current && isFinal(current as Image) ? current : undefined;
+    },
+    'the recovered upload',
+    30_000,
+    200,
+  );
+  expect(image).toMatchObject({ status: 'COMPLETED', detectedAnimal: 'CAT' });
+});
+
 it('--reset wipes the data', async () => {
   await t?.stop();
   jest.resetModules();
