@@ -70,7 +70,11 @@ const main = async (): Promise<number> => {
   } catch (error) {
     // Start-up errors are for people: one clear sentence, no stack trace.
     if (error instanceof EmulatorStartError) console.error(`\nCannot start the local stack: ${error.message}\n`);
-    else console.error(`\nCannot start the local stack: ${error instanceof Error ? error.message : String(error)}\n`);
+    else {
+      const message = error instanceof Error ? error.message : String(error);
+      const hint = message.includes('EADDRINUSE') ? ' (another process has that port: set PORT, or PORT=0 for a free one)' : '';
+      console.error(`\nCannot start the local stack: ${message}${hint}\n`);
+    }
     return 1;
   }
   console.log(banner(stack, (Date.now() - started) / 1000, env.LOCAL_STATE_DIR));

@@ -21,6 +21,7 @@ import type { Classifier } from '../../functions/core/ports';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../emulators/dynamodb-local';
 import { startNodeEmulators, type NodeEmulators } from '../emulators/node-emulators';
 import { startRekognitionApi, type RekognitionApi } from '../emulators/rekognition-api';
+import { createRekognitionBridge } from '../emulators/rekognition-bridge';
 import { startUploadGateway, type UploadGateway } from '../gateway/upload-gateway';
 import { ensureDetectionLogsTable } from '../provision/table';
 import { MAX_RECEIVE_COUNT, provisionMessaging, type Messaging } from '../provision/messaging';
@@ -42,7 +43,7 @@ import { ensureResolverBundles, RESOLVER_BUNDLE_DIR } from './resolver-bundles';
 export type ClassifierChoice =
   /** The local model (classifier/), as CLASSIFIER=local. */
   | 'local'
-  /** Amazon Rekognition with the caller's real AWS credentials (everything else stays local). */
+  /** Amazon Rekognition with the caller's real AWS credentials, fed the local objects' bytes (everything else stays local). */
   | 'rekognition'
   /** A classifier the caller supplies, served through the local DetectLabels endpoint (fault injection). */
   | { inject: Classifier };
@@ -106,7 +107,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   const dataDir = join(stateDir, 'data');
   const region = LOCAL_REGION;
   const choice = options.classifier ?? 'local';
-  const credentials = choice === 'rekognition' ? await realCredentials() : { ...LOCAL_CREDENTIALS };
+  const credentials = { ...LOCAL_CREDENTIALS };
 
   const cleanups: Array<() => Promise<void> | void> = [];
   const stopAll = async () => {
@@ -164,8 +165,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     ]);
 
     let rekognition: RekognitionApi | undefined;
-    if (typeof choice === 'object') {
-      rekognition = await startRekognitionApi({ classifier: choice.inject, s3 });
+    if (typeof choice === 'object' || choice === 'rekognition') {
+      let served: Classifier;
+      if (typeof choice === 'object') served = choice.inject;
+      else {
+        const bridge = await createRekognitionBridge();
+        cleanups.push(() => bridge.close());
+        served = bridge;
+      }
+      rekognition = await startRekognitionApi({ classifier: served, s3 });
       cleanups.push(() => rekognition?.close());
     }
     const classifierModule = existsSync(resolve(REPO_ROOT, 'classifier', 'index.ts'));
@@ -173,7 +181,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       typeof choice === 'object'
         ? { kind: 'injected', available: true, note: 'injected through the local DetectLabels endpoint' }
         : choice === 'rekognition'
-          ? { kind: 'rekognition', available: true, note: 'Amazon Rekognition with your AWS credentials' }
+          ? { kind: 'rekognition', available: true, note: 'Amazon Rekognition with your AWS credentials, fed the local bytes' }
           : classifierModule
             ? { kind: 'local', available: true }
             : { kind: 'local', available: false, note: 'classifier/index.ts is missing: uploads will end FAILED' };
@@ -198,7 +206,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         maxReceiveCount: MAX_RECEIVE_COUNT,
         logLevel: options.logLevel ?? 'WARN',
         // Injected faults must reach the queue, not be absorbed by the SDK's own retries.
-        sdkMaxAttempts: rekognition ? 1 : undefined,
+        sdkMaxAttempts: typeof choice === 'object' ? 1 : undefined,
       }),
     );
     cleanups.push(restoreEnv);
@@ -337,10 +345,4 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     await stopAll();
     throw error;
   }
-};
-
-const realCredentials = async (): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }> => {
-  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
-  const found = await fromNodeProviderChain()();
-  return { accessKeyId: found.accessKeyId, secretAccessKey: found.secretAccessKey, sessionToken: found.sessionToken };
 };
