@@ -22,7 +22,6 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { REPO_ROOT } from '../infra/bundling';
 import { FUNCTION_NAMES, type FunctionName, type StageOverrides } from '../infra/config';
 import { createApp } from '../infra/create-app';
-import { loadResolverWiring } from '../infra/resolvers';
 import type { PetDetectorStack } from '../infra/stack';
 
 const SIZE_BUDGET_BYTES = 250 * 1024;
@@ -127,7 +126,7 @@ const measure = (name: string, dir: string, env: Record<string, string>): Measur
 };
 
 const synthesize = (stage: StageOverrides, outdir: string) => {
-  const { app, stacks } = createApp({ stages: [stage], resolvers: loadResolverWiring(), nag: false, appProps: { outdir } });
+  const { app, stacks } = createApp({ stages: [stage], resolvers: [], nag: false, appProps: { outdir } });
   const stack = stacks[0] as PetDetectorStack;
   const template = app.synth().getStackByName(stack.stackName).template as Template;
   return { stack, template, outdir: app.outdir };

@@ -15,7 +15,7 @@ import { STAGES, stageConfig, type FunctionName, type Stage, FUNCTION_NAMES } fr
 import { nagFindings } from '../../infra/nag';
 import { STREAM_FILTER_PATTERNS } from '../../infra/constructs/stream-publishing';
 import { actionCovered, allPermissions, permissionsOfRole, render, resourcesAllowed } from './support/iam';
-import { resourcesOf, synthStages, type Synthesized } from './support/synth';
+import { resolverOutDir, resourcesOf, synthStages, type Synthesized } from './support/synth';
 
 jest.setTimeout(240_000);
 
@@ -323,7 +323,7 @@ describe.each(STAGES)('stage %s', (stage) => {
     });
 
     it('wires one APPSYNC_JS resolver per resolver file, on the data source its name gives, with the bundled code', () => {
-      const specs = loadResolverManifest();
+      const specs = loadResolverManifest({ outDir: resolverOutDir });
       const resolvers = Object.values(resourcesOf(s().template, 'AWS::AppSync::Resolver')).map((r) => r.Properties as Record<string, unknown>);
       expect(resolvers).toHaveLength(specs.length);
       const dataSources = resourcesOf(s().template, 'AWS::AppSync::DataSource');

@@ -21,8 +21,11 @@ export interface Synthesized {
 let resolvers: Promise<ResolverWiring[]> | undefined;
 const outdir = mkdtempSync(path.join(tmpdir(), 'pet-detector-infra-test-'));
 
+/** This test file's own resolver bundles (not dist/, which other test processes may be rewriting). */
+export const resolverOutDir = path.join(outdir, 'resolvers');
+
 /** Builds the resolver bundles once per test file, as `npm run synth` does. */
-export const resolverWiring = (): Promise<ResolverWiring[]> => (resolvers ??= buildResolverWiring());
+export const resolverWiring = (): Promise<ResolverWiring[]> => (resolvers ??= buildResolverWiring({ outDir: resolverOutDir }));
 
 export const synthStages = async (
   stages: Array<Stage | StageOverrides>,
