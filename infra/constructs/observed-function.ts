@@ -72,6 +72,8 @@ export class ObservedFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: this.functionName,
         POWERTOOLS_METRICS_NAMESPACE: 'pet-detector',
         POWERTOOLS_LOG_LEVEL: config.powertoolsLogLevel,
+        // Responses stay out of X-Ray: upload tickets and presigned URLs carry the role's session token.
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
         // Stack traces point at the TypeScript sources through the bundled source maps.
         NODE_OPTIONS: '--enable-source-maps',
       },

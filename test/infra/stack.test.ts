@@ -428,6 +428,8 @@ describe.each(STAGES)('stage %s', (stage) => {
           POWERTOOLS_SERVICE_NAME: `${config.prefix}${name}`,
           POWERTOOLS_METRICS_NAMESPACE: 'pet-detector',
           POWERTOOLS_LOG_LEVEL: config.powertoolsLogLevel,
+          // Presigned tickets and URLs carry the role's session token: never into trace metadata.
+          POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
         });
       }
       expect(loadRequestUploadConfig(env('request-upload'))).toMatchObject({
