@@ -85,7 +85,8 @@ const throughput = async (images: readonly ImageSource[], rounds: number, worker
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpuBefore);
     const cpuMsPerImage = (used.user + used.system) / 1000 / batch.length;
-    return { images: batch.length, seconds, perSecond: batch.length / seconds, cpuMsPerImage, peakRssMb: peakRssMb() };
+    const coresUsed = (used.user + used.system) / 1e6 / seconds;
+    return { images: batch.length, seconds, perSecond: batch.length / seconds, cpuMsPerImage, coresUsed, peakRssMb: peakRssMb() };
   } finally {
     await classifier.close();
   }
@@ -233,11 +234,11 @@ const main = async (): Promise<void> => {
 
   const one = await throughput(images, rounds, 1);
   console.log(
-    `throughput, 1 worker:  ${one.perSecond.toFixed(1)} images/s (${one.images} in ${one.seconds.toFixed(1)} s), ${one.cpuMsPerImage.toFixed(0)} CPU-ms/image; peak RSS so far ${one.peakRssMb} MB`,
+    `throughput, 1 worker:  ${one.perSecond.toFixed(1)} images/s (${one.images} in ${one.seconds.toFixed(1)} s), ${one.cpuMsPerImage.toFixed(0)} CPU-ms/image, ${one.coresUsed.toFixed(2)} cores used; peak RSS so far ${one.peakRssMb} MB`,
   );
   const two = await throughput(images, rounds, 2);
   console.log(
-    `throughput, 2 workers: ${two.perSecond.toFixed(1)} images/s (${two.images} in ${two.seconds.toFixed(1)} s), ${two.cpuMsPerImage.toFixed(0)} CPU-ms/image; peak RSS ${two.peakRssMb} MB`,
+    `throughput, 2 workers: ${two.perSecond.toFixed(1)} images/s (${two.images} in ${two.seconds.toFixed(1)} s), ${two.cpuMsPerImage.toFixed(0)} CPU-ms/image, ${two.coresUsed.toFixed(2)} cores used; peak RSS ${two.peakRssMb} MB`,
   );
   const cores = Math.min(2, cpus().length);
   console.log(`  -> ${cores} idle cores would give about ${((cores * 1000) / two.cpuMsPerImage).toFixed(1)} images/s at that CPU cost`);
