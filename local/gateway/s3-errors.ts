@@ -83,6 +83,10 @@ export const S3Errors = {
       ProposedSize: proposed,
       MinSizeAllowed: min,
     }),
+  preDataTooLarge: () =>
+    new S3ErrorResponse('MaxPostPreDataLengthExceeded', 400, 'Your POST request fields preceeding the upload file was too large.', {
+      MaxPostPreDataLength: 20480,
+    }),
   noSuchBucket: (bucket: string) =>
     new S3ErrorResponse('NoSuchBucket', 404, 'The specified bucket does not exist', { BucketName: bucket }),
 };

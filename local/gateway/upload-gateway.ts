@@ -168,7 +168,12 @@ const handlePost = async (
     });
   });
 
+  let received = 0;
   req.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    // Bounds what is buffered before the policy (and its size limit) is known; one chunk of slack
+    // because the file part may start inside the chunk that crosses the limit.
+    if (files === 0 && received > MAX_PRE_FILE_BYTES + 64 * 1024) fail(S3Errors.preDataTooLarge());
     if (!failure) chunks.push(chunk);
   });
   const parsed = new Promise<void>((resolve, reject2) => {

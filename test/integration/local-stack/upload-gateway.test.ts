@@ -87,6 +87,12 @@ describe('a presigned POST', () => {
     expect(posted.body).toContain('Extra input fields: x-amz-meta-owner');
   });
 
+  it('with more than 20 KB of fields before the file: 400 MaxPostPreDataLengthExceeded', async () => {
+    const ticket = await ticketFor();
+    const posted = await postToTicket(ticket, CAT, { fieldOverrides: { 'x-ignore-padding': 'x'.repeat(200_000) } });
+    expect(posted).toMatchObject({ status: 400, errorCode: 'MaxPostPreDataLengthExceeded' });
+  });
+
   it('without the file, or not as multipart/form-data: S3 errors, nothing stored', async () => {
     const ticket = await ticketFor();
     const form = new FormData();
