@@ -67,7 +67,7 @@ export class PetDetectorStack extends Stack {
       MIN_LABEL_CONFIDENCE: String(config.thresholds.minLabelConfidence),
       MAX_LABELS: String(config.thresholds.maxLabels),
       LOCAL_CLASSIFIER_WORKERS: String(config.localClassifierWorkers),
-      RETENTION_DAYS: String(config.retentionDays),
+      // Must equal the queue's maxReceiveCount: the last delivery records FAILED instead of leaving PROCESSING.
       MAX_RECEIVE_COUNT: String(config.uploadQueue.maxReceiveCount),
     });
 
