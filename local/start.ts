@@ -54,6 +54,11 @@ const main = async (): Promise<number> => {
   const started = Date.now();
   const logger = consoleLogger('[local] ');
   const consoleBuild = resolve(REPO_ROOT, 'console', 'dist');
+  // Installed before start-up so that a signal during it still stops what was already started.
+  let signalled: string | undefined;
+  let onSignal: (signal: string) => void = (signal) => (signalled = signal);
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
   let stack: LocalStack;
   try {
     stack = await startLocalStack({
@@ -77,18 +82,15 @@ const main = async (): Promise<number> => {
     }
     return 1;
   }
-  console.log(banner(stack, (Date.now() - started) / 1000, env.LOCAL_STATE_DIR));
+  if (!signalled) console.log(banner(stack, (Date.now() - started) / 1000, env.LOCAL_STATE_DIR));
 
   await new Promise<void>((done) => {
-    let stopping = false;
     const shutdown = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
       console.log(`\n${signal}: stopping the local stack...`);
       void stack.stop().then(done);
     };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    if (signalled) shutdown(signalled);
+    else onSignal = shutdown;
   });
   console.log('stopped.');
   return 0;

@@ -188,3 +188,28 @@ it('npm start is ready within 15 s, and SIGINT stops every process it started, J
   expect(stdout).toContain('stopped.');
   expect(started.filter(isRunning)).toEqual([]);
 });
+
+it('a SIGTERM during start-up still stops everything that had started', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: '0', LOCAL_STATE_DIR: join(stateDir, 'early-stop') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.resume();
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // Java is the slowest part of start-up: signal as soon as it exists.
+  const java = await waitFor(
+    () => descendantsOf(child.pid as number).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal.jar')),
+    'DynamoDB Local to be spawned',
+    30_000,
+    20,
+  );
+  const started = descendantsOf(child.pid as number);
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  expect(stdout).not.toContain('ready in');
+  expect(stdout).toContain('stopped.');
+  expect([java, ...started].filter(isRunning)).toEqual([]);
+});
