@@ -91,7 +91,7 @@ export class PetDetectorStack extends Stack {
       'stream-publisher': publisher,
     };
 
-    this.grantLeastPrivilege(images, table, { requestUpload, imageReader, processor });
+    this.grantLeastPrivilege(images, table, { requestUpload, imageReader, processor }, config.classifier);
     api.grantPublish(publisher.role);
     // Topic.grantPublish would add kms:GenerateDataKey*; publishing to an SSE topic needs exactly these two.
     publisher.role.addToPrincipalPolicy(
@@ -162,6 +162,7 @@ export class PetDetectorStack extends Stack {
     images: ImageStore,
     table: dynamodb.ITable,
     fns: { requestUpload: ObservedFunction; imageReader: ObservedFunction; processor: ObservedFunction },
+    classifier: StageConfig['classifier'],
   ): void {
     const filed = Object.values(ANIMAL_PREFIX).map((prefix) => images.objectsUnder(prefix));
     const input = images.objectsUnder(INPUT_PREFIX);
@@ -199,7 +200,7 @@ export class PetDetectorStack extends Stack {
     allow(fns.processor.role, ['s3:ListBucket'], [images.bucket.bucketArn], 'TellMissingKeysApart');
     allow(fns.processor.role, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn], 'TrackProcessing');
     // DetectLabels has no resource-level permissions: AWS documents its resource type as "*" only.
-    allow(fns.processor.role, ['rekognition:DetectLabels'], ['*'], 'ClassifyWithRekognition');
+    if (classifier === 'rekognition') allow(fns.processor.role, ['rekognition:DetectLabels'], ['*'], 'ClassifyWithRekognition');
   }
 }
 
