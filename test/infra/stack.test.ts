@@ -2,7 +2,7 @@
  * The production stack, as CloudFormation will receive it: every stage synthesized once (handlers bundled
  * once), then each security, reliability and operability property of issue 3 asserted on the templates.
  */
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
@@ -600,8 +600,11 @@ describe('prod with the web console and an alert email (-c console=true -c notif
   let s: Synthesized;
   const config = stageConfig({ stage: 'prod', console: 'true', notificationEmail: 'ops@example.com' });
 
+  let consoleDir: string;
+  afterAll(() => rmSync(consoleDir, { recursive: true, force: true }));
+
   beforeAll(async () => {
-    const consoleDir = mkdtempSync(path.join(tmpdir(), 'pet-detector-console-'));
+    consoleDir = mkdtempSync(path.join(tmpdir(), 'pet-detector-console-'));
     writeFileSync(path.join(consoleDir, 'index.html'), '<!doctype html><title>pet-detector</title>');
     [s] = (await synthStages([{ stage: 'prod', console: 'true', notificationEmail: 'ops@example.com' }], { consoleAssetDir: consoleDir })) as [Synthesized];
   });

@@ -3,7 +3,7 @@
  * CDK's asset cache bundles each handler once and every further stack (another stage, the console
  * variant) reuses the bundle instead of running esbuild again.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -20,6 +20,8 @@ export interface Synthesized {
 
 let resolvers: Promise<ResolverWiring[]> | undefined;
 const outdir = mkdtempSync(path.join(tmpdir(), 'pet-detector-infra-test-'));
+// Registered by the importing test file: its bundles and templates go when it ends.
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 /** This test file's own resolver bundles (not dist/, which other test processes may be rewriting). */
 export const resolverOutDir = path.join(outdir, 'resolvers');
