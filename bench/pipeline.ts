@@ -25,6 +25,18 @@ const rssKb = (pid: number | undefined): number => {
   }
 };
 
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s). */
+const cpuSeconds = (pid: number | undefined): number => {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+};
+
 const percentile = (sorted: number[], p: number): number =>
   sorted.length === 0 ? NaN : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number);
 
@@ -94,6 +106,7 @@ const main = async (): Promise<number> => {
   await Promise.all([0, 1].map((i) => one(i)));
 
   const results: Array<{ latencyMs?: number; id: string; status?: string }> = [];
+  const cpuBefore = pids.map(cpuSeconds);
   let next = 0;
   const wallStart = performance.now();
   await Promise.all(
@@ -102,6 +115,7 @@ const main = async (): Promise<number> => {
     }),
   );
   const wallSeconds = (performance.now() - wallStart) / 1000;
+  const cpuUsed = pids.map((pid, i) => cpuSeconds(pid) - (cpuBefore[i] ?? 0));
   clearInterval(sampler);
 
   const delivered = results.filter((r) => r.latencyMs !== undefined);
@@ -123,6 +137,13 @@ const main = async (): Promise<number> => {
     imagesPerSecond: Number((delivered.length / wallSeconds).toFixed(2)),
     wallSeconds: Number(wallSeconds.toFixed(1)),
     peakRssMb: Math.round(peakRss / 1024),
+    // Where the CPU went, per image: this process (handlers, AppSync server, gateway, model workers), Java, emulators.
+    cpuMsPerImage: {
+      stackProcess: Math.round((cpuUsed[0] ?? 0) * 1000 / count),
+      dynamodbLocal: Math.round((cpuUsed[1] ?? 0) * 1000 / count),
+      s3rverAndFauxqs: Math.round((cpuUsed[2] ?? 0) * 1000 / count),
+    },
+    loadAverage: (await import('node:os')).loadavg().map((l) => Number(l.toFixed(1))),
   };
   console.log(JSON.stringify(summary, null, 2));
 
