@@ -3,10 +3,13 @@
  * model, driven only through the public API (requestUpload, the presigned POST, queries, subscriptions).
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GET_IMAGE, graphql, graphqlRaw, LIST_IMAGES, type Image } from '../../../local/client/graphql';
+import { RealtimeClient } from '../../../local/client/realtime';
 import { postToTicket, requestUpload } from '../../../local/client/upload';
 import { main as uploadCli } from '../../../local/cli/upload';
 import { PETS_DATASET_DIR } from '../../../local/stack/paths';
@@ -282,6 +285,46 @@ describe('npx pet-detector upload', () => {
       expect(error.mock.calls[0]?.[0]).toMatch(/^usage: pet-detector upload/);
     } finally {
       error.mockRestore();
+    }
+  });
+});
+
+describe('HTTPS and WSS with the local CA', () => {
+  it('serve the same API: a query over HTTPS, and a subscription over WSS that sees a classification', async () => {
+    const ca = readFileSync(t.stack.outputs.CaCertificatePath as string);
+    const httpsUrl = new URL(t.stack.endpoints.graphqlUrlHttps as string);
+    const body = JSON.stringify({ query: GET_IMAGE, variables: { id: randomUUID() } });
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = httpsRequest(
+        httpsUrl,
+        { method: 'POST', ca, headers: { 'content-type': 'application/json', 'x-api-key': t.stack.apiKey } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ data: { image: null } });
+
+    const secure = new RealtimeClient({
+      realtimeUrl: t.stack.endpoints.realtimeUrlHttps as string,
+      graphqlUrl: httpsUrl.toString(),
+      apiKey: t.stack.apiKey,
+      ca,
+    });
+    await secure.connect();
+    try {
+      const bytes = photo('dog/dlib-dogs-2.jpg');
+      const ticket = await requestUpload(t.api, { fileName: 'dogs.jpg', contentType: 'image/jpeg', fileSize: bytes.length });
+      const subscriber = await subscribe(secure, { id: ticket.imageId });
+      await postToTicket(ticket, bytes, { contentType: 'image/jpeg' });
+      expect(await waitForFinal(subscriber.events, 'the dog over WSS')).toMatchObject({ id: ticket.imageId, status: 'COMPLETED', detectedAnimal: 'DOG' });
+    } finally {
+      secure.close();
     }
   });
 });
