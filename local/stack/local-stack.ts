@@ -130,17 +130,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       cleanups.push(() => rm(s3Directory, { recursive: true, force: true }));
     }
 
-    const [dynamo, emulators, rebuilt] = await Promise.all([
-      startDynamoDbLocal({ dataDir: persist ? join(dataDir, 'dynamodb') : undefined }).then((d: DynamoDbLocal) => {
-        cleanups.push(() => d.stop());
-        return d;
-      }),
-      startNodeEmulators({ s3Directory, bucket: LOCAL_NAMES.bucket, region, ...credentials }).then((e: NodeEmulators) => {
-        cleanups.push(() => e.stop());
-        return e;
-      }),
+    // allSettled, not all: when one emulator fails, the others must still be stopped, not left running.
+    const [dynamoStart, emulatorsStart, bundles] = await Promise.allSettled([
+      startDynamoDbLocal({ dataDir: persist ? join(dataDir, 'dynamodb') : undefined }),
+      startNodeEmulators({ s3Directory, bucket: LOCAL_NAMES.bucket, region, ...credentials }),
       ensureResolverBundles(),
     ]);
+    if (dynamoStart.status === 'fulfilled') cleanups.push(() => dynamoStart.value.stop());
+    if (emulatorsStart.status === 'fulfilled') cleanups.push(() => emulatorsStart.value.stop());
+    for (const result of [dynamoStart, emulatorsStart, bundles]) if (result.status === 'rejected') throw result.reason;
+    const dynamo = (dynamoStart as PromiseFulfilledResult<DynamoDbLocal>).value;
+    const emulators = (emulatorsStart as PromiseFulfilledResult<NodeEmulators>).value;
+    const rebuilt = (bundles as PromiseFulfilledResult<boolean>).value;
     if (rebuilt) logger.info('resolver bundles rebuilt (dist/resolvers)');
 
     const gateway: UploadGateway = await startUploadGateway({
