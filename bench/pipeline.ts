@@ -78,11 +78,16 @@ const main = async (): Promise<number> => {
   }, 200);
 
   const api = { graphqlUrl: stack.endpoints.graphqlUrl, apiKey: stack.apiKey };
-  const realtime = new RealtimeClient({ realtimeUrl: stack.endpoints.realtimeUrl, graphqlUrl: api.graphqlUrl, apiKey: api.apiKey });
-  await realtime.connect();
+  // AppSync allows 100 subscriptions per connection (the local server too): spread them over enough sockets.
+  const connections = Array.from(
+    { length: Math.ceil((concurrency + 2) / 50) },
+    () => new RealtimeClient({ realtimeUrl: stack.endpoints.realtimeUrl, graphqlUrl: api.graphqlUrl, apiKey: api.apiKey }),
+  );
+  await Promise.all(connections.map((c) => c.connect()));
 
   const one = async (index: number): Promise<{ latencyMs?: number; id: string; status?: string }> => {
     const photo = photos[index % photos.length] as (typeof photos)[number];
+    const realtime = connections[index % connections.length] as RealtimeClient;
     const started = performance.now();
     const ticket = await requestUpload(api, { fileName: photo.name, contentType: photo.contentType, fileSize: photo.bytes.length });
     let resolveEvent: (image: Image) => void = () => undefined;
@@ -147,7 +152,7 @@ const main = async (): Promise<number> => {
   };
   console.log(JSON.stringify(summary, null, 2));
 
-  realtime.close();
+  connections.forEach((c) => c.close());
   await stack.stop();
   rmSync(stateDir, { recursive: true, force: true });
   return lost.length === 0 ? 0 : 1;

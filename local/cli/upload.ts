@@ -110,7 +110,8 @@ export const main = async (args: string[]): Promise<number> => {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  const concurrency = Math.max(1, Number(values.concurrency) || 4);
+  // One real-time connection carries at most 100 subscriptions (an AppSync limit): stay well below it.
+  const concurrency = Math.min(50, Math.max(1, Number(values.concurrency) || 4));
   const timeoutMs = Math.max(1, Number(values.timeout) || 120) * 1000;
 
   let target: Target;
