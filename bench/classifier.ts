@@ -74,8 +74,8 @@ const warmLatency = async (images: readonly ImageSource[], rounds: number, optio
   }
 };
 
-const throughput = async (images: readonly ImageSource[], rounds: number, workers: number) => {
-  const classifier = createLocalClassifier({ workers });
+const throughput = async (images: readonly ImageSource[], rounds: number, workers: number, options: LocalClassifierOptions = {}) => {
+  const classifier = createLocalClassifier({ workers, ...options });
   try {
     await classifier.warmUp();
     const batch = Array.from({ length: rounds }, () => images).flat();
@@ -239,6 +239,10 @@ const main = async (): Promise<void> => {
   const two = await throughput(images, rounds, 2);
   console.log(
     `throughput, 2 workers: ${two.perSecond.toFixed(1)} images/s (${two.images} in ${two.seconds.toFixed(1)} s), ${two.cpuMsPerImage.toFixed(0)} CPU-ms/image, ${two.coresUsed.toFixed(2)} cores used; peak RSS ${two.peakRssMb} MB`,
+  );
+  const never = await throughput(images, rounds, 2, { secondLook: 'never' });
+  console.log(
+    `  without second looks: ${never.perSecond.toFixed(1)} images/s, ${never.cpuMsPerImage.toFixed(0)} CPU-ms/image, ${never.coresUsed.toFixed(2)} cores used`,
   );
   const cores = Math.min(2, cpus().length);
   console.log(`  -> ${cores} idle cores would give about ${((cores * 1000) / two.cpuMsPerImage).toFixed(1)} images/s at that CPU cost`);
