@@ -12,21 +12,21 @@ export const instrumented =
     logger.addContext(context);
     logger.logEventIfEnabled(event);
     metrics.captureColdStartMetric();
-    const segment = tracer.getSegment();
+    const segment = tracer?.getSegment();
     const subsegment = segment?.addNewSubsegment(`## ${name}`);
-    if (subsegment) tracer.setSegment(subsegment);
-    tracer.annotateColdStart();
-    tracer.addServiceNameAnnotation();
+    if (subsegment) tracer?.setSegment(subsegment);
+    tracer?.annotateColdStart();
+    tracer?.addServiceNameAnnotation();
     try {
       const result = await handle(event, context);
-      tracer.addResponseAsMetadata(result, name);
+      tracer?.addResponseAsMetadata(result, name);
       return result;
     } catch (error) {
-      tracer.addErrorAsMetadata(error as Error);
+      tracer?.addErrorAsMetadata(error as Error);
       throw error;
     } finally {
       subsegment?.close();
-      if (segment) tracer.setSegment(segment);
+      if (segment) tracer?.setSegment(segment);
       // An invocation with nothing to count (an ignored stream record, a query) is not an empty-metrics warning.
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
       logger.resetKeys();

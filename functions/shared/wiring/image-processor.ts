@@ -9,10 +9,9 @@ import type { Classifier } from '../../core/ports';
 import { systemClock } from '../../core/ports';
 import type { ProcessUploadDeps } from '../../core/use-cases/process-upload';
 import { loadImageProcessorConfig } from '../config';
-import { tracer } from '../powertools';
+import { traceClient } from '../powertools';
 
 export const processorConfig = loadImageProcessorConfig();
-const instrument = <T>(client: T): T => tracer.captureAWSv3Client(client);
 
 let classifier: Promise<ClosableClassifier> | undefined;
 /**
@@ -21,15 +20,15 @@ let classifier: Promise<ClosableClassifier> | undefined;
  */
 const lazyClassifier: Classifier = {
   detectLabels: async (image) => {
-    classifier ??= createClassifier(processorConfig, () => rekognitionClient(processorConfig.region, instrument));
+    classifier ??= createClassifier(processorConfig, () => rekognitionClient(processorConfig.region, traceClient));
     return (await classifier).detectLabels(image);
   },
 };
 
 export const processUploadDeps: ProcessUploadDeps = {
-  log: new DynamoDbDetectionLog(documentClient(processorConfig.region, instrument), processorConfig.tableName),
+  log: new DynamoDbDetectionLog(documentClient(processorConfig.region, traceClient), processorConfig.tableName),
   store: new S3ObjectStore(
-    s3Client(processorConfig.region, processorConfig.forcePathStyle, instrument),
+    s3Client(processorConfig.region, processorConfig.forcePathStyle, traceClient),
     processorConfig.bucketName,
   ),
   classifier: lazyClassifier,

@@ -6,13 +6,12 @@ import { S3UploadSigner } from '../../adapters/s3-upload-signer';
 import { systemClock } from '../../core/ports';
 import type { ImageUrlsDeps } from '../../core/use-cases/read-images';
 import { loadImageReaderConfig } from '../config';
-import { tracer } from '../powertools';
+import { traceClient } from '../powertools';
 
 const config = loadImageReaderConfig();
-const instrument = <T>(client: T): T => tracer.captureAWSv3Client(client);
 
 export const imageReaderDeps: ImageUrlsDeps = {
-  log: new DynamoDbDetectionLog(documentClient(config.region, instrument), config.tableName),
-  signer: new S3UploadSigner(s3Client(config.region, config.forcePathStyle, instrument), config.bucketName),
+  log: new DynamoDbDetectionLog(documentClient(config.region, traceClient), config.tableName),
+  signer: new S3UploadSigner(s3Client(config.region, config.forcePathStyle, traceClient), config.bucketName),
   clock: systemClock,
 };

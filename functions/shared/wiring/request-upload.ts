@@ -7,14 +7,13 @@ import { S3UploadSigner } from '../../adapters/s3-upload-signer';
 import { systemClock } from '../../core/ports';
 import type { RequestUploadDeps } from '../../core/use-cases/request-upload';
 import { loadRequestUploadConfig } from '../config';
-import { tracer } from '../powertools';
+import { traceClient } from '../powertools';
 
 const config = loadRequestUploadConfig();
-const instrument = <T>(client: T): T => tracer.captureAWSv3Client(client);
 
 export const requestUploadDeps: RequestUploadDeps = {
-  log: new DynamoDbDetectionLog(documentClient(config.region, instrument), config.tableName),
-  signer: new S3UploadSigner(s3Client(config.region, config.forcePathStyle, instrument), config.bucketName),
+  log: new DynamoDbDetectionLog(documentClient(config.region, traceClient), config.tableName),
+  signer: new S3UploadSigner(s3Client(config.region, config.forcePathStyle, traceClient), config.bucketName),
   clock: systemClock,
   newId: randomUUID,
   bucket: config.bucketName,

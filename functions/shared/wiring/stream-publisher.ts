@@ -5,11 +5,11 @@ import { snsClient } from '../../adapters/clients/sns';
 import { SnsNotifier } from '../../adapters/sns-notifier';
 import type { PublishClassifiedDeps } from '../../core/use-cases/publish-classified';
 import { loadStreamPublisherConfig } from '../config';
-import { tracer } from '../powertools';
+import { traceClient } from '../powertools';
 
 const config = loadStreamPublisherConfig();
 
 export const publishClassifiedDeps: PublishClassifiedDeps = {
   publisher: new AppSyncPublisher({ graphqlUrl: config.graphqlUrl, region: config.region, credentials: defaultCredentials() }),
-  notifier: new SnsNotifier(snsClient(config.region, (c) => tracer.captureAWSv3Client(c)), config.topicArn),
+  notifier: new SnsNotifier(snsClient(config.region, traceClient), config.topicArn),
 };
