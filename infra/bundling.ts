@@ -24,6 +24,20 @@ export const ESBUILD_TARGET = 'node22';
  */
 export const EXTERNAL_MODULES: string[] = ['@aws-sdk/*'];
 
+/**
+ * esbuild aliases for the Lambda bundles only (the local stack runs the handlers unbundled and keeps the
+ * SDK's own modules). The SDK clients' default credentials, and fromNodeProviderChain, come from
+ * @aws-sdk/credential-provider-node: a chain of SSO, ini-file, credential_process, web-identity, container
+ * and instance-metadata providers plus the STS/SSO clients they call, about 100 KB of every bundle. In
+ * Lambda only its first link ever answers, because Lambda hands the function its role's credentials in
+ * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN; functions/shared/lambda-credentials.ts is
+ * that link alone. Paths are relative to the project root, esbuild's working directory.
+ * Only with the SDK bundled: with -c bundleAwsSdk=false every @aws-sdk/* import stays external anyway.
+ */
+export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': './functions/shared/lambda-credentials.ts',
+};
+
 export interface BundlingChoices {
   classifier: ClassifierKind;
   bundleAwsSdk: boolean;
@@ -45,7 +59,9 @@ export const bundlingOptions = (
     // ESM entry points first: esbuild tree-shakes them far better than the CommonJS builds.
     mainFields: ['module', 'main'],
     externalModules: bundleAwsSdk ? [] : EXTERNAL_MODULES,
-    ...(bundleAwsSdk ? { bundleAwsSDK: true } : {}),
+    ...(bundleAwsSdk
+      ? { bundleAwsSDK: true, esbuildArgs: { '--alias': Object.entries(LAMBDA_ALIASES).map(([from, to]) => `${from}=${to}`) } }
+      : {}),
     // functions/adapters/classifier-factory.ts imports the local classifier behind this constant, so a
     // Rekognition bundle drops that import, and with it classifier/ and TensorFlow, at build time.
     define: { 'process.env.PET_DETECTOR_BUNDLED_CLASSIFIER': JSON.stringify(shipsModel ? 'local' : 'rekognition') },

@@ -1,6 +1,6 @@
 /** How handlers are bundled: the settings NodejsFunction receives, per function and classifier. */
 import { MODEL_FILES, WASM_FILES } from '../../classifier/assets';
-import { bundlingOptions, EXTERNAL_MODULES, handlerEntry } from '../../infra/bundling';
+import { bundlingOptions, EXTERNAL_MODULES, handlerEntry, LAMBDA_ALIASES } from '../../infra/bundling';
 import { FUNCTION_NAMES } from '../../infra/config';
 import { existsSync } from 'node:fs';
 
@@ -27,6 +27,15 @@ describe('bundlingOptions', () => {
     const runtimeSdk = bundlingOptions('request-upload', { classifier: 'rekognition', bundleAwsSdk: false });
     expect(runtimeSdk.externalModules).toEqual(EXTERNAL_MODULES);
     expect(EXTERNAL_MODULES).toEqual(['@aws-sdk/*']);
+  });
+
+  it.each(FUNCTION_NAMES)('%s: a bundled SDK takes its default credentials from the environment provider only', (name) => {
+    expect(LAMBDA_ALIASES).toEqual({ '@aws-sdk/credential-provider-node': './functions/shared/lambda-credentials.ts' });
+    expect(bundlingOptions(name, rekognition).esbuildArgs).toEqual({
+      '--alias': ['@aws-sdk/credential-provider-node=./functions/shared/lambda-credentials.ts'],
+    });
+    // The runtime's SDK is external, so there is nothing to alias (bundling-credentials.test.ts checks the built bundles).
+    expect(bundlingOptions(name, { classifier: 'rekognition', bundleAwsSdk: false }).esbuildArgs).toBeUndefined();
   });
 
   it('with Rekognition, ships nothing but the bundle', () => {
