@@ -8,32 +8,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FINAL_STATUSES } from '../../functions/core/domain';
-import { statusToItem } from '../../functions/core/record-mapping';
+import { FINAL_ITEM_STATUSES, STREAM_FILTER_PATTERNS } from '../../functions/stream-publisher/trigger-filters';
 import type { StageConfig } from '../config';
 
-/** ProcessingStatus as items store it ('completed', 'failed'). */
-export const FINAL_ITEM_STATUSES = FINAL_STATUSES.map(statusToItem);
-
-/**
- * Lambda event filters (OR-ed). A transition into a final status is a MODIFY whose new image is final and
- * whose old image is not; an INSERT that is already final (a record written straight to FAILED) counts too.
- * Everything else (PENDING/PROCESSING writes, re-writes of a final record, TTL deletions) never wakes the
- * function, so it costs nothing.
- */
-export const STREAM_FILTER_PATTERNS = [
-  {
-    eventName: ['MODIFY'],
-    dynamodb: {
-      NewImage: { ProcessingStatus: { S: FINAL_ITEM_STATUSES } },
-      OldImage: { ProcessingStatus: { S: [{ 'anything-but': FINAL_ITEM_STATUSES }] } },
-    },
-  },
-  {
-    eventName: ['INSERT'],
-    dynamodb: { NewImage: { ProcessingStatus: { S: FINAL_ITEM_STATUSES } } },
-  },
-];
+export { FINAL_ITEM_STATUSES, STREAM_FILTER_PATTERNS };
 
 export interface StreamPublishingProps {
   config: StageConfig;

@@ -32,6 +32,7 @@ import { openCheckpointStore } from '../wiring/checkpoint-store';
 import { createS3NotificationForwarder } from '../wiring/s3-notifications';
 import { findWaitingUploads, objectCreatedRecord } from '../wiring/upload-recovery';
 import { startSqsEventSource, type EventSource, type SqsHandler } from '../wiring/sqs-event-source';
+import { STREAM_FILTER_PATTERNS } from '../../functions/stream-publisher/trigger-filters';
 import { startStreamEventSource, type StreamHandler } from '../wiring/stream-event-source';
 import { startLocalAppSync, type AppSyncEndpoints } from './appsync';
 import { silentLogger, type StackLogger } from './logger';
@@ -295,6 +296,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         handler: () => handlers.load<StreamHandler>('streamPublisher'),
         checkpoints,
         onFailureQueueUrl: messaging.streamFailures.url,
+        filters: STREAM_FILTER_PATTERNS,
         retryDelayMs: options.streamRetryDelayMs ?? 200,
         timeoutMs: FUNCTIONS.streamPublisher.timeoutMs,
         onInvocation: ({ records, failed, error }) => {

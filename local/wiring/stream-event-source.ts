@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { CheckpointStore } from './checkpoint-store';
+import { eventFilter } from './event-filter';
 import type { EventSource } from './sqs-event-source';
 import { invokeWithTimeout } from '../runtime/lambda-context';
 import { LOCAL_ACCOUNT_ID } from '../stack/naming';
@@ -35,6 +36,8 @@ export interface StreamEventSourceOptions {
   checkpoints: CheckpointStore;
   onFailureQueueUrl: string;
   batchSize?: number;
+  /** Lambda event filtering patterns (OR-ed), as the mapping in AWS has them; records that match none are consumed unseen. */
+  filters?: readonly unknown[];
   retryAttempts?: number;
   bisectBatchOnError?: boolean;
   pollIntervalMs?: number;
@@ -53,9 +56,10 @@ interface ShardState {
 const DISCOVERY_INTERVAL_MS = 2_000;
 
 export const startStreamEventSource = (options: StreamEventSourceOptions): EventSource => {
+  const accepts = options.filters ? eventFilter(options.filters) : () => true;
   let stopped = false;
   let wake: (() => void) | undefined;
-  const loop = run(options, () => stopped, (resume) => (wake = resume));
+  const loop = run({ ...options, accepts }, () => stopped, (resume) => (wake = resume));
   return {
     stop: async () => {
       stopped = true;
@@ -65,8 +69,10 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Event
   };
 };
 
+type MappingOptions = StreamEventSourceOptions & { accepts: (record: DynamoDBRecord) => boolean };
+
 const run = async (
-  options: StreamEventSourceOptions,
+  options: MappingOptions,
   isStopped: () => boolean,
   setWake: (wake: () => void) => void,
 ): Promise<void> => {
@@ -125,7 +131,7 @@ const discoverShards = async (options: StreamEventSourceOptions, shards: Map<str
   } while (exclusiveStartShardId);
 };
 
-const pollShard = async (options: StreamEventSourceOptions, state: ShardState, isStopped: () => boolean): Promise<number> => {
+const pollShard = async (options: MappingOptions, state: ShardState, isStopped: () => boolean): Promise<number> => {
   const shardId = state.shard.ShardId ?? '';
   if (!state.iterator) state.iterator = await openIterator(options, shardId);
   let response;
@@ -141,18 +147,24 @@ const pollShard = async (options: StreamEventSourceOptions, state: ShardState, i
   // After a failure half-way through a GetRecords page the same iterator is read again: skip what the
   // checkpoint says was delivered already, so a retry never replays a record.
   const after = options.checkpoints.get(shardId)?.sequenceNumber;
-  const records = (response.Records ?? []).filter((r) => !after || BigInt(r.dynamodb?.SequenceNumber ?? '0') > BigInt(after));
+  const unseen = (response.Records ?? []).filter((r) => !after || BigInt(r.dynamodb?.SequenceNumber ?? '0') > BigInt(after));
+  // As in AWS, filtering happens before batching, and a filtered-out record counts as consumed.
+  const records = unseen.filter((r) => options.accepts(toLambdaRecord(r, options)));
   const batchSize = options.batchSize ?? 10;
   for (let start = 0; start < records.length; start += batchSize) {
     if (isStopped()) return start;
     await deliver(options, shardId, records.slice(start, start + batchSize));
+  }
+  const lastSeen = unseen.at(-1)?.dynamodb?.SequenceNumber;
+  if (lastSeen && lastSeen !== records.at(-1)?.dynamodb?.SequenceNumber) {
+    await options.checkpoints.set(shardId, { ...options.checkpoints.get(shardId), sequenceNumber: lastSeen });
   }
   state.iterator = response.NextShardIterator;
   if (!state.iterator) {
     state.finished = true;
     await options.checkpoints.set(shardId, { ...options.checkpoints.get(shardId), finished: true });
   }
-  return records.length;
+  return unseen.length;
 };
 
 const openIterator = async (options: StreamEventSourceOptions, shardId: string): Promise<string | undefined> => {

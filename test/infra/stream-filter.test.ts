@@ -7,7 +7,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { ImageRecord, ProcessingStatus } from '../../functions/core/domain';
 import { recordToItem } from '../../functions/core/record-mapping';
 import { STREAM_FILTER_PATTERNS } from '../../infra/constructs/stream-publishing';
-import { matchesAnyFilter } from './support/event-filter';
+import { eventFilter, matchesAnyFilter, UnsupportedFilterError } from '../../local/wiring/event-filter';
 
 const record = (status: ProcessingStatus): ImageRecord => ({
   id: 'img-1',
@@ -65,5 +65,10 @@ describe('stream-publisher filter criteria', () => {
   it('uses the lowercase statuses items store', () => {
     expect(JSON.stringify(STREAM_FILTER_PATTERNS)).toContain('"completed","failed"');
     expect(image('COMPLETED').ProcessingStatus).toEqual({ S: 'completed' });
+  });
+
+  it('is refused, not misjudged, when it uses an operator the local stack cannot evaluate', () => {
+    expect(() => eventFilter([{ eventName: [{ prefix: 'MOD' }] }])).toThrow(UnsupportedFilterError);
+    expect(() => eventFilter(STREAM_FILTER_PATTERNS)).not.toThrow();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The DynamoDB stream event source on its own, against DynamoDB Local and fauxqs: batches in order,
  * partial batch failures retried from the failed record, a poison record isolated by bisecting and sent
- * to the on-failure queue with AWS's batch info, and checkpoints that survive a new event source.
+ * to the on-failure queue with AWS's batch info, checkpoints that survive a new event source, and
+ * filter criteria that keep non-matching records from the function without replaying them later.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,8 +59,9 @@ const put = (id: string) =>
 
 const idsOf = (event: DynamoDBStreamEvent) => event.Records.map((r) => r.dynamodb?.Keys?.ImageID?.S ?? '?');
 
-const source = async (handler: StreamHandler) =>
+const source = async (handler: StreamHandler, filters?: unknown[]) =>
   startStreamEventSource({
+    ...(filters ? { filters } : {}),
     streams,
     sqs,
     streamArn,
@@ -146,4 +148,36 @@ it('retries from the first failed record of a partial batch failure, then resume
     await third.stop();
   }
   expect(delivered).toEqual(['after-restart']);
+});
+
+it('hands the function only the records its filters match, and consumes the others for good', async () => {
+  const onlyWanted = [{ eventName: ['INSERT'], dynamodb: { Keys: { ImageID: { S: ['wanted-1', 'wanted-2'] } } } }];
+  for (const id of ['unwanted-1', 'wanted-1', 'unwanted-2', 'wanted-2', 'unwanted-3']) await put(id);
+  const delivered: string[] = [];
+  const filtered = await source(async (event) => {
+    delivered.push(...idsOf(event));
+    return { batchItemFailures: [] };
+  }, onlyWanted);
+  try {
+    await waitFor(() => delivered.length >= 2 || undefined, 'the matching records');
+    await sleep(300);
+  } finally {
+    await filtered.stop();
+  }
+  expect(delivered).toEqual(['wanted-1', 'wanted-2']);
+
+  // The trailing filtered-out record was checkpointed too: an unfiltered restart starts after it.
+  await put('after-filter');
+  const everything: string[] = [];
+  const unfiltered = await source(async (event) => {
+    everything.push(...idsOf(event));
+    return { batchItemFailures: [] };
+  });
+  try {
+    await waitFor(() => everything.length >= 1 || undefined, 'the next record');
+    await sleep(300);
+  } finally {
+    await unfiltered.stop();
+  }
+  expect(everything).toEqual(['after-filter']);
 });
