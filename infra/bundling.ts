@@ -18,8 +18,10 @@ export const ESBUILD_TARGET = 'node22';
  * The AWS SDK v3 is bundled by default: the functions then run exactly the SDK versions in package-lock.json
  * that the tests ran against (the runtime's copy is whatever Lambda ships, and not every @aws-sdk package
  * these functions import is documented to be in it), and a cold start parses one file instead of hundreds
- * of CommonJS modules: measured 15-50% less load time, depending on the machine's load. The price is size: 505-715 KB bundles instead of
- * 195-220 KB, over the 250 KB budget. -c bundleAwsSdk=false takes the SDK from the runtime instead (what
+ * of CommonJS modules: measured 15-50% less load time, depending on the machine's load. The price is size:
+ * 384-617 KB bundles (with LAMBDA_ALIASES below; 514-726 KB without) instead of 204-230 KB, over the 250 KB
+ * budget; what remains is the SDK the functions call and the X-Ray SDK behind the Powertools Tracer
+ * (docs/BENCHMARKS.md, Bundles). -c bundleAwsSdk=false takes the SDK from the runtime instead (what
  * NodejsFunction does by default). `npm run bench:bundles [-- --runtime-sdk]` measures either choice.
  */
 export const EXTERNAL_MODULES: string[] = ['@aws-sdk/*'];
@@ -28,7 +30,7 @@ export const EXTERNAL_MODULES: string[] = ['@aws-sdk/*'];
  * esbuild aliases for the Lambda bundles only (the local stack runs the handlers unbundled and keeps the
  * SDK's own modules). The SDK clients' default credentials, and fromNodeProviderChain, come from
  * @aws-sdk/credential-provider-node: a chain of SSO, ini-file, credential_process, web-identity, container
- * and instance-metadata providers plus the STS/SSO clients they call, about 100 KB of every bundle. In
+ * and instance-metadata providers plus the STS/SSO clients they call, 110-130 KB of every bundle. In
  * Lambda only its first link ever answers, because Lambda hands the function its role's credentials in
  * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN; functions/shared/lambda-credentials.ts is
  * that link alone. Paths are relative to the project root, esbuild's working directory.
