@@ -24,7 +24,7 @@ export const metrics = new Metrics({
 const tracingEnabled = process.env.POWERTOOLS_TRACE_ENABLED?.trim().toLowerCase() !== 'false';
 export const tracer: Tracer | undefined = tracingEnabled
   ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- a conditional load is the point (see above); esbuild bundles it as usual.
-    new (require('@aws-lambda-powertools/tracer') as typeof import('@aws-lambda-powertools/tracer')).Tracer({ serviceName })
+    (require('./tracing') as typeof import('./tracing')).createTracer(serviceName)
   : undefined;
 
 /** Wraps an SDK client so that its calls become X-Ray subsegments (when tracing is on). */

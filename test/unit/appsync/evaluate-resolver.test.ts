@@ -45,10 +45,25 @@ describe('evaluateResolver', () => {
     expect(out.result).toEqual(['undefined', 'undefined', 'undefined', 'undefined']);
   });
 
-  it('runs every call in a fresh context: module state never leaks between requests', () => {
+  it('isolates every call: module state and added globals never leak between requests', () => {
     const code = `let calls = 0; export function request() { calls += 1; globalThis.seen = (globalThis.seen || 0) + 1; return [calls, globalThis.seen]; }`;
     expect(evaluate(code).result).toEqual([1, 1]);
     expect(evaluate(code).result).toEqual([1, 1]);
+  });
+
+  it('refuses changes to built-ins, so one request cannot alter what the next one sees', () => {
+    const code = `export function request() { const had = typeof [].leak; Array.prototype.leak = 1; return had; }`;
+    const first = evaluate(code);
+    expect(first.error).toMatchObject({ errorType: 'Code' });
+    expect(first.error?.message).toContain('TypeError');
+    const probe = evaluate(`export function request() { return [typeof [].leak, typeof JSON.leak]; }`);
+    expect(probe.result).toEqual(['undefined', 'undefined']);
+  });
+
+  it('gives each call its own util, even after a handler replaced the global', () => {
+    const code = `export function request() { const before = typeof util.base64Encode; util = null; return before; }`;
+    expect(evaluate(code).result).toBe('function');
+    expect(evaluate(code).result).toBe('function');
   });
 
   it('keeps the caller’s context untouched and returns the stash as the handler left it', () => {
