@@ -1,7 +1,9 @@
 /**
  * DetectionLog on DynamoDB (DocumentClient). Every status change is a conditional write on the current
- * status, which is what makes the processor idempotent under at-least-once delivery.
+ * status, which is what makes the processor idempotent under at-least-once delivery. A page of `images`
+ * is a Query on an index that holds keys and filter attributes only, then one BatchGetItem for the records.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
@@ -23,7 +25,7 @@ import {
   recordToItem,
   statusToItem,
 } from '../core/record-mapping';
-import { INDEXES, TABLE_PARTITION_KEY, UNCERTAIN_PARTITION_VALUE } from '../core/table-design';
+import { FILTER_ATTRIBUTES, INDEXES, TABLE_PARTITION_KEY, UNCERTAIN_PARTITION_VALUE } from '../core/table-design';
 
 const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -33,17 +35,34 @@ const unavailable = (error: unknown): TransientError =>
 
 /** BatchGetItem may leave keys unprocessed under load; a few rounds settle it, then we report it. */
 const MAX_BATCH_GET_ROUNDS = 5;
+/** BatchGetItem's limit per request. */
+const BATCH_GET_MAX_KEYS = 100;
+/** First pause before asking again for unprocessed keys; doubles each round (AWS's advice for them). */
+const DEFAULT_UNPROCESSED_RETRY_DELAY_MS = 50;
 /** With residual filters, evaluate more than the page needs per request to save round trips. */
 const FILTERED_READ_SIZE = 200;
 
 const OPEN_STATUSES = { ':pending': statusToItem('PENDING'), ':processing': statusToItem('PROCESSING') };
 const IS_OPEN = 'ProcessingStatus IN (:pending, :processing)';
 
+/** An index entry: the table key, the index's keys and the filter attributes (indexProjection). */
+type IndexEntry = Record<string, unknown>;
+
+export interface DetectionLogOptions {
+  /** Pause before the first retry of unprocessed BatchGetItem keys, doubled for each further round. */
+  unprocessedRetryDelayMs?: number;
+}
+
 export class DynamoDbDetectionLog implements DetectionLog {
+  private readonly unprocessedRetryDelayMs: number;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    options: DetectionLogOptions = {},
+  ) {
+    this.unprocessedRetryDelayMs = options.unprocessedRetryDelayMs ?? DEFAULT_UNPROCESSED_RETRY_DELAY_MS;
+  }
 
   async createPending(record: ImageRecord): Promise<void> {
     try {
@@ -73,21 +92,13 @@ export class DynamoDbDetectionLog implements DetectionLog {
     }
   }
 
+  /** The records that exist among these ids, in the order of the ids. */
   async getMany(ids: readonly string[]): Promise<ImageRecord[]> {
-    const records: ImageRecord[] = [];
-    let keys: Record<string, unknown>[] = ids.map((id) => ({ [TABLE_PARTITION_KEY]: id }));
-    for (let round = 0; keys.length > 0; round += 1) {
-      if (round === MAX_BATCH_GET_ROUNDS) throw unavailable(new Error('BatchGetItem left keys unprocessed'));
-      let out;
-      try {
-        out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
-      } catch (error) {
-        throw unavailable(error);
-      }
-      for (const item of out.Responses?.[this.tableName] ?? []) records.push(itemToRecord(item as DetectionLogItem));
-      keys = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-    }
-    return records;
+    const items = await this.batchGet(ids);
+    return ids.flatMap((id) => {
+      const item = items.get(id);
+      return item ? [itemToRecord(item)] : [];
+    });
   }
 
   markProcessing(id: string, at: string): Promise<boolean> {
@@ -142,33 +153,75 @@ export class DynamoDbDetectionLog implements DetectionLog {
   async query(plan: ImageQueryPlan): Promise<ImageQueryPage> {
     const request = buildQuery(this.tableName, plan);
     const filtered = request.FilterExpression !== undefined;
-    // One more than the page: finding it is what proves another page exists, so nextToken is
-    // set exactly when more matches remain and a page is never short or empty while it is set.
-    const wanted = plan.limit + 1;
-    const items: DetectionLogItem[] = [];
+    const page: Array<{ entry: IndexEntry; record: ImageRecord }> = [];
+    // Index entries read but not fetched yet. One entry more than the page is read: finding it is what
+    // proves another page exists, so nextToken is set exactly when more matches remain and a page is
+    // never short or empty while it is set.
+    const unread: IndexEntry[] = [];
     let startKey = plan.startKey;
-    do {
-      let out;
-      try {
-        out = await this.doc.send(
-          new QueryCommand({
-            ...request,
-            ExclusiveStartKey: startKey,
-            Limit: filtered ? Math.max(FILTERED_READ_SIZE, wanted - items.length) : wanted - items.length,
-          }),
-        );
-      } catch (error) {
-        throw unavailable(error);
+    let exhausted = false;
+    for (;;) {
+      while (!exhausted && page.length + unread.length <= plan.limit) {
+        const wanted = plan.limit + 1 - page.length - unread.length;
+        let out;
+        try {
+          out = await this.doc.send(
+            new QueryCommand({
+              ...request,
+              ExclusiveStartKey: startKey,
+              Limit: filtered ? Math.max(FILTERED_READ_SIZE, wanted) : wanted,
+            }),
+          );
+        } catch (error) {
+          throw unavailable(error);
+        }
+        unread.push(...((out.Items ?? []) as IndexEntry[]));
+        startKey = out.LastEvaluatedKey;
+        exhausted = startKey === undefined;
       }
-      items.push(...((out.Items ?? []) as DetectionLogItem[]));
-      startKey = out.LastEvaluatedKey;
-    } while (items.length < wanted && startKey);
+      const batch = unread.splice(0, plan.limit - page.length);
+      if (batch.length === 0) break;
+      const items = await this.batchGet(batch.map((entry) => entry[TABLE_PARTITION_KEY] as string));
+      // An entry whose item is gone (TTL deleted it since the index was read) is skipped, and the loop
+      // reads on to fill its place.
+      for (const entry of batch) {
+        const item = items.get(entry[TABLE_PARTITION_KEY] as string);
+        if (item) page.push({ entry, record: itemToRecord(item) });
+      }
+      if (page.length === plan.limit) break;
+    }
 
-    const page = items.slice(0, plan.limit);
+    const result: ImageQueryPage = { items: page.map((p) => p.record) };
     const last = page[page.length - 1];
-    const result: ImageQueryPage = { items: page.map(itemToRecord) };
-    if (items.length > plan.limit && last) result.lastKey = resumeKey(last, plan);
+    // Resume from the index entry, not the fetched item: DynamoDB resumes after the key it listed.
+    if (unread.length > 0 && last) result.lastKey = resumeKey(last.entry, plan);
     return result;
+  }
+
+  /**
+   * Whole items by id, in as many BatchGetItem requests as needed. Keys DynamoDB leaves unprocessed
+   * (throttling, or the 16 MB response limit) are asked for again after a doubling pause, a bounded number
+   * of times: the SDK retries failed requests but not unprocessed keys. Ids with no item are absent.
+   */
+  private async batchGet(ids: readonly string[]): Promise<Map<string, DetectionLogItem>> {
+    const found = new Map<string, DetectionLogItem>();
+    const unique = [...new Set(ids)];
+    for (let from = 0; from < unique.length; from += BATCH_GET_MAX_KEYS) {
+      let keys: Record<string, unknown>[] = unique.slice(from, from + BATCH_GET_MAX_KEYS).map((id) => ({ [TABLE_PARTITION_KEY]: id }));
+      for (let round = 0; keys.length > 0; round += 1) {
+        if (round === MAX_BATCH_GET_ROUNDS) throw unavailable(new Error(`BatchGetItem left ${keys.length} keys unprocessed`));
+        if (round > 0) await sleep(this.unprocessedRetryDelayMs * 2 ** (round - 1));
+        let out;
+        try {
+          out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+        } catch (error) {
+          throw unavailable(error);
+        }
+        for (const item of (out.Responses?.[this.tableName] ?? []) as DetectionLogItem[]) found.set(item.ImageID, item);
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return found;
   }
 
   private async transition(id: string, update: string, values: Record<string, unknown>): Promise<boolean> {
@@ -191,11 +244,9 @@ export class DynamoDbDetectionLog implements DetectionLog {
   }
 }
 
-/** The index key of the last item returned: DynamoDB resumes strictly after it. */
-const resumeKey = (item: DetectionLogItem, plan: ImageQueryPlan): Record<string, unknown> => {
-  const record = item as unknown as Record<string, unknown>;
-  return Object.fromEntries(pageKeyAttributes(plan.index).map((name) => [name, record[name]]));
-};
+/** The index key of the last entry returned: DynamoDB resumes strictly after it. */
+const resumeKey = (entry: IndexEntry, plan: ImageQueryPlan): Record<string, unknown> =>
+  Object.fromEntries(pageKeyAttributes(plan.index).map((name) => [name, entry[name]]));
 
 export const buildQuery = (tableName: string, plan: ImageQueryPlan): QueryCommandInput => {
   const index = INDEXES[plan.index];
@@ -217,20 +268,21 @@ export const buildQuery = (tableName: string, plan: ImageQueryPlan): QueryComman
 
   const filters: string[] = [];
   const { residual } = plan;
+  // Only FILTER_ATTRIBUTES: the indexes project nothing else (table-design.ts indexProjection).
   if (residual.detectedAnimal) {
-    filters.push('DetectedAnimal = :animal');
+    filters.push(`${FILTER_ATTRIBUTES.detectedAnimal} = :animal`);
     values[':animal'] = animalToItem(residual.detectedAnimal);
   }
   if (residual.status) {
-    filters.push('ProcessingStatus = :status');
+    filters.push(`${FILTER_ATTRIBUTES.status} = :status`);
     values[':status'] = statusToItem(residual.status);
   }
   if (residual.uncertain !== undefined) {
-    filters.push('Uncertain = :uncertain');
+    filters.push(`${FILTER_ATTRIBUTES.uncertain} = :uncertain`);
     values[':uncertain'] = residual.uncertain;
   }
   if (residual.minConfidence !== undefined) {
-    filters.push('ConfidenceScore >= :minConfidence');
+    filters.push(`${FILTER_ATTRIBUTES.minConfidence} >= :minConfidence`);
     values[':minConfidence'] = residual.minConfidence;
   }
   const input: QueryCommandInput = {

@@ -9,18 +9,64 @@
  * - ByUncertain: sparse; only uncertain images carry UncertainKey.
  * Filters that no key covers (minConfidence, or a second filter) are FilterExpressions, and the
  * image-reader reads on until the page is full, so a page is never short while a nextToken remains.
+ * The indexes hold keys and filter attributes only (indexProjection); the records come from the table.
  */
 export const TABLE_PARTITION_KEY = 'ImageID';
 export const TTL_ATTRIBUTE = 'ExpiresAt';
 
 export const INDEXES = {
-  byCreatedAt: { name: 'ByCreatedAt', partitionKey: 'ListPK', sortKey: 'CreatedAt' },
-  byAnimal: { name: 'ByAnimal', partitionKey: 'DetectedAnimal', sortKey: 'CreatedAt' },
-  byStatus: { name: 'ByStatus', partitionKey: 'ProcessingStatus', sortKey: 'CreatedAt' },
-  byUncertain: { name: 'ByUncertain', partitionKey: 'UncertainKey', sortKey: 'CreatedAt' },
+  byCreatedAt: { name: 'ByCreatedAt', partitionKey: 'ListPK', sortKey: 'CreatedAt', filters: ['uncertain', 'minConfidence'] },
+  byAnimal: { name: 'ByAnimal', partitionKey: 'DetectedAnimal', sortKey: 'CreatedAt', filters: ['status', 'uncertain', 'minConfidence'] },
+  byStatus: { name: 'ByStatus', partitionKey: 'ProcessingStatus', sortKey: 'CreatedAt', filters: ['uncertain', 'minConfidence'] },
+  byUncertain: {
+    name: 'ByUncertain',
+    partitionKey: 'UncertainKey',
+    sortKey: 'CreatedAt',
+    filters: ['detectedAnimal', 'status', 'minConfidence'],
+  },
 } as const;
 
 export type IndexKey = keyof typeof INDEXES;
+
+/**
+ * The attributes an `images` FilterExpression may test, by the residual filter that tests them
+ * (functions/core/image-query.ts plans the residual, the image-reader's adapter writes the expression).
+ */
+export const FILTER_ATTRIBUTES = {
+  detectedAnimal: 'DetectedAnimal',
+  status: 'ProcessingStatus',
+  uncertain: 'Uncertain',
+  minConfidence: 'ConfidenceScore',
+} as const;
+
+export type ResidualFilter = keyof typeof FILTER_ATTRIBUTES;
+
+export interface IndexDesign {
+  name: string;
+  partitionKey: string;
+  sortKey: string;
+  /** The residual filters the planner may apply on this index (the others are keys of other indexes). */
+  filters: readonly ResidualFilter[];
+}
+
+/**
+ * What an index stores besides its keys and ImageID: the attributes of the filters that may run on it,
+ * nothing else. With an ALL projection every entry was a copy of the whole item (~1.2 KB with labels), so
+ * each index write cost 2 write units and every status change rewrote copies; with these few small
+ * attributes an index write is 1 unit, and an update that changes none of them (PENDING -> PROCESSING on
+ * ByCreatedAt) writes no index entry at all. The image-reader reads whole records from the table by key.
+ * A filter the planner starts applying on another index needs its attribute here first (a unit test checks
+ * every filter combination); changing a projection rebuilds that index.
+ */
+export const indexProjection = (index: IndexDesign): { nonKeyAttributes: string[] } => {
+  // A loop, not map/filter: this file is APPSYNC_JS-linted, and its rule allows callbacks on Array only.
+  const nonKeyAttributes: string[] = [];
+  for (const filter of index.filters) {
+    const name = FILTER_ATTRIBUTES[filter];
+    if (name !== index.partitionKey && name !== index.sortKey) nonKeyAttributes.push(name);
+  }
+  return { nonKeyAttributes };
+};
 
 export const LIST_PARTITION_VALUE = 'IMAGE';
 export const UNCERTAIN_PARTITION_VALUE = 'UNCERTAIN';

@@ -5,7 +5,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { INDEXES, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
+import { INDEXES, indexProjection, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
 import type { StageConfig } from '../config';
 
 export class DetectionLogs extends Construct {
@@ -30,8 +30,9 @@ export class DetectionLogs extends Construct {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
         sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-        // The images query returns whole Image records, so every index projects every attribute.
-        projectionType: dynamodb.ProjectionType.ALL,
+        // Keys and filter attributes only: the image-reader reads the records from the table (see table-design.ts).
+        projectionType: dynamodb.ProjectionType.INCLUDE,
+        nonKeyAttributes: indexProjection(index).nonKeyAttributes,
       });
     }
   }

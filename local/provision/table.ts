@@ -8,7 +8,7 @@ import {
   waitUntilTableExists,
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
-import { INDEXES, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
+import { INDEXES, indexProjection, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
 
 export interface TableInfo {
   tableName: string;
@@ -27,7 +27,7 @@ export const ensureDetectionLogsTable = async (client: DynamoDBClient, tableName
       { AttributeName: index.partitionKey, KeyType: 'HASH' },
       { AttributeName: index.sortKey, KeyType: 'RANGE' },
     ],
-    Projection: { ProjectionType: 'ALL' },
+    Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: indexProjection(index).nonKeyAttributes },
   }));
   await client.send(
     new CreateTableCommand({

@@ -1,25 +1,29 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  type BatchGetCommandInput,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { documentClient } from '../../../functions/adapters/clients/dynamodb';
-import { DynamoDbDetectionLog } from '../../../functions/adapters/dynamodb-detection-log';
+import { buildQuery, DynamoDbDetectionLog } from '../../../functions/adapters/dynamodb-detection-log';
 import { DuplicateImageError, TransientError } from '../../../functions/core/errors';
 import { nextTokenFor, planImageQuery, type ImageFilter } from '../../../functions/core/image-query';
 import { type DetectionLogItem, recordToItem } from '../../../functions/core/record-mapping';
+import { FILTER_ATTRIBUTES, INDEXES, indexProjection, TABLE_PARTITION_KEY } from '../../../functions/core/table-design';
 import { pendingRecord } from '../core/support/in-memory-ports';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const TABLE = 'serverlessapp-test-detection-logs';
-const log = new DynamoDbDetectionLog(documentClient('us-east-1'), TABLE);
+// No pause between BatchGetItem rounds: the tests count rounds, not milliseconds.
+const log = new DynamoDbDetectionLog(documentClient('us-east-1'), TABLE, { unprocessedRetryDelayMs: 0 });
 
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
@@ -131,11 +135,57 @@ describe('DynamoDbDetectionLog writes', () => {
     expect(records.map((r) => r.id)).toEqual(['a', 'b']);
     expect(ddb.commandCalls(BatchGetCommand)[1]!.args[0].input.RequestItems).toEqual({ [TABLE]: { Keys: [{ ImageID: 'b' }] } });
   });
+
+  it('returns batch-got records in the order of the ids, whatever order DynamoDB answers in', async () => {
+    ddb.on(BatchGetCommand).callsFake(fakeBatchGet(['c', 'a', 'b'].map((id) => recordToItem(pendingRecord(id))), { reverse: true }));
+    expect((await log.getMany(['b', 'c', 'a'])).map((r) => r.id)).toEqual(['b', 'c', 'a']);
+  });
+
+  it('asks for at most 100 keys per request, and never for the same key twice', async () => {
+    const ids = Array.from({ length: 150 }, (_, i) => `id-${i}`);
+    ddb.on(BatchGetCommand).callsFake(fakeBatchGet(ids.map((id) => recordToItem(pendingRecord(id)))));
+    const records = await log.getMany([...ids, 'id-0', 'id-1']);
+    expect(records.map((r) => r.id)).toEqual([...ids, 'id-0', 'id-1']);
+    const sizes = ddb.commandCalls(BatchGetCommand).map((c) => c.args[0].input.RequestItems![TABLE]!.Keys!.length);
+    expect(sizes).toEqual([100, 50]);
+  });
+
+  it('gives up on keys still unprocessed after five rounds with a retryable DependencyUnavailable', async () => {
+    ddb.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => ({ Responses: { [TABLE]: [] }, UnprocessedKeys: input.RequestItems }));
+    const error = await log.getMany(['a']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientError);
+    expect(error).toMatchObject({ code: 'DependencyUnavailable' });
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(5);
+  });
+
+  it('waits before asking again for unprocessed keys, longer each round', async () => {
+    const paced = new DynamoDbDetectionLog(documentClient('us-east-1'), TABLE, { unprocessedRetryDelayMs: 20 });
+    const at: number[] = [];
+    let calls = 0;
+    ddb.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => {
+      at.push(performance.now());
+      calls += 1;
+      if (calls < 3) return { Responses: { [TABLE]: [] }, UnprocessedKeys: input.RequestItems };
+      return { Responses: { [TABLE]: [recordToItem(pendingRecord('a'))] } };
+    });
+    expect((await paced.getMany(['a'])).map((r) => r.id)).toEqual(['a']);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(19);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(39);
+  });
 });
+
+/** An index entry as an INCLUDE-projected index stores it: table key, the index's keys, the filter attributes. */
+const project = (item: DetectionLogItem, indexName: string): Record<string, unknown> => {
+  const index = Object.values(INDEXES).find((i) => i.name === indexName)!;
+  const names = [TABLE_PARTITION_KEY, index.partitionKey, index.sortKey, ...indexProjection(index).nonKeyAttributes];
+  const source = item as unknown as Record<string, unknown>;
+  return Object.fromEntries(names.filter((n) => source[n] !== undefined).map((n) => [n, source[n]]));
+};
 
 /**
  * A DynamoDB Query over one index, as DynamoDB behaves: newest first, resume strictly after
- * ExclusiveStartKey, Limit counts items EVALUATED, then the FilterExpression drops non-matches.
+ * ExclusiveStartKey, Limit counts items EVALUATED, then the FilterExpression drops non-matches. It
+ * returns and filters the projected entries, so a filter on an attribute the index lacks matches nothing.
  */
 const fakeQuery = (items: DetectionLogItem[]) => (input: QueryCommandInput) => {
   const names = input.ExpressionAttributeNames ?? {};
@@ -146,23 +196,44 @@ const fakeQuery = (items: DetectionLogItem[]) => (input: QueryCommandInput) => {
     .filter((i) => field(i, pk) === values[':pk'])
     .filter((i) => values[':after'] === undefined || i.CreatedAt >= (values[':after'] as string))
     .filter((i) => values[':before'] === undefined || i.CreatedAt <= (values[':before'] as string))
-    .sort((a, b) => b.CreatedAt.localeCompare(a.CreatedAt));
+    .sort((a, b) => b.CreatedAt.localeCompare(a.CreatedAt))
+    .map((i) => project(i, input.IndexName!));
   if (input.ExclusiveStartKey) rows = rows.slice(rows.findIndex((r) => r.ImageID === input.ExclusiveStartKey!.ImageID) + 1);
   const evaluated = rows.slice(0, input.Limit ?? rows.length);
   const more = rows.length > evaluated.length;
   const matches = evaluated.filter(
-    (i) =>
-      (values[':minConfidence'] === undefined || (i.ConfidenceScore ?? -1) >= (values[':minConfidence'] as number)) &&
-      (values[':animal'] === undefined || i.DetectedAnimal === values[':animal']) &&
-      (values[':status'] === undefined || i.ProcessingStatus === values[':status']) &&
-      (values[':uncertain'] === undefined || i.Uncertain === values[':uncertain']),
+    (e) =>
+      (values[':minConfidence'] === undefined || ((e.ConfidenceScore as number | undefined) ?? -1) >= (values[':minConfidence'] as number)) &&
+      (values[':animal'] === undefined || e.DetectedAnimal === values[':animal']) &&
+      (values[':status'] === undefined || e.ProcessingStatus === values[':status']) &&
+      (values[':uncertain'] === undefined || e.Uncertain === values[':uncertain']),
   );
   const last = evaluated[evaluated.length - 1];
   return {
     Items: matches,
-    LastEvaluatedKey: more && last ? { ImageID: last.ImageID, [pk]: field(last, pk), CreatedAt: last.CreatedAt } : undefined,
+    LastEvaluatedKey: more && last ? { ImageID: last.ImageID, [pk]: last[pk], CreatedAt: last.CreatedAt } : undefined,
   };
 };
+
+/**
+ * BatchGetItem over a set of items: answers in reverse order when asked (DynamoDB promises no order),
+ * leaves the last `unprocessed` keys of each request unprocessed for the first `unprocessedRounds` calls,
+ * and omits ids that have no item.
+ */
+const fakeBatchGet =
+  (items: DetectionLogItem[], options: { reverse?: boolean; unprocessed?: number; unprocessedRounds?: number } = {}) =>
+  (input: BatchGetCommandInput) => {
+    const byId = new Map(items.map((i) => [i.ImageID, i]));
+    const keys = input.RequestItems![TABLE]!.Keys as Array<{ ImageID: string }>;
+    const withheld = (options.unprocessedRounds ?? 0) > 0 ? Math.min(options.unprocessed ?? 0, keys.length - 1) : 0;
+    if (withheld > 0) options.unprocessedRounds! -= 1;
+    const served = keys.slice(0, keys.length - withheld);
+    const found = served.map((k) => byId.get(k.ImageID)).filter((i): i is DetectionLogItem => i !== undefined);
+    return {
+      Responses: { [TABLE]: options.reverse ? found.reverse() : found },
+      ...(withheld > 0 ? { UnprocessedKeys: { [TABLE]: { Keys: keys.slice(keys.length - withheld) } } } : {}),
+    };
+  };
 
 const corpus = (count: number): DetectionLogItem[] =>
   Array.from({ length: count }, (_, i) =>
@@ -175,8 +246,16 @@ const corpus = (count: number): DetectionLogItem[] =>
       // Only one image in 37 is this confident: most DynamoDB pages hold no match at all.
       confidence: i % 37 === 0 ? 99 : 60,
       uncertain: false,
+      labels: [{ name: i % 2 ? 'Cat' : 'Dog', confidence: 60, boundingBoxes: [{ left: 0.1, top: 0.2, width: 0.3, height: 0.4 }] }],
+      classifiedAt: new Date(Date.UTC(2026, 0, 1, 0, 1, i)).toISOString(),
     }),
   );
+
+/** Serves a corpus: the index from projected entries, the records from the table. */
+const serve = (items: DetectionLogItem[], batchOptions: Parameters<typeof fakeBatchGet>[1] = {}) => {
+  ddb.on(QueryCommand).callsFake(fakeQuery(items));
+  ddb.on(BatchGetCommand).callsFake(fakeBatchGet(items, batchOptions));
+};
 
 const readAll = async (filter: ImageFilter, limit: number) => {
   const pages: string[][] = [];
@@ -190,9 +269,11 @@ const readAll = async (filter: ImageFilter, limit: number) => {
   return pages;
 };
 
+const newestFirst = (items: DetectionLogItem[]) => [...items].sort((a, b) => b.CreatedAt.localeCompare(a.CreatedAt)).map((i) => i.ImageID);
+
 describe('DynamoDbDetectionLog.query', () => {
   it('queries the planned index newest first, with the residual as a FilterExpression, never a Scan', async () => {
-    ddb.on(QueryCommand).callsFake(fakeQuery(corpus(10)));
+    serve(corpus(10));
     await log.query(planImageQuery({ detectedAnimal: 'CAT', minConfidence: 90, createdAfter: '2026-01-01T00:00:00Z' }, 3));
     expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({
       TableName: TABLE,
@@ -203,35 +284,117 @@ describe('DynamoDbDetectionLog.query', () => {
       FilterExpression: 'ConfidenceScore >= :minConfidence',
       ScanIndexForward: false,
     });
-    expect(ddb.calls().every((c) => c.args[0] instanceof QueryCommand)).toBe(true);
+    expect(ddb.commandCalls(ScanCommand)).toHaveLength(0);
+  });
+
+  it('filters only on attributes the chosen index projects, for every combination of filters', () => {
+    const options: ImageFilter[] = [
+      { detectedAnimal: 'DOG' },
+      { status: 'FAILED' },
+      { uncertain: true },
+      { uncertain: false },
+      { minConfidence: 70 },
+    ];
+    const combinations = Array.from({ length: 2 ** options.length }, (_, mask) =>
+      Object.assign({}, ...options.filter((_, bit) => mask & (1 << bit))) as ImageFilter,
+    );
+    const filterable: readonly string[] = Object.values(FILTER_ATTRIBUTES);
+    for (const filter of combinations) {
+      const plan = planImageQuery(filter);
+      const request = buildQuery(TABLE, plan);
+      const index = INDEXES[plan.index];
+      const available = [TABLE_PARTITION_KEY, index.partitionKey, index.sortKey, ...indexProjection(index).nonKeyAttributes];
+      const tested = (request.FilterExpression ?? '').match(/\b[A-Z][a-z][A-Za-z]*\b/g) ?? [];
+      expect(tested.filter((name) => filterable.includes(name) && !available.includes(name))).toEqual([]);
+      expect(tested.every((name) => filterable.includes(name))).toBe(true);
+    }
+  });
+
+  it('returns whole records, fetched by key with BatchGetItem, in index order whatever order they arrive in', async () => {
+    const items = corpus(12);
+    serve(items, { reverse: true });
+    const page = await log.query(planImageQuery({ detectedAnimal: 'CAT' }, 4));
+    expect(page.items.map((r) => r.id)).toEqual(newestFirst(items.filter((i) => i.DetectedAnimal === 'cat')).slice(0, 4));
+    // Only the table has these: the index entries carry keys and filter attributes.
+    expect(page.items.every((r) => r.fileName === 'whiskers.jpg' && r.labels?.[0]?.boundingBoxes?.length === 1)).toBe(true);
+    const batches = ddb.commandCalls(BatchGetCommand);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.args[0].input.RequestItems![TABLE]!.Keys).toEqual(page.items.map((r) => ({ ImageID: r.id })));
+  });
+
+  it('fetches only the page, not the extra entry read to learn that another page exists', async () => {
+    serve(corpus(10));
+    const page = await log.query(planImageQuery({}, 3));
+    expect(page.items).toHaveLength(3);
+    expect(page.lastKey).toBeDefined();
+    expect(ddb.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems![TABLE]!.Keys).toHaveLength(3);
+  });
+
+  it('asks again for unprocessed keys and keeps the page in index order', async () => {
+    const items = corpus(30);
+    serve(items, { reverse: true, unprocessed: 4, unprocessedRounds: 2 });
+    const pages = await readAll({}, 10);
+    expect(pages.flat()).toEqual(newestFirst(items));
+    expect(pages.map((p) => p.length)).toEqual([10, 10, 10]);
+    const calls = ddb.commandCalls(BatchGetCommand).map((c) => c.args[0].input.RequestItems![TABLE]!.Keys!.length);
+    // The first page's 10 keys, then its 4 withheld keys (3 withheld again), then those 3.
+    expect(calls.slice(0, 3)).toEqual([10, 4, 3]);
+  });
+
+  it('drops records deleted since the index was read and reads on, so pages stay full and nextToken stays honest', async () => {
+    const items = corpus(25);
+    const deleted = new Set(['img-0024', 'img-0021', 'img-0020', 'img-0013']);
+    ddb.on(QueryCommand).callsFake(fakeQuery(items));
+    ddb.on(BatchGetCommand).callsFake(fakeBatchGet(items.filter((i) => !deleted.has(i.ImageID))));
+    const pages = await readAll({}, 7);
+    expect(pages.flat()).toEqual(newestFirst(items).filter((id) => !deleted.has(id)));
+    expect(pages.map((p) => p.length)).toEqual([7, 7, 7]);
+  });
+
+  it('returns an empty last page without a token when every listed record has gone', async () => {
+    const items = corpus(3);
+    ddb.on(QueryCommand).callsFake(fakeQuery(items));
+    ddb.on(BatchGetCommand).callsFake(fakeBatchGet([]));
+    const page = await log.query(planImageQuery({}, 5));
+    expect(page).toEqual({ items: [] });
   });
 
   it('reads on past empty filtered pages: every page is full while a nextToken is set', async () => {
     const items = corpus(1000);
-    ddb.on(QueryCommand).callsFake(fakeQuery(items));
+    serve(items);
     const pages = await readAll({ minConfidence: 90 }, 10);
-    const expected = items
-      .filter((i) => i.ConfidenceScore === 99)
-      .sort((a, b) => b.CreatedAt.localeCompare(a.CreatedAt))
-      .map((i) => i.ImageID);
+    const expected = newestFirst(items.filter((i) => i.ConfidenceScore === 99));
     expect(pages.flat()).toEqual(expected);
     expect(pages.map((p) => p.length)).toEqual([10, 10, 8]);
     // 28 matches spread over 1,000 items cannot come from one DynamoDB page per GraphQL page.
     expect(ddb.commandCalls(QueryCommand).length).toBeGreaterThan(pages.length);
   });
 
+  it('serves a residual filter from the projected attributes (uncertain images of one animal, one status)', async () => {
+    const items = corpus(40).map((i, n) => (n % 4 === 1 ? { ...i, Uncertain: true, UncertainKey: 'UNCERTAIN' } : i));
+    serve(items);
+    const pages = await readAll({ uncertain: true, detectedAnimal: 'CAT', status: 'COMPLETED', minConfidence: 50 }, 3);
+    expect(pages.flat()).toEqual(newestFirst(items.filter((i) => i.UncertainKey === 'UNCERTAIN' && i.DetectedAnimal === 'cat')));
+    expect(pages.flat()).toHaveLength(10);
+  });
+
   it('sets no nextToken when the last page ends exactly at the last match', async () => {
-    const items = corpus(40); // 20 cats
-    ddb.on(QueryCommand).callsFake(fakeQuery(items));
+    serve(corpus(40)); // 20 cats
     const pages = await readAll({ detectedAnimal: 'CAT' }, 10);
     expect(pages.map((p) => p.length)).toEqual([10, 10]);
   });
 
   it('asks for one item more than the page on an unfiltered index, to know whether more exist', async () => {
-    ddb.on(QueryCommand).callsFake(fakeQuery(corpus(3)));
+    serve(corpus(3));
     const page = await log.query(planImageQuery({}, 5));
     expect(page.items).toHaveLength(3);
     expect(page.lastKey).toBeUndefined();
     expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input.Limit).toBe(6);
+  });
+
+  it('turns a failing BatchGetItem into a retryable DependencyUnavailable', async () => {
+    ddb.on(QueryCommand).callsFake(fakeQuery(corpus(3)));
+    ddb.on(BatchGetCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    await expect(log.query(planImageQuery({}, 5))).rejects.toMatchObject({ code: 'DependencyUnavailable' });
   });
 });

@@ -19,13 +19,17 @@ beforeEach(() => {
 afterEach(() => output.restore());
 
 describe('image-reader handler', () => {
-  it('answers Query.images from an index query, as GraphQL images', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [recordToItem(pendingRecord('a')), recordToItem(pendingRecord('b'))] });
+  it('answers Query.images from an index query and the records batch-got by key, as GraphQL images', async () => {
+    // The index holds keys and filter attributes; the records come from the table.
+    const entry = (id: string) => ({ ImageID: id, ProcessingStatus: 'pending', CreatedAt: '2026-11-22T02:59:00.000Z' });
+    ddb.on(QueryCommand).resolves({ Items: [entry('a'), entry('b')] });
+    ddb.on(BatchGetCommand).resolves({ Responses: { [LAMBDA_ENV.TABLE_NAME]: [recordToItem(pendingRecord('b')), recordToItem(pendingRecord('a'))] } });
     const result = await call('images', { filter: { status: 'PENDING' }, limit: 5 });
     expect(result).toMatchObject({
       data: { items: [{ id: 'a', status: 'PENDING', fileName: 'whiskers.jpg' }, { id: 'b' }], nextToken: null },
     });
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, { TableName: LAMBDA_ENV.TABLE_NAME, IndexName: 'ByStatus' });
+    expect(ddb).toHaveReceivedCommandWith(BatchGetCommand, { RequestItems: { [LAMBDA_ENV.TABLE_NAME]: { Keys: [{ ImageID: 'a' }, { ImageID: 'b' }] } } });
   });
 
   it('answers a bad limit or token with a named error', async () => {
