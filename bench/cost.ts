@@ -36,6 +36,11 @@ const main = (): number => {
     console.log(`  ${name.padEnd(18)} ${String(facts.functions[name].memoryMb).padStart(5)} MB, timeout ${facts.functions[name].timeoutSeconds} s`);
   }
   console.log(`  SQS batch size ${facts.uploadBatchSize}, stream batch size ${facts.streamBatchSize}, ${facts.indexes.length} GSIs (${facts.indexes.map((i) => `${i.name}:${i.projection}`).join(', ')})`);
+  const traced = FUNCTION_NAMES.filter((name) => facts.activeTracing[name]);
+  const rule = facts.apiTraceSampling;
+  console.log(
+    `  X-Ray: ${rule ? `API sampling rule ${rule.ruleName} (reservoir ${rule.reservoirPerSecond}/s, rate ${rule.fixedRate * 100}%)` : 'no API sampling rule (X-Ray default)'}; active tracing on ${traced.length ? traced.join(', ') : 'no function'}`,
+  );
   console.log(`  ${facts.emailSubscriptions} email subscription(s), ${facts.alarms} alarms, ${facts.dashboards} dashboard, ${facts.webAcls} web ACL with ${facts.webAclRules} rules, ${facts.kmsKeys} KMS key`);
   console.log(
     `  DetectionLogs item sizes: PENDING ${report.items.pendingBytes} B, PROCESSING ${report.items.processingBytes} B, COMPLETED ${report.items.completedBytes} B (uncertain ${report.items.completedUncertainBytes} B)`,

@@ -44,6 +44,19 @@ export interface ClassifierThresholds {
   maxLabels: number;
 }
 
+/**
+ * X-Ray sampling of the GraphQL API's requests (a sampling rule scoped to the API). AppSync's decision
+ * travels with the request to the Lambda data sources it invokes (request-upload, image-reader), so this
+ * rule decides their traces too. The queue- and stream-triggered functions are sampled by Lambda itself
+ * (the first invocation each second, then 5%); no sampling rule applies to them.
+ */
+export interface TraceSampling {
+  /** Requests per second traced before the fixed rate applies (shared by every AppSync host). */
+  reservoirPerSecond: number;
+  /** Fraction (0-1) of the requests beyond the reservoir that are traced. */
+  fixedRate: number;
+}
+
 export interface StageConfig {
   stage: Stage;
   region: string;
@@ -81,6 +94,7 @@ export interface StageConfig {
   /** Deploy the web console as a static site (S3 + CloudFront + OAC). */
   deployConsole: boolean;
   powertoolsLogLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  apiTraceSampling: TraceSampling;
 }
 
 /** The CloudWatch Logs retention values CDK accepts, restated so this module needs no CDK import. */
@@ -143,6 +157,8 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     uploadQueue: { batchSize: 5, maxBatchingWindowSeconds: 1, maxReceiveCount: 3 },
     stream: { batchSize: 25, maxBatchingWindowSeconds: 1, retryAttempts: 3, maxRecordAgeSeconds: 3600 },
     powertoolsLogLevel: 'DEBUG',
+    // Every request: dev traffic is a developer's own, and a trace is what they debug with.
+    apiTraceSampling: { reservoirPerSecond: 1, fixedRate: 1 },
   },
   staging: {
     owner: 'pet-detector-team',
@@ -163,6 +179,7 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     uploadQueue: { batchSize: 5, maxBatchingWindowSeconds: 1, maxReceiveCount: 3 },
     stream: { batchSize: 50, maxBatchingWindowSeconds: 1, retryAttempts: 5, maxRecordAgeSeconds: 6 * 3600 },
     powertoolsLogLevel: 'INFO',
+    apiTraceSampling: { reservoirPerSecond: 1, fixedRate: 0.1 },
   },
   prod: {
     owner: 'pet-detector-team',
@@ -183,6 +200,9 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     uploadQueue: { batchSize: 10, maxBatchingWindowSeconds: 2, maxReceiveCount: 3 },
     stream: { batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 10, maxRecordAgeSeconds: 24 * 3600 },
     powertoolsLogLevel: 'INFO',
+    // No reservoir: at ~1 request/s (1M images a month) a 1/s reservoir alone would trace most requests
+    // ($5 per million traces). 5% still records thousands of traces a day; errors are in the logs and alarms.
+    apiTraceSampling: { reservoirPerSecond: 0, fixedRate: 0.05 },
   },
 };
 

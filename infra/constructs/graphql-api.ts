@@ -1,7 +1,8 @@
 /**
  * The AppSync GraphQL API: schema.graphql, API-key auth for clients plus IAM for the stream publisher,
- * APPSYNC_JS resolvers wired by file name, ERROR-level logging into a log group with a retention, X-Ray,
- * and a WAF web ACL whose rate-based rule is AppSync's form of request throttling.
+ * APPSYNC_JS resolvers wired by file name, ERROR-level logging into a log group with a retention, X-Ray
+ * with a sampling rule of its own, and a WAF web ACL whose rate-based rule is AppSync's form of request
+ * throttling.
  */
 import { Duration, Expiration, RemovalPolicy } from 'aws-cdk-lib';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
@@ -10,6 +11,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import * as xray from 'aws-cdk-lib/aws-xray';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 
@@ -40,6 +42,7 @@ export class PetDetectorApi extends Construct {
   readonly apiKey: appsync.CfnApiKey;
   readonly logGroup: logs.LogGroup;
   readonly webAcl: wafv2.CfnWebACL;
+  readonly samplingRule: xray.CfnSamplingRule;
   readonly dataSources: Record<DataSourceName, appsync.BaseDataSource>;
 
   constructor(scope: Construct, id: string, props: GraphqlApiProps) {
@@ -90,6 +93,34 @@ export class PetDetectorApi extends Construct {
     for (const wiring of props.resolvers) this.attachResolver(wiring);
 
     this.webAcl = this.createWebAcl(config);
+    this.samplingRule = this.createSamplingRule(config);
+  }
+
+  /**
+   * Without a rule of its own the API falls under X-Ray's default rule (the first request each second,
+   * then 5%), which at this product's ~1 request/s traces most requests. The rule matches this API only;
+   * the Lambda data sources follow AppSync's decision, so it sets their sampling too.
+   */
+  private createSamplingRule(config: StageConfig): xray.CfnSamplingRule {
+    const ruleName = `${config.prefix}appsync`;
+    // X-Ray's limit on rule names.
+    if (ruleName.length > 32) throw new Error(`X-Ray sampling rule name ${ruleName} is longer than 32 characters`);
+    return new xray.CfnSamplingRule(this, 'TraceSampling', {
+      samplingRule: {
+        ruleName,
+        // Any priority beats the default rule (evaluated last); lower numbers win among custom rules.
+        priority: 100,
+        reservoirSize: config.apiTraceSampling.reservoirPerSecond,
+        fixedRate: config.apiTraceSampling.fixedRate,
+        serviceType: 'AWS::AppSync::GraphQLAPI',
+        resourceArn: this.api.arn,
+        serviceName: '*',
+        host: '*',
+        httpMethod: '*',
+        urlPath: '*',
+        version: 1,
+      },
+    });
   }
 
   private createDataSources(props: GraphqlApiProps): Record<DataSourceName, appsync.BaseDataSource> {

@@ -34,13 +34,24 @@ export const synthesizeTemplate = (overrides: StageOverrides): { template: Templ
 const ofType = (template: Template, type: string): Resource[] => Object.values(template.Resources).filter((r) => r.Type === type);
 
 export const factsFromTemplate = (template: Template, stage: Stage, prefix: string): DeploymentFacts => {
+  const functionResource = (name: FunctionName): Resource => {
+    const fn = ofType(template, 'AWS::Lambda::Function').find((r) => r.Properties?.FunctionName === `${prefix}${name}`);
+    if (!fn) throw new Error(`function ${prefix}${name} not in the template`);
+    return fn;
+  };
   const functions = Object.fromEntries(
     FUNCTION_NAMES.map((name) => {
-      const fn = ofType(template, 'AWS::Lambda::Function').find((r) => r.Properties?.FunctionName === `${prefix}${name}`);
-      if (!fn) throw new Error(`function ${prefix}${name} not in the template`);
+      const fn = functionResource(name);
       return [name, { memoryMb: fn.Properties?.MemorySize as number, timeoutSeconds: fn.Properties?.Timeout as number }];
     }),
   ) as Record<FunctionName, { memoryMb: number; timeoutSeconds: number }>;
+  const activeTracing = Object.fromEntries(
+    FUNCTION_NAMES.map((name) => [name, (functionResource(name).Properties?.TracingConfig as { Mode?: string } | undefined)?.Mode === 'Active']),
+  ) as Record<FunctionName, boolean>;
+  // The rule that matches the GraphQL API (its ServiceType); any other rule does not sample AppSync.
+  const apiRule = ofType(template, 'AWS::XRay::SamplingRule')
+    .map((r) => r.Properties?.SamplingRule as { RuleName: string; ServiceType: string; ReservoirSize: number; FixedRate: number } | undefined)
+    .find((rule) => rule?.ServiceType === 'AWS::AppSync::GraphQLAPI');
   const processor = ofType(template, 'AWS::Lambda::Function').find((r) => r.Properties?.FunctionName === `${prefix}image-processor`);
   const classifier = (processor?.Properties?.Environment as { Variables: Record<string, string> }).Variables.CLASSIFIER === 'local' ? 'local' : 'rekognition';
   const mappings = ofType(template, 'AWS::Lambda::EventSourceMapping');
@@ -49,12 +60,13 @@ export const factsFromTemplate = (template: Template, stage: Stage, prefix: stri
   const indexes = ((table?.Properties?.GlobalSecondaryIndexes ?? []) as Array<{
     IndexName: string;
     KeySchema: Array<{ AttributeName: string; KeyType: string }>;
-    Projection: { ProjectionType: IndexFact['projection'] };
+    Projection: { ProjectionType: IndexFact['projection']; NonKeyAttributes?: string[] };
   }>).map((gsi) => ({
     name: gsi.IndexName,
     partitionKey: gsi.KeySchema.find((k) => k.KeyType === 'HASH')?.AttributeName as string,
     sortKey: gsi.KeySchema.find((k) => k.KeyType === 'RANGE')?.AttributeName,
     projection: gsi.Projection.ProjectionType,
+    ...(gsi.Projection.NonKeyAttributes ? { nonKeyAttributes: gsi.Projection.NonKeyAttributes } : {}),
   }));
   const webAcls = ofType(template, 'AWS::WAFv2::WebACL');
   return {
@@ -70,5 +82,7 @@ export const factsFromTemplate = (template: Template, stage: Stage, prefix: stri
     webAcls: webAcls.length,
     webAclRules: webAcls.reduce((sum, acl) => sum + ((acl.Properties?.Rules as unknown[]) ?? []).length, 0),
     kmsKeys: ofType(template, 'AWS::KMS::Key').length,
+    activeTracing,
+    ...(apiRule ? { apiTraceSampling: { ruleName: apiRule.RuleName, reservoirPerSecond: apiRule.ReservoirSize, fixedRate: apiRule.FixedRate } } : {}),
   };
 };

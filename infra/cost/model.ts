@@ -4,9 +4,10 @@
  * per image (Usage: durations and client behaviour, stated as assumptions). Pure: `npm run cost` prints it.
  */
 import type { ImageRecord } from '../../functions/core/domain';
-import { MAX_STORED_LABELS } from '../../functions/core/classification-policy';
+import { applyClassificationPolicy, MAX_STORED_LABELS } from '../../functions/core/classification-policy';
 import { recordToItem, type DetectionLogItem } from '../../functions/core/record-mapping';
-import type { FunctionName } from '../config';
+import { TABLE_PARTITION_KEY } from '../../functions/core/table-design';
+import type { FunctionName, TraceSampling } from '../config';
 import { PRICES } from './prices';
 
 export interface IndexFact {
@@ -14,6 +15,8 @@ export interface IndexFact {
   partitionKey: string;
   sortKey?: string;
   projection: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+  /** INCLUDE only: the non-key attributes the index stores. */
+  nonKeyAttributes?: string[];
 }
 
 /** What the synthesized template says. */
@@ -30,6 +33,10 @@ export interface DeploymentFacts {
   webAclRules: number;
   webAcls: number;
   kmsKeys: number;
+  /** The X-Ray sampling rule scoped to the GraphQL API; undefined: X-Ray's default rule applies. */
+  apiTraceSampling?: TraceSampling & { ruleName: string };
+  /** Functions with X-Ray active tracing. */
+  activeTracing: Record<FunctionName, boolean>;
 }
 
 /** How each image uses the system; every number is printed as an assumption. */
@@ -52,9 +59,8 @@ export interface Usage {
   logBytesPerInvocation: number;
   /** EMF metric blobs the processor writes per image. */
   metricLogBytesPerImage: number;
-  /** X-Ray: traces recorded per image (upload, processing, publishing, the client's re-read); the default
-   * sampling rule records the first request each second, so below ~1 image/s nearly every trace is kept. */
-  tracesPerImage: number;
+  /** The images arrive evenly over this many days (a Poisson stream): what X-Ray's per-second reservoirs see. */
+  periodDays: number;
 }
 
 export const DEFAULT_USAGE: Usage = {
@@ -69,8 +75,15 @@ export const DEFAULT_USAGE: Usage = {
   averageImageBytes: 2.5 * 1024 * 1024,
   logBytesPerInvocation: 1200,
   metricLogBytesPerImage: 900,
-  tracesPerImage: 4,
+  periodDays: 30,
 };
+
+/**
+ * X-Ray's default rule: the first request each second, then 5%. Lambda applies it itself to functions
+ * with active tracing that no traced caller invokes (here the SQS- and stream-triggered ones), per function
+ * and per invocation, and no sampling rule changes it. AppSync uses it when no rule of the API's matches.
+ */
+export const XRAY_DEFAULT_SAMPLING: TraceSampling = { reservoirPerSecond: 1, fixedRate: 0.05 };
 
 /** With the local model the processor is CPU-bound on a full vCPU instead of waiting on Rekognition. */
 export const LOCAL_PROCESSOR_DURATION_MS = 1500;
@@ -127,7 +140,11 @@ const readUnits = (bytes: number, consistent: boolean): number => Math.max(1, Ma
 export type Item = Readonly<Record<string, unknown>>;
 const asItem = (item: DetectionLogItem): Item => item as unknown as Item;
 
-/** A realistic record at each step: Rekognition-like confidences (many digits) and MAX_STORED_LABELS labels. */
+/**
+ * A realistic record at each step. The labels are what the classification policy stores from a
+ * DetectLabels answer of MAX_LABELS (20) labels with Rekognition's full-precision numbers: the policy keeps
+ * MAX_STORED_LABELS, rounds confidences to 2 decimals and keeps the bounding boxes as Rekognition gives them.
+ */
 export const sampleRecords = () => {
   const base: ImageRecord = {
     id: '3f8e2a4c-9b1d-4e7a-8c6f-2d5b7e9a1c3f',
@@ -142,12 +159,16 @@ export const sampleRecords = () => {
     updatedAt: '2026-11-22T10:15:30.123Z',
     expiresAt: 1_787_391_330,
   };
-  const names = ['Cat', 'Pet', 'Animal', 'Mammal', 'Kitten', 'Abyssinian', 'Manx', 'Whiskers', 'Indoors', 'Furniture', 'Couch', 'Blanket', 'Home Decor', 'Living Room', 'Photography'];
-  const labels = names.slice(0, MAX_STORED_LABELS).map((name, i) => ({
-    name,
-    confidence: 99.87654304504395 - i * 3.1234567,
-    ...(i < 3 ? { boundingBoxes: [{ left: 0.12345678, top: 0.0987654, width: 0.65432101, height: 0.8123456 }] } : {}),
-  }));
+  const names = [
+    'Cat', 'Pet', 'Animal', 'Mammal', 'Kitten', 'Abyssinian', 'Manx', 'Whiskers', 'Indoors', 'Furniture',
+    'Couch', 'Blanket', 'Home Decor', 'Living Room', 'Photography', 'Cushion', 'Pillow', 'Wood', 'Floor', 'Interior Design',
+  ];
+  // Rekognition's boxes carry float32 values printed in full (17 significant digits); three labels have one.
+  const box = { Left: 0.30960771441459656, Top: 0.11897413432598114, Width: 0.5483012795448303, Height: 0.8123456835746765 };
+  const detection = {
+    Labels: names.map((Name, i) => ({ Name, Confidence: 99.87654304504395 - i * 3.1234567, ...(i % 5 === 0 && i < 15 ? { Instances: [{ BoundingBox: box }] } : {}) })),
+  };
+  const labels = applyClassificationPolicy(detection).labels;
   const processing: ImageRecord = { ...base, status: 'PROCESSING', updatedAt: '2026-11-22T10:15:31.456Z' };
   const completed = (uncertain: boolean): ImageRecord => ({
     ...processing,
@@ -155,7 +176,7 @@ export const sampleRecords = () => {
     updatedAt: '2026-11-22T10:15:32.789Z',
     classifiedAt: '2026-11-22T10:15:32.789Z',
     detectedAnimal: 'CAT',
-    confidence: 99.87654304504395,
+    confidence: 99.88,
     uncertain,
     labels,
     objectKey: 'cats/3f8e2a4c-9b1d-4e7a-8c6f-2d5b7e9a1c3f.jpg',
@@ -173,16 +194,20 @@ export const sampleRecords = () => {
 const inIndex = (item: Item | undefined, index: IndexFact): boolean =>
   item !== undefined && item[index.partitionKey] !== undefined && (!index.sortKey || item[index.sortKey] !== undefined);
 
-/** With ALL projection an index entry is the whole item; otherwise its keys and the table key. */
-const indexEntryBytes = (item: Item, index: IndexFact): number =>
-  index.projection === 'ALL'
-    ? itemBytes(item)
-    : itemBytes({ [index.partitionKey]: item[index.partitionKey], ...(index.sortKey ? { [index.sortKey]: item[index.sortKey] } : {}), ImageID: item['ImageID'] });
+/** The index entry of an item: the whole item (ALL), or its keys, the table key and the included attributes. */
+export const indexEntry = (item: Item, index: IndexFact): Item => {
+  if (index.projection === 'ALL') return item;
+  const names = [TABLE_PARTITION_KEY, index.partitionKey, ...(index.sortKey ? [index.sortKey] : []), ...(index.nonKeyAttributes ?? [])];
+  return Object.fromEntries(names.filter((name) => item[name] !== undefined).map((name) => [name, item[name]]));
+};
+
+const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * Write units of one table write including its index maintenance, per the DynamoDB rules: an entry that
- * appears costs a put, a changed index key a delete plus a put, a changed projected attribute an update,
- * an entry that disappears a delete; each sized by the index entry.
+ * appears costs a put, a changed index key a delete plus a put, a changed projected attribute an update
+ * (none if the write changes nothing the index holds), an entry that disappears a delete; each sized by the
+ * index entry.
  */
 export const writeUnitsWithIndexes = (before: Item | undefined, after: Item, indexes: IndexFact[]): number => {
   let units = writeUnits(Math.max(before ? itemBytes(before) : 0, itemBytes(after)));
@@ -190,17 +215,38 @@ export const writeUnitsWithIndexes = (before: Item | undefined, after: Item, ind
     const was = inIndex(before, index);
     const is = inIndex(after, index);
     if (!was && !is) continue;
-    if (!was && is) units += writeUnits(indexEntryBytes(after, index));
-    else if (was && !is) units += writeUnits(indexEntryBytes(before as Item, index));
+    if (!was && is) units += writeUnits(itemBytes(indexEntry(after, index)));
+    else if (was && !is) units += writeUnits(itemBytes(indexEntry(before as Item, index)));
     else {
-      const keyChanged =
-        (before as Item)[index.partitionKey] !== after[index.partitionKey] || (index.sortKey !== undefined && (before as Item)[index.sortKey] !== after[index.sortKey]);
-      if (keyChanged) units += writeUnits(indexEntryBytes(before as Item, index)) + writeUnits(indexEntryBytes(after, index));
-      else if (index.projection === 'ALL') units += writeUnits(indexEntryBytes(after, index));
+      const old = indexEntry(before as Item, index);
+      const next = indexEntry(after, index);
+      const keyChanged = !sameValue(old[index.partitionKey], next[index.partitionKey]) || (index.sortKey !== undefined && !sameValue(old[index.sortKey], next[index.sortKey]));
+      if (keyChanged) units += writeUnits(itemBytes(old)) + writeUnits(itemBytes(next));
+      else if (!sameValue(old, next)) units += writeUnits(itemBytes(next));
     }
   }
   return units;
 };
+
+/**
+ * The expected share of requests X-Ray records when they arrive as a Poisson stream of `perSecond` and a
+ * rule keeps the first `reservoirPerSecond` each second, then `fixedRate` of the rest:
+ * (E[min(N, R)] + rate x E[max(N - R, 0)]) / E[N], with E[min(N, R)] = sum over k < R of P(N > k).
+ */
+export const sampledShare = (perSecond: number, sampling: TraceSampling): number => {
+  if (perSecond <= 0) return 0;
+  let pmf = Math.exp(-perSecond);
+  let cdf = pmf;
+  let inReservoir = 0;
+  for (let k = 0; k < sampling.reservoirPerSecond; k += 1) {
+    inReservoir += 1 - cdf;
+    pmf *= perSecond / (k + 1);
+    cdf += pmf;
+  }
+  return (inReservoir + sampling.fixedRate * (perSecond - inReservoir)) / perSecond;
+};
+
+const describeSampling = (s: TraceSampling): string => `${s.reservoirPerSecond}/s + ${+(s.fixedRate * 100).toFixed(2)}%`;
 
 // ---- The model ----------------------------------------------------------------------------------------
 
@@ -250,14 +296,21 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
     ['UpdateItem PROCESSING (processor)', writeUnitsWithIndexes(pending, processing, facts.indexes)],
     ['UpdateItem COMPLETED (processor)', completedUnits],
   ] as const;
+  const projections = [...new Set(facts.indexes.map((i) => i.projection))].join('/');
   for (const [what, units] of writes) {
-    add('DynamoDB', `writes: ${what}`, units, PRICES.dynamoWriteUnit.usd, `${units.toFixed(1)} WRU incl. ${facts.indexes.length} GSIs (${facts.indexes.map((i) => i.projection).join('/')} projection)`);
+    add('DynamoDB', `writes: ${what}`, units, PRICES.dynamoWriteUnit.usd, `${units.toFixed(1)} WRU incl. ${facts.indexes.length} GSIs (${projections} projection)`);
   }
   const completedBytes = itemBytes(items.completed);
+  // The gallery lists everything (ByCreatedAt): a Query reads page + 1 index entries (summed, 4 KB per
+  // unit), then BatchGetItem reads each record on its own (each rounded up to 4 KB), and imageUrls again.
+  const listIndex = facts.indexes.find((i) => i.partitionKey === 'ListPK') ?? facts.indexes[0];
+  const entryBytes = listIndex ? itemBytes(indexEntry(items.completed, listIndex)) : completedBytes;
+  const pageReads = readUnits((usage.galleryPageSize + 1) * entryBytes, false) + usage.galleryPageSize * readUnits(completedBytes, false);
   const reads = [
     ['GetItem before processing (consistent)', readUnits(itemBytes(pending), true)],
     ['image(id) re-read by the subscriber', readUnits(completedBytes, false) * usage.subscribersPerImage],
-    ['images page + imageUrls batch get (share)', (2 * readUnits(usage.galleryPageSize * completedBytes, false)) / usage.galleryPageSize],
+    ['images page: Query + BatchGet (share)', pageReads / usage.galleryPageSize],
+    ['imageUrls BatchGetItem (share)', readUnits(completedBytes, false)],
   ] as const;
   for (const [what, units] of reads) add('DynamoDB', `reads: ${what}`, units, PRICES.dynamoReadUnit.usd, `${units.toFixed(2)} RRU`);
   add('DynamoDB', 'stream reads by the Lambda trigger', 0, 0, 'free for Lambda triggers');
@@ -287,7 +340,33 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
   const invocationsPerImage = Object.values(invocations).reduce((a, b) => a + b, 0);
   const logGb = (invocationsPerImage * usage.logBytesPerInvocation + usage.metricLogBytesPerImage) / 1024 ** 3;
   add('CloudWatch Logs', 'ingestion', logGb, PRICES.logsIngestGb.usd, `${(logGb * 1024 ** 3 / 1024).toFixed(1)} KB per image (logs + EMF metrics)`);
-  add('X-Ray', 'traces recorded', usage.tracesPerImage, PRICES.xrayTraceRecorded.usd, `${usage.tracesPerImage} traces per image, default sampling below 1 image/s`);
+  // X-Ray. AppSync samples each GraphQL request by the API's rule and passes its decision to the Lambda
+  // data sources (request-upload, image-reader), which record no trace of their own. publishImageClassified
+  // is sent without a trace header, so AppSync samples it like any request. The SQS- and stream-triggered
+  // functions are sampled by Lambda per invocation.
+  const imagesPerSecond = n / (usage.periodDays * 86_400);
+  const apiSampling = facts.apiTraceSampling ?? XRAY_DEFAULT_SAMPLING;
+  const apiShare = sampledShare(operations * imagesPerSecond, apiSampling);
+  add(
+    'X-Ray',
+    'traces: GraphQL requests (and their Lambdas)',
+    operations * apiShare,
+    PRICES.xrayTraceRecorded.usd,
+    `${facts.apiTraceSampling ? `rule ${facts.apiTraceSampling.ruleName}` : 'default rule'} ${describeSampling(apiSampling)} of ${(operations * imagesPerSecond).toFixed(2)} req/s: ${(apiShare * 100).toFixed(1)}% traced`,
+  );
+  for (const name of ['image-processor', 'stream-publisher'] as const) {
+    const perSecond = invocations[name] * imagesPerSecond;
+    const share = facts.activeTracing[name] ? sampledShare(perSecond, XRAY_DEFAULT_SAMPLING) : 0;
+    add(
+      'X-Ray',
+      `traces: ${name} invocations`,
+      invocations[name] * share,
+      PRICES.xrayTraceRecorded.usd,
+      facts.activeTracing[name]
+        ? `Lambda's own ${describeSampling(XRAY_DEFAULT_SAMPLING)} of ${perSecond.toFixed(2)} invocations/s: ${(share * 100).toFixed(1)}% traced`
+        : 'no active tracing',
+    );
+  }
 
   const byServiceMap = new Map<string, number>();
   for (const line of lines) byServiceMap.set(line.service, (byServiceMap.get(line.service) ?? 0) + line.usd);
@@ -316,8 +395,12 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
       `billed durations: ${Object.entries(durations).map(([k, v]) => `${k} ${v} ms`).join(', ')}${rekognition ? ' (processor includes the DetectLabels round trip)' : ' (processor runs the local model on a full vCPU)'}`,
       `batch fill ${usage.imagesPerProcessorInvocation} image per processor invocation and ${usage.recordsPerPublisherInvocation} record per publisher invocation (low volume; batching only lowers request counts)`,
       `gallery: each image listed once on a page of ${usage.galleryPageSize} with one imageUrls call per page, and viewed once as a thumbnail`,
-      `DynamoDB item sizes computed from functions/core/record-mapping.ts with ${MAX_STORED_LABELS} labels; index maintenance per the GSI write rules`,
-      `logs ${usage.logBytesPerInvocation} B per invocation + ${usage.metricLogBytesPerImage} B EMF per image; ${usage.tracesPerImage} X-Ray traces per image`,
+      `DynamoDB item sizes computed by functions/core/record-mapping.ts from a 20-label DetectLabels answer as the classification policy stores it (${MAX_STORED_LABELS} labels, 3 with a bounding box); index maintenance per the GSI write rules`,
+      `logs ${usage.logBytesPerInvocation} B per invocation + ${usage.metricLogBytesPerImage} B EMF per image`,
+      `X-Ray: the images arrive evenly over ${usage.periodDays} days as a Poisson stream (${imagesPerSecond.toFixed(3)} images/s), which is what the per-second reservoirs see; ` +
+        `GraphQL requests follow ${facts.apiTraceSampling ? `the API's rule ${facts.apiTraceSampling.ruleName}` : "X-Ray's default rule"} (${describeSampling(apiSampling)}) and request-upload/image-reader inherit its decision; ` +
+        `image-processor and stream-publisher are sampled by Lambda itself (${describeSampling(XRAY_DEFAULT_SAMPLING)} per function, no rule applies), per invocation`,
+      `DynamoDB reads: the gallery's index Query reads entries of ${entryBytes} B; every BatchGetItem record counts as its own read (rounded up to 4 KB)`,
       'us-east-1 list prices, free tiers ignored; Rekognition at the first-1M tier',
     ],
     items: {

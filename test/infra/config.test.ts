@@ -19,6 +19,9 @@ describe('stageConfig', () => {
     expect(config.apiKeyExpiryDays).toBeGreaterThanOrEqual(1);
     expect(config.apiKeyExpiryDays).toBeLessThanOrEqual(365);
     expect(config.uploadQueue.maxReceiveCount).toBe(3);
+    expect(Number.isInteger(config.apiTraceSampling.reservoirPerSecond) && config.apiTraceSampling.reservoirPerSecond >= 0).toBe(true);
+    expect(config.apiTraceSampling.fixedRate).toBeGreaterThan(0);
+    expect(config.apiTraceSampling.fixedRate).toBeLessThanOrEqual(1);
     for (const fn of Object.values(config.functions)) {
       // The SQS poller's maximum concurrency is at least 2, so no reservation may be lower.
       expect(fn.reservedConcurrency).toBeGreaterThanOrEqual(2);

@@ -2,14 +2,32 @@
  * The cost model: DynamoDB sizing and index-maintenance rules, the per-service sums, and the facts it
  * reads off a synthesized template (bundling skipped: only the template matters).
  */
-import { INDEXES } from '../../functions/core/table-design';
-import { stageConfig } from '../../infra/config';
+import { INDEXES, indexProjection } from '../../functions/core/table-design';
+import { FUNCTION_NAMES, stageConfig } from '../../infra/config';
 import { factsFromTemplate, synthesizeTemplate } from '../../infra/cost/facts';
-import { costReport, DEFAULT_USAGE, itemBytes, sampleRecords, writeUnitsWithIndexes, type DeploymentFacts, type IndexFact } from '../../infra/cost/model';
+import {
+  costReport,
+  DEFAULT_USAGE,
+  indexEntry,
+  itemBytes,
+  sampledShare,
+  sampleRecords,
+  writeUnitsWithIndexes,
+  type DeploymentFacts,
+  type IndexFact,
+} from '../../infra/cost/model';
 
 jest.setTimeout(120_000);
 
 const ALL_INDEXES: IndexFact[] = Object.values(INDEXES).map((i) => ({ name: i.name, partitionKey: i.partitionKey, sortKey: i.sortKey, projection: 'ALL' }));
+const DESIGNED_INDEXES: IndexFact[] = Object.values(INDEXES).map((i) => ({
+  name: i.name,
+  partitionKey: i.partitionKey,
+  sortKey: i.sortKey,
+  projection: 'INCLUDE',
+  nonKeyAttributes: indexProjection(i).nonKeyAttributes,
+}));
+const byName = (indexes: IndexFact[], name: string) => indexes.find((i) => i.name === name) as IndexFact;
 
 describe('DynamoDB item size', () => {
   it('counts attribute names and UTF-8 values', () => {
@@ -49,7 +67,58 @@ describe('write units with index maintenance', () => {
   });
 
   it('costs nothing extra for an index the item is in neither before nor after', () => {
-    expect(writeUnitsWithIndexes(pending, processing, [ALL_INDEXES.find((i) => i.name === 'ByAnimal') as IndexFact])).toBe(1);
+    expect(writeUnitsWithIndexes(pending, processing, [byName(ALL_INDEXES, 'ByAnimal')])).toBe(1);
+  });
+});
+
+describe('write units with the designed INCLUDE projections', () => {
+  const { pending, processing, completed, completedUncertain } = sampleRecords();
+
+  it('stores keys and filter attributes only, so an entry of a completed image is far under 1 KB', () => {
+    const entry = indexEntry(completed, byName(DESIGNED_INDEXES, 'ByAnimal'));
+    expect(Object.keys(entry).sort()).toEqual(['ConfidenceScore', 'CreatedAt', 'DetectedAnimal', 'ImageID', 'ProcessingStatus', 'Uncertain']);
+    expect(itemBytes(entry)).toBeLessThan(200);
+    expect(itemBytes(completed)).toBeGreaterThan(1024);
+  });
+
+  it('writes no ByCreatedAt entry when PENDING becomes PROCESSING: nothing it holds changes', () => {
+    expect(writeUnitsWithIndexes(pending, processing, [byName(DESIGNED_INDEXES, 'ByCreatedAt')])).toBe(1);
+    // table 1 + ByStatus (1 delete + 1 put)
+    expect(writeUnitsWithIndexes(pending, processing, DESIGNED_INDEXES)).toBe(3);
+  });
+
+  it('costs one unit per index write on completion, the item itself two', () => {
+    // table 2 + ByCreatedAt update 1 + ByStatus (1 delete + 1 put) + ByAnimal put 1
+    expect(writeUnitsWithIndexes(processing, completed, DESIGNED_INDEXES)).toBe(6);
+    expect(writeUnitsWithIndexes(processing, completedUncertain, DESIGNED_INDEXES)).toBe(7);
+  });
+
+  it('brings an image\'s writes from 16.2 units (ALL projections) to 12.1', () => {
+    const life = (indexes: IndexFact[]) =>
+      writeUnitsWithIndexes(undefined, pending, indexes) +
+      writeUnitsWithIndexes(pending, processing, indexes) +
+      0.9 * writeUnitsWithIndexes(processing, completed, indexes) +
+      0.1 * writeUnitsWithIndexes(processing, completedUncertain, indexes);
+    expect(life(ALL_INDEXES)).toBeCloseTo(16.2, 6);
+    expect(life(DESIGNED_INDEXES)).toBeCloseTo(12.1, 6);
+  });
+});
+
+describe('X-Ray sampled share', () => {
+  it('is the fixed rate without a reservoir, whatever the traffic', () => {
+    expect(sampledShare(0.1, { reservoirPerSecond: 0, fixedRate: 0.05 })).toBeCloseTo(0.05, 12);
+    expect(sampledShare(500, { reservoirPerSecond: 0, fixedRate: 0.05 })).toBeCloseTo(0.05, 12);
+  });
+
+  it('is nearly everything when requests are rarer than the reservoir, and tends to the rate when they are many', () => {
+    expect(sampledShare(0.01, { reservoirPerSecond: 1, fixedRate: 0.05 })).toBeGreaterThan(0.99);
+    expect(sampledShare(1000, { reservoirPerSecond: 1, fixedRate: 0.05 })).toBeCloseTo(0.05 + 0.95 / 1000, 6);
+  });
+
+  it('follows the Poisson expectation at one request per second with a 1/s reservoir', () => {
+    // E[min(N,1)] = 1 - e^-1; the rest (1 - that) at 5%.
+    const inReservoir = 1 - Math.exp(-1);
+    expect(sampledShare(1, { reservoirPerSecond: 1, fixedRate: 0.05 })).toBeCloseTo(inReservoir + 0.05 * (1 - inReservoir), 12);
   });
 });
 
@@ -60,15 +129,18 @@ describe('costReport', () => {
     functions: Object.fromEntries(Object.entries(stageConfig({ stage: 'prod' }).functions).map(([k, v]) => [k, { memoryMb: v.memoryMb, timeoutSeconds: v.timeoutSeconds }])) as DeploymentFacts['functions'],
     uploadBatchSize: 10,
     streamBatchSize: 100,
-    indexes: ALL_INDEXES,
+    indexes: DESIGNED_INDEXES,
     emailSubscriptions: 0,
     alarms: 17,
     dashboards: 1,
     webAcls: 1,
     webAclRules: 2,
     kmsKeys: 1,
+    activeTracing: { 'request-upload': true, 'image-reader': true, 'image-processor': true, 'stream-publisher': true },
+    apiTraceSampling: { ruleName: 'serverlessapp-prod-appsync', reservoirPerSecond: 0, fixedRate: 0.05 },
     ...overrides,
   });
+  const line = (r: ReturnType<typeof costReport>, item: string) => r.lineItems.find((l) => l.item === item) as { perImage: number; usd: number; basis: string };
 
   it('prices Rekognition at $1.00 per 1,000 images and sums every line into its service', () => {
     const report = costReport(facts());
@@ -91,6 +163,42 @@ describe('costReport', () => {
     expect(email(costReport(facts({ emailSubscriptions: 1 })))).toBeCloseTo(DEFAULT_USAGE.images * DEFAULT_USAGE.uncertainRate * (2 / 1e5), 6);
   });
 
+  it('traces GraphQL requests at the API rule\'s rate, and the queue and stream functions by Lambda\'s own sampling', () => {
+    const report = costReport(facts());
+    const requests = line(report, 'traces: GraphQL requests (and their Lambdas)');
+    expect(requests.perImage).toBeCloseTo(report.appSyncOperationsPerImage * 0.05, 9);
+    // 1M images in 30 days is 0.386 invocations/s: Lambda's 1/s reservoir takes most of them.
+    const perSecond = 1e6 / (30 * 86_400);
+    const expected = sampledShare(perSecond, { reservoirPerSecond: 1, fixedRate: 0.05 });
+    expect(expected).toBeGreaterThan(0.8);
+    expect(line(report, 'traces: image-processor invocations').perImage).toBeCloseTo(expected, 9);
+    expect(line(report, 'traces: stream-publisher invocations').perImage).toBeCloseTo(expected, 9);
+    expect(report.assumptions.join('\n')).toMatch(/Poisson/);
+  });
+
+  it('falls back to X-Ray\'s default rule for the API without a rule, and records nothing for a function without active tracing', () => {
+    const { apiTraceSampling: _rule, ...withoutRule } = facts();
+    const report = costReport({ ...withoutRule, activeTracing: { ...facts().activeTracing, 'stream-publisher': false } });
+    const perSecond = (report.appSyncOperationsPerImage * 1e6) / (30 * 86_400);
+    expect(line(report, 'traces: GraphQL requests (and their Lambdas)').perImage).toBeCloseTo(
+      report.appSyncOperationsPerImage * sampledShare(perSecond, { reservoirPerSecond: 1, fixedRate: 0.05 }),
+      9,
+    );
+    expect(line(report, 'traces: stream-publisher invocations').perImage).toBe(0);
+  });
+
+  it('traces a smaller share per image as volume grows: the reservoirs are per second', () => {
+    const xray = (images: number) =>
+      costReport(facts(), { ...DEFAULT_USAGE, images }).lineItems.filter((l) => l.service === 'X-Ray').reduce((sum, l) => sum + l.usd, 0) / images;
+    expect(xray(10_000_000)).toBeLessThan(xray(1_000_000));
+  });
+
+  it('reads a gallery page as an index Query plus one read per record fetched', () => {
+    const report = costReport(facts());
+    // 20 records at 0.5 RRU each plus one Query of 21 small entries (0.5 RRU), per 20 images.
+    expect(line(report, 'reads: images page: Query + BatchGet (share)').perImage).toBeCloseTo((20 * 0.5 + 0.5) / 20, 9);
+  });
+
   it('has no Rekognition line with the local model, and a longer processor duration instead', () => {
     const report = costReport(facts({ classifier: 'local' }));
     expect(report.rekognitionUsd).toBe(0);
@@ -107,6 +215,11 @@ describe('facts from the synthesized template', () => {
     expect(facts.uploadBatchSize).toBe(config.uploadQueue.batchSize);
     expect(facts.streamBatchSize).toBe(config.stream.batchSize);
     expect(facts.indexes.map((i) => i.name).sort()).toEqual(Object.values(INDEXES).map((i) => i.name).sort());
+    for (const index of Object.values(INDEXES)) {
+      expect(facts.indexes.find((i) => i.name === index.name)).toMatchObject({ projection: 'INCLUDE', nonKeyAttributes: indexProjection(index).nonKeyAttributes });
+    }
+    expect(facts.apiTraceSampling).toEqual({ ruleName: 'serverlessapp-staging-appsync', ...config.apiTraceSampling });
+    expect(FUNCTION_NAMES.every((name) => facts.activeTracing[name])).toBe(true);
     expect(facts.emailSubscriptions).toBe(1);
     expect(facts.classifier).toBe('rekognition');
     expect(facts.webAclRules).toBe(2);

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { App, CfnElement } from 'aws-cdk-lib';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
-import { INDEXES, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
+import { FILTER_ATTRIBUTES, INDEXES, indexProjection, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
 import { loadImageProcessorConfig, loadImageReaderConfig, loadRequestUploadConfig, loadStreamPublisherConfig } from '../../functions/shared/config';
 import { loadResolverManifest } from '../../appsync/resolver-manifest';
 import { STAGES, stageConfig, type FunctionName, type Stage, FUNCTION_NAMES } from '../../infra/config';
@@ -210,18 +210,24 @@ describe.each(STAGES)('stage %s', (stage) => {
       });
     });
 
-    it('has exactly the indexes functions/core/table-design.ts declares, projecting every attribute', () => {
-      const gsis = table().Properties.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: unknown; Projection: unknown }>;
+    it('has exactly the indexes functions/core/table-design.ts declares, projecting keys and filter attributes only', () => {
+      const gsis = table().Properties.GlobalSecondaryIndexes as Array<{
+        IndexName: string;
+        KeySchema: unknown;
+        Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+      }>;
       expect(gsis).toHaveLength(Object.keys(INDEXES).length);
       for (const index of Object.values(INDEXES)) {
-        expect(gsis).toContainEqual({
-          IndexName: index.name,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: 'HASH' },
-            { AttributeName: index.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        });
+        const gsi = gsis.find((g) => g.IndexName === index.name);
+        expect(gsi?.KeySchema).toEqual([
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ]);
+        // Only the attributes of the filters that may run on this index: no Labels, no S3 location.
+        expect(gsi?.Projection).toEqual({ ProjectionType: 'INCLUDE', NonKeyAttributes: indexProjection(index).nonKeyAttributes });
+        const filterable: readonly string[] = Object.values(FILTER_ATTRIBUTES);
+        expect(gsi?.Projection.NonKeyAttributes?.length).toBeGreaterThan(0);
+        expect(gsi?.Projection.NonKeyAttributes?.every((name) => filterable.includes(name))).toBe(true);
       }
     });
 
@@ -287,6 +293,27 @@ describe.each(STAGES)('stage %s', (stage) => {
         XrayEnabled: true,
         LogConfig: { FieldLogLevel: 'ERROR', ExcludeVerboseContent: false, CloudWatchLogsRoleArn: expect.anything() },
       });
+    });
+
+    it('samples X-Ray traces by a rule of its own that matches only this API, at the stage rate', () => {
+      const rules = Object.values(resourcesOf(s().template, 'AWS::XRay::SamplingRule')) as Array<{ Properties: { SamplingRule: Record<string, unknown> } }>;
+      expect(rules).toHaveLength(1);
+      expect(rules[0]!.Properties.SamplingRule).toEqual({
+        RuleName: `${config.prefix}appsync`,
+        Priority: 100,
+        ReservoirSize: config.apiTraceSampling.reservoirPerSecond,
+        FixedRate: config.apiTraceSampling.fixedRate,
+        ServiceType: 'AWS::AppSync::GraphQLAPI',
+        ResourceARN: { 'Fn::GetAtt': [apiId(), 'Arn'] },
+        ServiceName: '*',
+        Host: '*',
+        HTTPMethod: '*',
+        URLPath: '*',
+        Version: 1,
+      });
+      expect((rules[0]!.Properties.SamplingRule.RuleName as string).length).toBeLessThanOrEqual(32);
+      // prod traces a fixed 5% with no reservoir: at ~1 request/s a reservoir would trace most requests.
+      if (stage === 'prod') expect(rules[0]!.Properties.SamplingRule).toMatchObject({ ReservoirSize: 0, FixedRate: 0.05 });
     });
 
     it('is built from schema.graphql', () => {
