@@ -4,6 +4,8 @@
  * is a Query on an index that holds keys and filter attributes only, then one BatchGetItem for the records.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
@@ -16,7 +18,7 @@ import {
 import type { ImageRecord } from '../core/domain';
 import { DuplicateImageError, TransientError } from '../core/errors';
 import { type ImageQueryPage, type ImageQueryPlan, pageKeyAttributes } from '../core/image-query';
-import type { CompletedOutcome, DetectionLog } from '../core/ports';
+import type { CompletedOutcome, DetectionLog, ProcessingClaim } from '../core/ports';
 import {
   animalToItem,
   type DetectionLogItem,
@@ -101,11 +103,23 @@ export class DynamoDbDetectionLog implements DetectionLog {
     });
   }
 
-  markProcessing(id: string, at: string): Promise<boolean> {
-    return this.transition(id, 'SET ProcessingStatus = :next, #ts = :at', {
-      ':next': statusToItem('PROCESSING'),
-      ':at': at,
-    });
+  async claimForProcessing(id: string, at: string): Promise<ProcessingClaim> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          ...this.transitionInput(id, 'SET ProcessingStatus = :next, #ts = :at', { ':next': statusToItem('PROCESSING'), ':at': at }),
+          ReturnValues: 'ALL_NEW',
+          // The refused write returns the item as it is, so a duplicate delivery costs no separate read.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { kind: 'claimed', record: itemToRecord(out.Attributes as DetectionLogItem) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw unavailable(error);
+      // The DocumentClient translates results, not errors: the old item arrives in DynamoDB's JSON.
+      const old = (error as { Item?: Record<string, AttributeValue> }).Item;
+      return old ? { kind: 'final', record: itemToRecord(unmarshall(old) as DetectionLogItem) } : { kind: 'missing' };
+    }
   }
 
   complete(id: string, outcome: CompletedOutcome): Promise<boolean> {
@@ -224,24 +238,27 @@ export class DynamoDbDetectionLog implements DetectionLog {
     return found;
   }
 
+  private transitionInput(id: string, update: string, values: Record<string, unknown>) {
+    return {
+      TableName: this.tableName,
+      Key: { [TABLE_PARTITION_KEY]: id },
+      UpdateExpression: update,
+      ConditionExpression: `attribute_exists(#id) AND ${IS_OPEN}`,
+      ExpressionAttributeNames: { '#id': TABLE_PARTITION_KEY, '#ts': 'Timestamp' },
+      ExpressionAttributeValues: { ...OPEN_STATUSES, ...values },
+    };
+  }
+
   private async transition(id: string, update: string, values: Record<string, unknown>): Promise<boolean> {
     try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [TABLE_PARTITION_KEY]: id },
-          UpdateExpression: update,
-          ConditionExpression: `attribute_exists(#id) AND ${IS_OPEN}`,
-          ExpressionAttributeNames: { '#id': TABLE_PARTITION_KEY, '#ts': 'Timestamp' },
-          ExpressionAttributeValues: { ...OPEN_STATUSES, ...values },
-        }),
-      );
+      await this.doc.send(new UpdateCommand(this.transitionInput(id, update, values)));
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
       throw unavailable(error);
     }
   }
+
 }
 
 /** The index key of the last entry returned: DynamoDB resumes strictly after it. */

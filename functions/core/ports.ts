@@ -58,14 +58,22 @@ export type CompletedOutcome = Classification & {
   fileSize?: number;
 };
 
+export type ProcessingClaim =
+  | { kind: 'claimed'; record: ImageRecord }
+  | { kind: 'final'; record: ImageRecord }
+  | { kind: 'missing' };
+
 export interface DetectionLog {
   /** Conditional put: fails with DuplicateImageError when the id exists. */
   createPending(record: ImageRecord): Promise<void>;
   get(id: string): Promise<ImageRecord | undefined>;
   /** The records that exist among these ids (at most 100), in no particular order. */
   getMany(ids: readonly string[]): Promise<ImageRecord[]>;
-  /** PENDING|PROCESSING -> PROCESSING. false when the record is already final (or missing). */
-  markProcessing(id: string, at: string): Promise<boolean>;
+  /**
+   * PENDING|PROCESSING -> PROCESSING, in one conditional write that also tells what a read would have:
+   * the claimed record, the record that was already final, or that there is none.
+   */
+  claimForProcessing(id: string, at: string): Promise<ProcessingClaim>;
   /** PENDING|PROCESSING -> COMPLETED. false when another delivery finished first. */
   complete(id: string, outcome: CompletedOutcome): Promise<boolean>;
   /** PENDING|PROCESSING -> FAILED. false when another delivery finished first. */

@@ -63,14 +63,14 @@ export const processUpload = async (deps: ProcessUploadDeps, object: UploadedObj
 
 const processKnownUpload = async (deps: ProcessUploadDeps, key: string, imageId: string): Promise<ProcessOutcome> => {
   const { log, store, clock } = deps;
-  const record = await log.get(imageId);
-  if (!record) return { kind: 'ignored', key, reason: 'no record for this image (ticket never issued or expired)' };
-  if (isFinal(record)) {
+  const claim = await log.claimForProcessing(imageId, clock.now().toISOString());
+  if (claim.kind === 'missing') return { kind: 'ignored', key, reason: 'no record for this image (ticket never issued or expired)' };
+  if (claim.kind === 'final') {
     // A crash between COMPLETE and the delete leaves the input behind; a redelivery tidies it.
-    if (record.status === 'COMPLETED' && record.objectKey !== key) await store.delete(key);
+    if (claim.record.status === 'COMPLETED' && claim.record.objectKey !== key) await store.delete(key);
     return { kind: 'duplicate', imageId };
   }
-  if (!(await log.markProcessing(imageId, clock.now().toISOString()))) return { kind: 'duplicate', imageId };
+  const { record } = claim;
 
   const failWith = async (error: unknown): Promise<ProcessOutcome> => {
     const reason = describeFailure(error);

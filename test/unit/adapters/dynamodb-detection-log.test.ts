@@ -1,4 +1,5 @@
-import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandInput,
@@ -25,7 +26,8 @@ const TABLE = 'serverlessapp-test-detection-logs';
 // No pause between BatchGetItem rounds: the tests count rounds, not milliseconds.
 const log = new DynamoDbDetectionLog(documentClient('us-east-1'), TABLE, { unprocessedRetryDelayMs: 0 });
 
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const conditionFailed = (item?: Record<string, AttributeValue>) =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, ...(item ? { Item: item } : {}) });
 
 beforeEach(() => ddb.reset());
 
@@ -98,8 +100,32 @@ describe('DynamoDbDetectionLog writes', () => {
 
   it('reports a lost race as false, not as an error', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(log.markProcessing('img-1', 'now')).resolves.toBe(false);
     await expect(log.fail('img-1', 'NotAnImage: x', 'now')).resolves.toBe(false);
+    await expect(log.complete('img-1', { animal: 'CAT', confidence: 95, uncertain: false, labels: [], objectKey: 'k', s3Location: 's', classifiedAt: 'now' })).resolves.toBe(false);
+  });
+
+  it('claims an open record for processing in one write that returns the claimed record', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: recordToItem(pendingRecord('img-1', { status: 'PROCESSING' })) });
+    await expect(log.claimForProcessing('img-1', '2026-11-22T03:00:00.000Z')).resolves.toMatchObject({
+      kind: 'claimed',
+      record: { id: 'img-1', status: 'PROCESSING' },
+    });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      ConditionExpression: 'attribute_exists(#id) AND ProcessingStatus IN (:pending, :processing)',
+      ReturnValues: 'ALL_NEW',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      ExpressionAttributeValues: expect.objectContaining({ ':next': 'processing' }),
+    });
+  });
+
+  it('answers a refused claim with the final record it found, or with missing when there is none', async () => {
+    const done = recordToItem(pendingRecord('img-1', { status: 'COMPLETED', objectKey: 'cats/img-1.jpg', detectedAnimal: 'CAT', confidence: 97 }));
+    ddb.on(UpdateCommand).rejectsOnce(conditionFailed(marshall(done, { removeUndefinedValues: true }))).rejectsOnce(conditionFailed());
+    await expect(log.claimForProcessing('img-1', 'now')).resolves.toMatchObject({
+      kind: 'final',
+      record: { status: 'COMPLETED', objectKey: 'cats/img-1.jpg', detectedAnimal: 'CAT' },
+    });
+    await expect(log.claimForProcessing('img-1', 'now')).resolves.toEqual({ kind: 'missing' });
   });
 
   it('records FailureReason on fail', async () => {
@@ -113,7 +139,7 @@ describe('DynamoDbDetectionLog writes', () => {
   it('turns any other DynamoDB error into a retryable DependencyUnavailable', async () => {
     ddb.on(UpdateCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
     ddb.on(GetCommand).rejects(new Error('socket hang up'));
-    await expect(log.markProcessing('img-1', 'now')).rejects.toMatchObject({ code: 'DependencyUnavailable', retryable: true });
+    await expect(log.claimForProcessing('img-1', 'now')).rejects.toMatchObject({ code: 'DependencyUnavailable', retryable: true });
     await expect(log.get('img-1')).rejects.toBeInstanceOf(TransientError);
   });
 

@@ -1,6 +1,8 @@
 import { InvalidImageFormatException, DetectLabelsCommand, RekognitionClient, ThrottlingException } from '@aws-sdk/client-rekognition';
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
@@ -49,6 +51,15 @@ const batch = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 const itemFor = (id: string, overrides: Partial<ImageRecord> = {}) =>
   recordToItem(pendingRecord(id, { s3Location: `s3://${BUCKET}/input/${id}.jpg`, ...overrides }));
 
+/** The processor's claim: one conditional UpdateItem that returns the item, or the old one when refused. */
+const CLAIM = { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as const;
+const claimSucceeds = (id: string) =>
+  ddb.on(UpdateCommand, { ...CLAIM, Key: { ImageID: id } }).resolves({ Attributes: itemFor(id, { status: 'PROCESSING' }) });
+const claimRefused = (id: string, overrides: Partial<ImageRecord>) =>
+  ddb.on(UpdateCommand, { ...CLAIM, Key: { ImageID: id } }).rejects(
+    new ConditionalCheckFailedException({ $metadata: {}, message: 'The conditional request failed', Item: marshall(itemFor(id, overrides), { removeUndefinedValues: true }) }),
+  );
+
 const updatesTo = (status: string) =>
   ddb.commandCalls(UpdateCommand).filter((c) => c.args[0].input.ExpressionAttributeValues?.[':next'] === status);
 
@@ -64,6 +75,7 @@ beforeEach(() => {
   output = captureConsole();
   ddb.on(GetCommand).resolves({ Item: itemFor(ID) });
   ddb.on(UpdateCommand).resolves({});
+  claimSucceeds(ID);
   s3.on(GetObjectCommand).resolves({ Body: { transformToByteArray: async () => new Uint8Array(photo) } as never });
   s3.on(CopyObjectCommand).resolves({});
   s3.on(DeleteObjectCommand).resolves({});
@@ -91,27 +103,24 @@ describe('image-processor handler', () => {
   });
 
   it('URL-decodes the key from the S3 event before using it', async () => {
-    ddb.on(GetCommand).resolves({ Item: itemFor('my photo') });
+    claimSucceeds('my photo');
     await handler(batch(message('m-1', 'input/my+photo.jpg')), context);
-    expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { ImageID: 'my photo' } });
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { ...CLAIM, Key: { ImageID: 'my photo' } });
     expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Key: 'input/my photo.jpg' });
   });
 
-  it('changes nothing on a duplicate event for an image already completed', async () => {
-    ddb.on(GetCommand).resolves({
-      Item: itemFor(ID, { status: 'COMPLETED', objectKey: `cats/${ID}.jpg`, detectedAnimal: 'CAT', confidence: 97 }),
-    });
+  it('changes nothing on a duplicate event for an image already completed, and reads nothing extra', async () => {
+    claimRefused(ID, { status: 'COMPLETED', objectKey: `cats/${ID}.jpg`, detectedAnimal: 'CAT', confidence: 97 });
     expect(await handler(batch(message('m-1', `input/${ID}.jpg`)), context)).toEqual({ batchItemFailures: [] });
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    // The refused claim is the only DynamoDB call: its ALL_OLD item answered what a GetItem would have.
+    expect(ddb.calls()).toHaveLength(1);
+    expect(updatesTo('completed')).toHaveLength(0);
     expect(rekognition.calls()).toHaveLength(0);
     expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(0);
   });
 
   it('treats an object already moved by a concurrent delivery as a duplicate', async () => {
-    ddb
-      .on(GetCommand)
-      .resolvesOnce({ Item: itemFor(ID, { status: 'PROCESSING' }) })
-      .resolves({ Item: itemFor(ID, { status: 'COMPLETED', objectKey: `cats/${ID}.jpg` }) });
+    ddb.on(GetCommand).resolves({ Item: itemFor(ID, { status: 'COMPLETED', objectKey: `cats/${ID}.jpg` }) });
     s3.on(GetObjectCommand).rejects(new NoSuchKey({ $metadata: { httpStatusCode: 404 }, message: 'gone' }));
     expect(await handler(batch(message('m-1', `input/${ID}.jpg`)), context)).toEqual({ batchItemFailures: [] });
     expect(updatesTo('failed')).toHaveLength(0);
@@ -153,13 +162,21 @@ describe('image-processor handler', () => {
 
   it('fails only the failing message of a batch', async () => {
     const other = 'a1a1a1a1-0000-4000-8000-000000000000';
-    ddb.on(GetCommand, { Key: { ImageID: other } }).resolves({ Item: itemFor(other) });
+    claimSucceeds(other);
     rekognition
       .on(DetectLabelsCommand, { Image: { S3Object: { Bucket: BUCKET, Name: `input/${other}.jpg` } } })
       .rejects(new ThrottlingException({ $metadata: {}, message: 'Rate exceeded' }));
     const result = await handler(batch(message('m-1', `input/${ID}.jpg`), message('m-2', `input/${other}.jpg`)), context);
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-2' }] });
     expect(updatesTo('completed')).toHaveLength(1);
+  });
+
+  it('ignores an upload with no record (a ticket never issued, or expired) without writing anything', async () => {
+    ddb.on(UpdateCommand, { ...CLAIM, Key: { ImageID: ID } }).rejects(new ConditionalCheckFailedException({ $metadata: {}, message: 'The conditional request failed' }));
+    expect(await handler(batch(message('m-1', `input/${ID}.jpg`)), context)).toEqual({ batchItemFailures: [] });
+    expect(ddb.calls()).toHaveLength(1);
+    expect(rekognition.calls()).toHaveLength(0);
+    expect(s3.calls()).toHaveLength(0);
   });
 
   it('ignores the s3:TestEvent S3 sends when notifications are configured', async () => {

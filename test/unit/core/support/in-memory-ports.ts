@@ -16,6 +16,7 @@ import type {
   Notifier,
   ObjectInfo,
   ObjectStore,
+  ProcessingClaim,
   Publisher,
   UncertainAlert,
   UploadSigner,
@@ -46,8 +47,10 @@ export class InMemoryDetectionLog implements DetectionLog {
     return ids.flatMap((id) => (this.records.has(id) ? [structuredClone(this.records.get(id)!)] : []));
   }
 
-  async markProcessing(id: string, at: string): Promise<boolean> {
-    return this.transition(id, 'PROCESSING', (r) => ({ ...r, updatedAt: at }));
+  async claimForProcessing(id: string, at: string): Promise<ProcessingClaim> {
+    if (!this.records.has(id)) return { kind: 'missing' };
+    const claimed = this.transition(id, 'PROCESSING', (r) => ({ ...r, updatedAt: at }));
+    return { kind: claimed ? 'claimed' : 'final', record: structuredClone(this.records.get(id)!) };
   }
 
   async complete(id: string, outcome: CompletedOutcome): Promise<boolean> {
