@@ -307,7 +307,6 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
   const entryBytes = listIndex ? itemBytes(indexEntry(items.completed, listIndex)) : completedBytes;
   const pageReads = readUnits((usage.galleryPageSize + 1) * entryBytes, false) + usage.galleryPageSize * readUnits(completedBytes, false);
   const reads = [
-    ['GetItem before processing (consistent)', readUnits(itemBytes(pending), true)],
     ['image(id) re-read by the subscriber', readUnits(completedBytes, false) * usage.subscribersPerImage],
     ['images page: Query + BatchGet (share)', pageReads / usage.galleryPageSize],
     ['imageUrls BatchGetItem (share)', readUnits(completedBytes, false)],
