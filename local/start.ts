@@ -67,6 +67,15 @@ const main = async (): Promise<number> => {
   let onSignal: (signal: string) => void = (signal) => (signalled = signal);
   process.once('SIGINT', () => onSignal('SIGINT'));
   process.once('SIGTERM', () => onSignal('SIGTERM'));
+  // `npm start` runs us under npm and a shell; npm does not pass a SIGTERM on, so when our launcher is
+  // killed we are re-parented. Treat that as the signal it got, so no emulator or Java child outlives it.
+  const launcher = process.ppid;
+  const orphanWatch = setInterval(() => {
+    if (process.ppid === launcher) return;
+    clearInterval(orphanWatch);
+    onSignal('launcher exited');
+  }, 500);
+  orphanWatch.unref();
   let stack: LocalStack;
   try {
     stack = await startLocalStack({

@@ -213,3 +213,27 @@ it('a SIGTERM during start-up still stops everything that had started', async ()
   expect(stdout).toContain('stopped.');
   expect([java, ...started].filter(isRunning)).toEqual([]);
 });
+
+it('stops everything when its launcher dies without passing a signal on (npm does not forward SIGTERM)', async () => {
+  // `npm start` runs the stack under npm and a shell; the shell here stands in for both.
+  const launcher = spawn('sh', ['-c', `"${process.execPath}" --import tsx local/start.ts; :`], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: '0', LOCAL_STATE_DIR: join(stateDir, 'orphaned') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  launcher.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  launcher.stderr.resume();
+  await waitFor(() => /ready in/.test(stdout) || undefined, 'the banner', 60_000);
+  const started = descendantsOf(launcher.pid as number);
+  expect(started.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8')).some((c) => c.includes('DynamoDBLocal.jar'))).toBe(true);
+
+  launcher.kill('SIGKILL');
+  try {
+    await waitFor(() => started.filter(isRunning).length === 0 || undefined, 'every process the stack started to exit', 20_000);
+    expect(stdout).toContain('launcher exited: stopping the local stack...');
+  } finally {
+    // Should this fail, survivors must not outlive the test run (they hold its output pipes).
+    for (const pid of started.filter(isRunning)) process.kill(pid, 'SIGKILL');
+  }
+});
