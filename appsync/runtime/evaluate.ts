@@ -1,6 +1,6 @@
 /**
  * evaluateResolver: runs one handler (request or response) of a BUNDLED APPSYNC_JS resolver or
- * function, isolated per call in a fresh node:vm context.
+ * function, isolated per call inside a node:vm context kept per bundle (see below).
  *
  * - The ESM bundle is turned into CommonJS once per file (esbuild) and compiled once (vm.Script).
  *   Each call evaluates the module body afresh inside a function, so module-level state never leaks
