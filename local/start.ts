@@ -3,15 +3,15 @@
  * and HTTPS_PORT choose the API's ports; CLASSIFIER=local|rekognition (default local); LOCAL_STATE_DIR
  * moves .local elsewhere.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { EmulatorStartError } from './emulators/errors';
+import { CONSOLE_BUILD_DIR, ensureConsoleBuild } from './stack/console-build';
 import { startLocalStack, type LocalStack } from './stack/local-stack';
 import { consoleLogger } from './stack/logger';
 import { LOCAL_NAMES } from './stack/naming';
-import { DEFAULT_STATE_DIR, REPO_ROOT } from './stack/paths';
+import { DEFAULT_STATE_DIR } from './stack/paths';
 
 /**
  * One model worker per core, up to two: on a 2-core machine the second worker lifts sustained throughput
@@ -61,7 +61,17 @@ const main = async (): Promise<number> => {
   const args = process.argv.slice(2);
   const started = Date.now();
   const logger = consoleLogger('[local] ');
-  const consoleBuild = resolve(REPO_ROOT, 'console', 'dist');
+  // The console is built on first start (and after it changes): a fresh clone has no console/dist.
+  const consoleServed = await ensureConsoleBuild().then(
+    (built) => {
+      if (built) logger.info('built the web console (console/dist)');
+      return true;
+    },
+    (error: unknown) => {
+      logger.warn(`the web console could not be built, so it is not served: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    },
+  );
   // Installed before start-up so that a signal during it still stops what was already started.
   let signalled: string | undefined;
   let onSignal: (signal: string) => void = (signal) => (signalled = signal);
@@ -85,7 +95,7 @@ const main = async (): Promise<number> => {
       stateDir: env.LOCAL_STATE_DIR,
       classifier: env.CLASSIFIER,
       localClassifierWorkers: env.LOCAL_CLASSIFIER_WORKERS,
-      staticDir: existsSync(resolve(consoleBuild, 'index.html')) ? consoleBuild : undefined,
+      staticDir: consoleServed ? CONSOLE_BUILD_DIR : undefined,
       logLevel: env.LOG_LEVEL,
       logger,
     });

@@ -1,0 +1,44 @@
+/**
+ * Builds console/dist when it is missing or older than the console's sources. dist/ is not committed, so
+ * without this `npm ci && npm start` on a fresh clone would serve no console, and an edited console would
+ * be served stale. Vite is loaded only when a build is due.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { REPO_ROOT } from './paths';
+
+export const CONSOLE_DIR = resolve(REPO_ROOT, 'console');
+export const CONSOLE_BUILD_DIR = resolve(CONSOLE_DIR, 'dist');
+
+const newestMtime = (path: string): number => {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), 0);
+};
+
+const CONSOLE_SOURCES = [
+  resolve(CONSOLE_DIR, 'src'),
+  resolve(CONSOLE_DIR, 'index.html'),
+  resolve(CONSOLE_DIR, 'vite.config.mts'),
+  // The local config.json the build ships is made from the local stack's names.
+  resolve(REPO_ROOT, 'local', 'stack', 'naming.ts'),
+];
+
+/** Whether buildDir holds a build at least as new as every source file (missing sources are ignored). */
+export const consoleBuildIsCurrent = (buildDir = CONSOLE_BUILD_DIR, sources = CONSOLE_SOURCES): boolean => {
+  const index = resolve(buildDir, 'index.html');
+  if (!existsSync(index)) return false;
+  const built = statSync(index).mtimeMs;
+  return sources.filter((source) => existsSync(source)).every((source) => newestMtime(source) <= built);
+};
+
+/** Returns whether it had to build. */
+export const ensureConsoleBuild = async (): Promise<boolean> => {
+  if (consoleBuildIsCurrent()) return false;
+  // The config imports the local stack's names from TypeScript, which Vite's bundling config loader (the
+  // one in use) handles; its notice about a future default loader would only bury the banner.
+  process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING ??= 'true';
+  const { build } = await import('vite');
+  await build({ root: CONSOLE_DIR, logLevel: 'warn', configLoader: 'bundle' });
+  return true;
+};
