@@ -35,6 +35,13 @@ export const recordOutcome = (outcome: ProcessOutcome, keys: MessageKeys, eventT
       return;
     case 'duplicate':
       metrics.addMetric(METRIC.duplicateEvents, MetricUnit.Count, 1);
+      if (outcome.strayCopy) {
+        logger.warn('A concurrent delivery filed this image elsewhere; this delivery left a stray copy to delete by hand', {
+          ...ids,
+          strayCopy: outcome.strayCopy,
+        });
+        return;
+      }
       logger.info('Duplicate event: the image was already processed', ids);
       return;
   }

@@ -33,7 +33,8 @@ export interface UploadedObject {
 export type ProcessOutcome =
   | { kind: 'completed'; imageId: string; classification: Classification; objectKey: string; classifierMs: number }
   | { kind: 'failed'; imageId: string; reason: string }
-  | { kind: 'duplicate'; imageId: string }
+  /** strayCopy: this delivery's copy, left where a concurrent delivery that won did not file the image. */
+  | { kind: 'duplicate'; imageId: string; strayCopy?: string }
   | { kind: 'ignored'; key: string; reason: string };
 
 const isFinal = (record: ImageRecord): boolean => FINAL_STATUSES.includes(record.status);
@@ -127,8 +128,11 @@ const processKnownUpload = async (deps: ProcessUploadDeps, key: string, imageId:
   if (!completed) {
     // Another delivery finished first: keep what its record points at, drop what only this one made.
     const winner = await log.get(imageId);
-    if (winner?.objectKey !== target) await store.delete(target);
     if (winner?.status === 'COMPLETED' && winner.objectKey !== key) await store.delete(key);
+    // The processor may delete only under input/ (least privilege: infra/stack.ts), so a copy this delivery
+    // filed where the winner did not is reported for the operator, not deleted: that delete would be refused
+    // and retried until the message reached the DLQ.
+    if (winner?.objectKey !== target) return { kind: 'duplicate', imageId, strayCopy: target };
     return { kind: 'duplicate', imageId };
   }
   await store.delete(key);

@@ -127,6 +127,18 @@ describe('image-processor handler', () => {
     expect(rekognition.calls()).toHaveLength(0);
   });
 
+  it('leaves its copy, and says so, when a racing delivery filed the image elsewhere (it may delete only input/)', async () => {
+    ddb.on(UpdateCommand, { ExpressionAttributeValues: { ':next': 'completed' } }).rejects(
+      new ConditionalCheckFailedException({ $metadata: {}, message: 'The conditional request failed' }),
+    );
+    ddb.on(GetCommand).resolves({ Item: itemFor(ID, { status: 'COMPLETED', objectKey: `dogs/${ID}.jpg`, detectedAnimal: 'DOG' }) });
+    expect(await handler(batch(message('m-1', `input/${ID}.jpg`)), context)).toEqual({ batchItemFailures: [] });
+    expect(s3).toHaveReceivedCommandWith(CopyObjectCommand, { Key: `cats/${ID}.jpg` });
+    expect(s3.commandCalls(DeleteObjectCommand).map((c) => c.args[0].input.Key)).toEqual([`input/${ID}.jpg`]);
+    const warning = output.lines.find((line) => line.includes('stray copy'));
+    expect(JSON.parse(warning ?? '{}')).toMatchObject({ level: 'WARN', strayCopy: `cats/${ID}.jpg` });
+  });
+
   it('fails the record as UploadMissing when the object is gone and nobody filed it', async () => {
     s3.on(GetObjectCommand).rejects(new NoSuchKey({ $metadata: { httpStatusCode: 404 }, message: 'gone' }));
     expect(await handler(batch(message('m-1', `input/${ID}.jpg`)), context)).toEqual({ batchItemFailures: [] });

@@ -74,6 +74,19 @@ describe('processUpload', () => {
     expect(store.keys()).toEqual([`cats/${ID}.jpg`]);
   });
 
+  it('reports, and does not delete, its own copy when a racing delivery filed the image elsewhere', async () => {
+    const DOG: LabelDetection = { Labels: [{ Name: 'Dog', Confidence: 96.5 }] };
+    const { log, store, deps, upload } = await setup([CAT, DOG]);
+    const outcomes = await Promise.all([processUpload(deps, upload), processUpload(deps, upload)]);
+    const won = outcomes.find((o) => o.kind === 'completed');
+    const filed = won?.kind === 'completed' ? won.objectKey : 'none';
+    const other = filed === `cats/${ID}.jpg` ? `dogs/${ID}.jpg` : `cats/${ID}.jpg`;
+    // The processor may delete only under input/ in AWS, so the loser's copy stays and is named.
+    expect(outcomes.find((o) => o.kind === 'duplicate')).toEqual({ kind: 'duplicate', imageId: ID, strayCopy: other });
+    expect((await log.get(ID))?.objectKey).toBe(filed);
+    expect(store.keys().sort()).toEqual([`cats/${ID}.jpg`, `dogs/${ID}.jpg`]);
+  });
+
   it('treats an object already moved by another delivery as a duplicate', async () => {
     const { log, store, deps, upload } = await setup();
     // The other delivery finishes while this one is between its status check and its read.
