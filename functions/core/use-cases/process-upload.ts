@@ -130,8 +130,8 @@ const processKnownUpload = async (deps: ProcessUploadDeps, key: string, imageId:
     const winner = await log.get(imageId);
     if (winner?.status === 'COMPLETED' && winner.objectKey !== key) await store.delete(key);
     // The processor may delete only under input/ (least privilege: infra/stack.ts), so a copy this delivery
-    // filed where the winner did not is reported for the operator, not deleted: that delete would be refused
-    // and retried until the message reached the DLQ.
+    // filed where the winner did not is reported for the operator, not deleted: that delete would be refused,
+    // fail the message as if S3 were down, and still leave the copy behind.
     if (winner?.objectKey !== target) return { kind: 'duplicate', imageId, strayCopy: target };
     return { kind: 'duplicate', imageId };
   }
