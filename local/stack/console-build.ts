@@ -3,18 +3,13 @@
  * without this `npm ci && npm start` on a fresh clone would serve no console, and an edited console would
  * be served stale. Vite is loaded only when a build is due.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { newestMtime } from './file-times';
 import { REPO_ROOT } from './paths';
 
 export const CONSOLE_DIR = resolve(REPO_ROOT, 'console');
 export const CONSOLE_BUILD_DIR = resolve(CONSOLE_DIR, 'dist');
-
-const newestMtime = (path: string): number => {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), 0);
-};
 
 const CONSOLE_SOURCES = [
   resolve(CONSOLE_DIR, 'src'),
