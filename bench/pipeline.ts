@@ -6,9 +6,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_MODEL_WORKERS } from '../classifier/worker-pool';
 import { GET_IMAGE, graphql, ON_IMAGE_CLASSIFIED, type Image } from '../local/client/graphql';
 import { RealtimeClient } from '../local/client/realtime';
 import { contentTypeFor, postToTicket, requestUpload } from '../local/client/upload';
@@ -55,7 +56,7 @@ const main = async (): Promise<number> => {
       // Little's law: p50 <= 400 ms at >= 8 images/s means about 3 uploads in flight; more only queue.
       concurrency: { type: 'string', default: '3' },
       // As npm start runs on this machine (local/start.ts: one model worker per core, up to two).
-      workers: { type: 'string', default: String(Math.min(2, availableParallelism())) },
+      workers: { type: 'string', default: String(DEFAULT_MODEL_WORKERS) },
       timeout: { type: 'string', default: '60' },
     },
   });

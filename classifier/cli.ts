@@ -6,7 +6,6 @@
  * confusion matrix and the accuracy. `--json` prints one JSON array and nothing else on stdout.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyClassificationPolicy, DEFAULT_THRESHOLDS } from '../functions/core/classification-policy';
@@ -14,6 +13,7 @@ import type { Animal, DetectedLabel } from '../functions/core/domain';
 import { describeFailure } from '../functions/core/errors';
 import { ANIMALS, confusionMatrix, expectedAnimal, formatMatrix, score, type Verdict } from './evaluation';
 import { createLocalClassifier, LOCAL_MODEL_VERSION } from './index';
+import { DEFAULT_MODEL_WORKERS } from './worker-pool';
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png']);
 
@@ -79,7 +79,7 @@ export const main = async (args: string[]): Promise<number> => {
     console.log(USAGE);
     return 0;
   }
-  const workers = Number(parsed.values.workers ?? process.env.LOCAL_CLASSIFIER_WORKERS ?? Math.min(2, availableParallelism()));
+  const workers = Number(parsed.values.workers ?? process.env.LOCAL_CLASSIFIER_WORKERS ?? DEFAULT_MODEL_WORKERS);
   if (parsed.positionals.length === 0 || !Number.isInteger(workers) || workers < 1) {
     console.error(USAGE);
     return 2;

@@ -3,22 +3,15 @@
  * and HTTPS_PORT choose the API's ports; CLASSIFIER=local|rekognition (default local); LOCAL_STATE_DIR
  * moves .local elsewhere.
  */
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MODEL_WORKERS } from '../classifier/worker-pool';
 import { EmulatorStartError } from './emulators/errors';
 import { CONSOLE_BUILD_DIR, ensureConsoleBuild } from './stack/console-build';
 import { startLocalStack, type LocalStack } from './stack/local-stack';
 import { consoleLogger } from './stack/logger';
 import { LOCAL_NAMES } from './stack/naming';
 import { DEFAULT_STATE_DIR } from './stack/paths';
-
-/**
- * One model worker per core, up to two: on a 2-core machine the second worker lifts sustained throughput
- * by about 10% (npm run bench:pipeline) for ~230 MB more memory; beyond two the handlers and emulators
- * need the remaining CPU.
- */
-const DEFAULT_MODEL_WORKERS = Math.min(2, availableParallelism());
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
