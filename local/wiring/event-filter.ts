@@ -33,7 +33,7 @@ const matchesLeaf = (value: unknown, options: Leaf[]): boolean =>
     return (typeof value === 'string' || typeof value === 'number') && !option['anything-but'].includes(value);
   });
 
-export const matchesPattern = (event: unknown, pattern: FilterPattern): boolean =>
+const matchesPattern = (event: unknown, pattern: FilterPattern): boolean =>
   Object.entries(pattern).every(([key, expected]) => {
     const value = event && typeof event === 'object' ? (event as Record<string, unknown>)[key] : undefined;
     if (Array.isArray(expected)) return matchesLeaf(value, expected);
@@ -46,5 +46,3 @@ export const eventFilter = (patterns: readonly unknown[]): ((event: unknown) => 
   checked.forEach(assertSupported);
   return (event) => checked.some((pattern) => matchesPattern(event, pattern));
 };
-
-export const matchesAnyFilter = (event: unknown, patterns: readonly unknown[]): boolean => eventFilter(patterns)(event);
