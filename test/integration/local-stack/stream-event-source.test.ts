@@ -76,6 +76,22 @@ const source = async (handler: StreamHandler, filters?: unknown[]) =>
     pollIntervalMs: 50,
   });
 
+/** Runs a source that accepts every batch until `count` records arrived (and a moment for strays), then stops it. */
+const deliveredIds = async (count: number, filters?: unknown[]): Promise<string[]> => {
+  const delivered: string[] = [];
+  const running = await source(async (event) => {
+    delivered.push(...idsOf(event));
+    return { batchItemFailures: [] };
+  }, filters);
+  try {
+    await waitFor(() => delivered.length >= count || undefined, `${count} record(s)`);
+    await sleep(300);
+  } finally {
+    await running.stop();
+  }
+  return delivered;
+};
+
 it('delivers everything once in order, isolates a poison record by bisecting, and reports it on the failure queue', async () => {
   const ids = Array.from({ length: 8 }, (_, i) => `item-${i}`);
   for (const id of ids) await put(id);
@@ -136,48 +152,15 @@ it('retries from the first failed record of a partial batch failure, then resume
   ]);
 
   await put('after-restart');
-  const delivered: string[] = [];
-  const third = await source(async (event) => {
-    delivered.push(...idsOf(event));
-    return { batchItemFailures: [] };
-  });
-  try {
-    await waitFor(() => delivered.length >= 1 || undefined, 'the new record');
-    await sleep(300);
-  } finally {
-    await third.stop();
-  }
-  expect(delivered).toEqual(['after-restart']);
+  expect(await deliveredIds(1)).toEqual(['after-restart']);
 });
 
 it('hands the function only the records its filters match, and consumes the others for good', async () => {
   const onlyWanted = [{ eventName: ['INSERT'], dynamodb: { Keys: { ImageID: { S: ['wanted-1', 'wanted-2'] } } } }];
   for (const id of ['unwanted-1', 'wanted-1', 'unwanted-2', 'wanted-2', 'unwanted-3']) await put(id);
-  const delivered: string[] = [];
-  const filtered = await source(async (event) => {
-    delivered.push(...idsOf(event));
-    return { batchItemFailures: [] };
-  }, onlyWanted);
-  try {
-    await waitFor(() => delivered.length >= 2 || undefined, 'the matching records');
-    await sleep(300);
-  } finally {
-    await filtered.stop();
-  }
-  expect(delivered).toEqual(['wanted-1', 'wanted-2']);
+  expect(await deliveredIds(2, onlyWanted)).toEqual(['wanted-1', 'wanted-2']);
 
   // The trailing filtered-out record was checkpointed too: an unfiltered restart starts after it.
   await put('after-filter');
-  const everything: string[] = [];
-  const unfiltered = await source(async (event) => {
-    everything.push(...idsOf(event));
-    return { batchItemFailures: [] };
-  });
-  try {
-    await waitFor(() => everything.length >= 1 || undefined, 'the next record');
-    await sleep(300);
-  } finally {
-    await unfiltered.stop();
-  }
-  expect(everything).toEqual(['after-filter']);
+  expect(await deliveredIds(1)).toEqual(['after-filter']);
 });
