@@ -59,6 +59,21 @@ const descendantsOf = (root: number): number[] => {
   return found;
 };
 
+/** `npm start` as a child process (or `command` around it), its stdout collected, with its own state folder. */
+const startProcess = (stateName: string, command = process.execPath, args = ['--import', 'tsx', 'local/start.ts']) => {
+  const child = spawn(command, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: '0', LOCAL_STATE_DIR: join(stateDir, stateName) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const run = { child, stdout: '', exited: new Promise<number | null>((resolve) => child.once('exit', resolve)) };
+  child.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));
+  child.stderr.resume();
+  return run;
+};
+
+const isJava = (pid: number): boolean => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal.jar');
+
 const uploadAndWait = async (stack: TestStack, file: string) => {
   const bytes = photo(file);
   const ticket = await requestUpload(stack.api, { fileName: 'photo.jpg', contentType: 'image/jpeg', fileSize: bytes.length });
@@ -165,73 +180,44 @@ it('without Java, npm start fails with one clear error naming the package to ins
 });
 
 it('npm start is ready within 15 s, and SIGINT stops every process it started, Java included', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', LOCAL_STATE_DIR: join(stateDir, 'npm-start') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.resume();
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const seconds = await waitFor(() => /ready in ([\d.]+) s/.exec(stdout)?.[1], 'the banner', 60_000);
+  const run = startProcess('npm-start');
+  const seconds = await waitFor(() => /ready in ([\d.]+) s/.exec(run.stdout)?.[1], 'the banner', 60_000);
   expect(Number(seconds)).toBeLessThanOrEqual(15);
   for (const label of ['GraphQL (HTTP)', 'GraphQL (HTTPS)', 'Realtime', 'API key', 'S3 (upload gateway)', 'DynamoDB Local', 'Classifier']) {
-    expect(stdout).toContain(label);
+    expect(run.stdout).toContain(label);
   }
-  const started = descendantsOf(child.pid as number);
-  const commands = started.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
-  expect(commands.some((c) => c.includes('DynamoDBLocal.jar'))).toBe(true);
+  const started = descendantsOf(run.child.pid as number);
+  expect(started.some(isJava)).toBe(true);
 
-  child.kill('SIGINT');
-  expect(await exited).toBe(0);
-  expect(stdout).toContain('stopped.');
+  run.child.kill('SIGINT');
+  expect(await run.exited).toBe(0);
+  expect(run.stdout).toContain('stopped.');
   expect(started.filter(isRunning)).toEqual([]);
 });
 
 it('a SIGTERM during start-up still stops everything that had started', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', LOCAL_STATE_DIR: join(stateDir, 'early-stop') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.resume();
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const run = startProcess('early-stop');
   // Java is the slowest part of start-up: signal as soon as it exists.
-  const java = await waitFor(
-    () => descendantsOf(child.pid as number).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal.jar')),
-    'DynamoDB Local to be spawned',
-    30_000,
-    20,
-  );
-  const started = descendantsOf(child.pid as number);
-  child.kill('SIGTERM');
-  expect(await exited).toBe(0);
-  expect(stdout).not.toContain('ready in');
-  expect(stdout).toContain('stopped.');
+  const java = await waitFor(() => descendantsOf(run.child.pid as number).find(isJava), 'DynamoDB Local to be spawned', 30_000, 20);
+  const started = descendantsOf(run.child.pid as number);
+  run.child.kill('SIGTERM');
+  expect(await run.exited).toBe(0);
+  expect(run.stdout).not.toContain('ready in');
+  expect(run.stdout).toContain('stopped.');
   expect([java, ...started].filter(isRunning)).toEqual([]);
 });
 
 it('stops everything when its launcher dies without passing a signal on (npm does not forward SIGTERM)', async () => {
   // `npm start` runs the stack under npm and a shell; the shell here stands in for both.
-  const launcher = spawn('sh', ['-c', `"${process.execPath}" --import tsx local/start.ts; :`], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', LOCAL_STATE_DIR: join(stateDir, 'orphaned') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  launcher.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  launcher.stderr.resume();
-  await waitFor(() => /ready in/.test(stdout) || undefined, 'the banner', 60_000);
-  const started = descendantsOf(launcher.pid as number);
-  expect(started.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8')).some((c) => c.includes('DynamoDBLocal.jar'))).toBe(true);
+  const launcher = startProcess('orphaned', 'sh', ['-c', `"${process.execPath}" --import tsx local/start.ts; :`]);
+  await waitFor(() => /ready in/.test(launcher.stdout) || undefined, 'the banner', 60_000);
+  const started = descendantsOf(launcher.child.pid as number);
+  expect(started.some(isJava)).toBe(true);
 
-  launcher.kill('SIGKILL');
+  launcher.child.kill('SIGKILL');
   try {
     await waitFor(() => started.filter(isRunning).length === 0 || undefined, 'every process the stack started to exit', 20_000);
-    expect(stdout).toContain('launcher exited: stopping the local stack...');
+    expect(launcher.stdout).toContain('launcher exited: stopping the local stack...');
   } finally {
     // Should this fail, survivors must not outlive the test run (they hold its output pipes).
     for (const pid of started.filter(isRunning)) process.kill(pid, 'SIGKILL');
