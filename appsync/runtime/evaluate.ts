@@ -90,6 +90,7 @@ ${commonJs}
 
 interface CompiledBundle {
   key: string;
+  filename: string;
   script: vm.Script;
   sandbox: Sandbox;
 }
@@ -144,23 +145,30 @@ const compile = (code: string, filename: string): vm.Script => {
   return new vm.Script(wrap(commonJs), { filename });
 };
 
-const loadScript = (options: EvaluateResolverOptions): CompiledBundle & { filename: string } => {
+const loadBundle = (key: string, code: () => string, filename: string): CompiledBundle => ({
+  key,
+  filename,
+  script: compile(code(), filename),
+  sandbox: createSandbox(),
+});
+
+const loadScript = (options: EvaluateResolverOptions): CompiledBundle => {
   if (options.bundlePath) {
-    const stat = statSync(options.bundlePath);
+    const path = options.bundlePath;
+    const stat = statSync(path);
     const key = `${stat.mtimeMs}:${stat.size}`;
-    const cached = cache.get(options.bundlePath);
-    if (cached && cached.key === key) return { ...cached, filename: options.bundlePath };
-    const bundle = { key, script: compile(readFileSync(options.bundlePath, 'utf8'), options.bundlePath), sandbox: createSandbox() };
-    cache.set(options.bundlePath, bundle);
-    return { ...bundle, filename: options.bundlePath };
+    const cached = cache.get(path);
+    if (cached && cached.key === key) return cached;
+    const bundle = loadBundle(key, () => readFileSync(path, 'utf8'), path);
+    cache.set(path, bundle);
+    return bundle;
   }
   if (options.code !== undefined) {
-    const key = `code:${options.code}`;
-    const cached = cache.get(key);
-    if (cached) return { ...cached, filename: 'code.js' };
-    const bundle = { key, script: compile(options.code, 'code.js'), sandbox: createSandbox() };
+    const code = options.code;
+    const key = `code:${code}`;
+    const bundle = cache.get(key) ?? loadBundle(key, () => code, 'code.js');
     cache.set(key, bundle);
-    return { ...bundle, filename: 'code.js' };
+    return bundle;
   }
   throw new TypeError('evaluateResolver needs bundlePath or code');
 };
