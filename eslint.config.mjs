@@ -8,7 +8,7 @@ import globals from 'globals';
 const appsyncJsFiles = ['resolvers/**/*.ts', 'functions/core/record-mapping.ts', 'functions/core/table-design.ts'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdk.out/', '.local/', 'console/dist/', 'functions/core/generated/', 'test-artifacts/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'cdk.out/', '.local/', 'console/dist/', 'graphql/types.ts', 'test-artifacts/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.{js,mjs,cjs}'], languageOptions: { globals: globals.node } },

@@ -3,7 +3,7 @@
  * pushes it to onImageClassified subscribers. IAM-only is enforced by the schema's @aws_iam.
  */
 import type { Context, NONERequest } from '@aws-appsync/utils';
-import type { Image, MutationPublishImageClassifiedArgs } from '../functions/core/generated/graphql';
+import type { Image, MutationPublishImageClassifiedArgs } from '../graphql/types';
 
 export function request(ctx: Context<MutationPublishImageClassifiedArgs>): NONERequest {
   return { payload: ctx.args.input };

@@ -1,6 +1,6 @@
 /** requestUpload(input): the RequestUpload Lambda validates, records PENDING and presigns the POST. */
 import type { Context, LambdaRequest } from '@aws-appsync/utils';
-import type { MutationRequestUploadArgs, UploadTicket } from '../functions/core/generated/graphql';
+import type { MutationRequestUploadArgs, UploadTicket } from '../graphql/types';
 import { invokeWithArguments, lambdaData } from './shared/lambda';
 
 export function request(ctx: Context<MutationRequestUploadArgs>): LambdaRequest {

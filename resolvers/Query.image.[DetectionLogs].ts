@@ -1,6 +1,6 @@
 /** image(id): one GetItem on DetectionLogs; a missing id is null, not an error. */
 import { util, type Context, type DynamoDBGetItemRequest } from '@aws-appsync/utils';
-import type { Image, QueryImageArgs } from '../functions/core/generated/graphql';
+import type { Image, QueryImageArgs } from '../graphql/types';
 import { itemToImage, type DetectionLogItem } from '../functions/core/record-mapping';
 import { TABLE_PARTITION_KEY } from '../functions/core/table-design';
 

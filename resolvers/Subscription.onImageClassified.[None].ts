@@ -4,7 +4,7 @@
  * no filter: every classification is delivered.
  */
 import { extensions, util, type Context, type NONERequest } from '@aws-appsync/utils';
-import type { Image, SubscriptionOnImageClassifiedArgs } from '../functions/core/generated/graphql';
+import type { Image, SubscriptionOnImageClassifiedArgs } from '../graphql/types';
 
 export function request(_ctx: Context<SubscriptionOnImageClassifiedArgs>): NONERequest {
   return { payload: null };

@@ -1,11 +1,11 @@
 /**
- * Fails when functions/core/generated/graphql.ts no longer matches schema.graphql.
+ * Fails when graphql/types.ts no longer matches schema.graphql.
  * Runs codegen into memory through its programmatic API and compares, so the tree is never touched.
  */
 import { readFile } from 'node:fs/promises';
 import { generate, loadCodegenConfig } from '@graphql-codegen/cli';
 
-const TARGET = 'functions/core/generated/graphql.ts';
+const TARGET = 'graphql/types.ts';
 
 const main = async (): Promise<void> => {
   const { config } = await loadCodegenConfig({ configFilePath: 'codegen.yml' });

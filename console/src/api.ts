@@ -11,10 +11,10 @@ import type {
   ImageUrl,
   RequestUploadInput,
   UploadTicket,
-} from '../../functions/core/generated/graphql';
+} from '../../graphql/types';
 import type { ConsoleConfig } from './config';
 
-export type { Animal, BoundingBox, Image, ImageFilter, ProcessingStatus } from '../../functions/core/generated/graphql';
+export type { Animal, BoundingBox, Image, ImageFilter, ProcessingStatus } from '../../graphql/types';
 
 const IMAGE_FIELDS = /* GraphQL */ `
   id status detectedAnimal confidence uncertain s3Location fileName fileSize imageFormat

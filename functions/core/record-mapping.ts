@@ -4,7 +4,7 @@
  * APPSYNC_JS-safe on purpose: the `image` resolver bundles itemToImage, so this file keeps to what
  * AppSync's JavaScript runtime runs (no classes, no try/catch, no async, no while loops, no regex).
  */
-import type { Image, PublishImageClassifiedInput } from './generated/graphql';
+import type { Image, PublishImageClassifiedInput } from '../../graphql/types';
 import type { Animal, DetectedLabel, ImageFormat, ImageRecord, ProcessingStatus } from './domain';
 import { LIST_PARTITION_VALUE, UNCERTAIN_PARTITION_VALUE } from './table-design';
 

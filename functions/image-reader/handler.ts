@@ -1,6 +1,6 @@
 /** AppSync Lambda data source "ImageReader": Query.images and Query.imageUrls. */
 import { ValidationError } from '../core/errors';
-import type { ImageConnection, ImageUrl, QueryImagesArgs, QueryImageUrlsArgs } from '../core/generated/graphql';
+import type { ImageConnection, ImageUrl, QueryImagesArgs, QueryImageUrlsArgs } from '../../graphql/types';
 import type { ResolverEvent, ResolverResult } from '../core/resolver-contract';
 import { imageUrls, readImages } from '../core/use-cases/read-images';
 import { instrumented } from '../shared/instrument';

@@ -1,5 +1,5 @@
 /** AppSync Lambda data source "RequestUpload": Mutation.requestUpload. */
-import type { MutationRequestUploadArgs, UploadTicket } from '../core/generated/graphql';
+import type { MutationRequestUploadArgs, UploadTicket } from '../../graphql/types';
 import type { ResolverEvent, ResolverResult } from '../core/resolver-contract';
 import { requestUpload } from '../core/use-cases/request-upload';
 import { instrumented } from '../shared/instrument';

@@ -40,30 +40,7 @@ export const ON_IMAGE_CLASSIFIED = `subscription OnImageClassified($id: ID, $det
   onImageClassified(id: $id, detectedAnimal: $detectedAnimal) { ${IMAGE_FIELDS} }
 }`;
 
-export interface Image {
-  id: string;
-  status: 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILED';
-  detectedAnimal: 'CAT' | 'DOG' | 'OTHER' | null;
-  confidence: number | null;
-  uncertain: boolean | null;
-  s3Location: string | null;
-  fileName: string | null;
-  fileSize: number | null;
-  imageFormat: string | null;
-  labels: Array<{ name: string; confidence: number; boundingBoxes: unknown[] | null }> | null;
-  failureReason: string | null;
-  createdAt: string;
-  classifiedAt: string | null;
-}
-
-export interface UploadTicket {
-  imageId: string;
-  uploadUrl: string;
-  /** AWSJSON: a JSON string of the form fields. */
-  uploadFields: string;
-  expiresAt: string;
-  maxBytes: number;
-}
+export type { Image, UploadTicket } from '../../graphql/types';
 
 export interface ApiTarget {
   graphqlUrl: string;

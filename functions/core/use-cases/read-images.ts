@@ -4,7 +4,7 @@
  */
 import { type ImageRecord, INPUT_PREFIX } from '../domain';
 import { ValidationError } from '../errors';
-import type { ImageConnection, ImageUrl, QueryImagesArgs } from '../generated/graphql';
+import type { ImageConnection, ImageUrl, QueryImagesArgs } from '../../../graphql/types';
 import { nextTokenFor, planImageQuery } from '../image-query';
 import type { Clock, DetectionLog, UploadSigner } from '../ports';
 import { recordToImage } from '../record-mapping';

@@ -3,7 +3,7 @@
  * presigned POST that S3 will only accept for exactly that key, content type and size.
  */
 import type { ImageRecord } from '../domain';
-import type { RequestUploadInput, UploadTicket } from '../generated/graphql';
+import type { RequestUploadInput, UploadTicket } from '../../../graphql/types';
 import { inputKey, s3Uri } from '../object-keys';
 import type { Clock, DetectionLog, UploadSigner } from '../ports';
 import { validateUploadRequest } from '../upload-validation';

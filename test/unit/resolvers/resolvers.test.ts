@@ -3,7 +3,7 @@
  * APPSYNC_JS runtime (the same one the local AppSync server uses).
  */
 import type { DetectionLogItem } from '../../../functions/core/record-mapping';
-import type { Image, PublishImageClassifiedInput } from '../../../functions/core/generated/graphql';
+import type { Image, PublishImageClassifiedInput } from '../../../graphql/types';
 import {
   evaluateResolver,
   executeResolver,
