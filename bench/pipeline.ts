@@ -14,7 +14,7 @@ import { GET_IMAGE, graphql, ON_IMAGE_CLASSIFIED, type Image } from '../local/cl
 import { RealtimeClient } from '../local/client/realtime';
 import { contentTypeFor, postToTicket, requestUpload } from '../local/client/upload';
 import { startLocalStack } from '../local/stack/local-stack';
-import { PETS_DATASET_DIR } from '../local/stack/paths';
+import { PETS_DATASET_DIR } from '../local/common/paths';
 
 const rssKb = (pid: number | undefined): number => {
   if (!pid) return 0;

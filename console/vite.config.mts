@@ -2,7 +2,7 @@
 // serves at http://localhost:4000/ and the CDK static site uploads to S3. API settings are not compiled
 // into the code; the page reads config.json at run time, so one build serves every stage.
 import { defineConfig, type Plugin } from 'vite';
-import { LOCAL_API_KEY, LOCAL_REGION } from '../local/stack/naming';
+import { LOCAL_API_KEY, LOCAL_REGION } from '../local/common/naming';
 
 /**
  * The local stack's config.json, shipped with the build: its API key is the fixed, non-secret local key

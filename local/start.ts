@@ -10,8 +10,8 @@ import { EmulatorStartError } from './emulators/errors';
 import { CONSOLE_BUILD_DIR, ensureConsoleBuild } from './stack/console-build';
 import { startLocalStack, type LocalStack } from './stack/local-stack';
 import { consoleLogger } from './stack/logger';
-import { LOCAL_NAMES } from './stack/naming';
-import { DEFAULT_STATE_DIR } from './stack/paths';
+import { LOCAL_NAMES } from './common/naming';
+import { DEFAULT_STATE_DIR } from './common/paths';
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),

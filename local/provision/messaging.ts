@@ -6,7 +6,7 @@
  */
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { LOCAL_NAMES } from '../stack/naming';
+import { LOCAL_NAMES } from '../common/naming';
 
 export interface Queue {
   url: string;

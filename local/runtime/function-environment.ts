@@ -3,7 +3,7 @@
  * AWS_ENDPOINT_URL_* variables that point every unchanged adapter at the local emulators.
  * All handlers share one process locally, so this is one environment (a superset of each function's).
  */
-import { LOCAL_NAMES } from '../stack/naming';
+import { LOCAL_NAMES } from '../common/naming';
 
 export interface FunctionEnvironmentInput {
   region: string;

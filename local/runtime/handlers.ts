@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { REPO_ROOT } from '../stack/paths';
+import { REPO_ROOT } from '../common/paths';
 
 export type AnyHandler = (event: never, context: Context) => Promise<unknown>;
 

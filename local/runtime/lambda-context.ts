@@ -1,7 +1,7 @@
 /** A Lambda `Context` for handlers invoked in-process, with a real deadline behind getRemainingTimeInMillis. */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../stack/naming';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../common/naming';
 
 export const createLambdaContext = (functionName: string, timeoutMs: number): Context => {
   const deadline = Date.now() + timeoutMs;

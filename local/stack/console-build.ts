@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { newestMtime } from './file-times';
-import { REPO_ROOT } from './paths';
+import { REPO_ROOT } from '../common/paths';
 
 export const CONSOLE_DIR = resolve(REPO_ROOT, 'console');
 export const CONSOLE_BUILD_DIR = resolve(CONSOLE_DIR, 'dist');
@@ -16,7 +16,7 @@ const CONSOLE_SOURCES = [
   resolve(CONSOLE_DIR, 'index.html'),
   resolve(CONSOLE_DIR, 'vite.config.mts'),
   // The local config.json the build ships is made from the local stack's names.
-  resolve(REPO_ROOT, 'local', 'stack', 'naming.ts'),
+  resolve(REPO_ROOT, 'local', 'common', 'naming.ts'),
 ];
 
 /** Whether buildDir holds a build at least as new as every source file (missing sources are ignored). */

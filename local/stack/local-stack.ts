@@ -22,6 +22,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../emulators/dynamodb-lo
 import { startNodeEmulators, type NodeEmulators } from '../emulators/node-emulators';
 import { startRekognitionApi, type RekognitionApi } from '../emulators/rekognition-api';
 import { createRekognitionBridge } from '../emulators/rekognition-bridge';
+import { startAppSyncServer } from '../appsync-server';
 import { startUploadGateway, type UploadGateway } from '../gateway/upload-gateway';
 import { ensureDetectionLogsTable } from '../provision/table';
 import { MAX_RECEIVE_COUNT, provisionMessaging, type Messaging } from '../provision/messaging';
@@ -34,11 +35,10 @@ import { findWaitingUploads, objectCreatedRecord } from '../wiring/upload-recove
 import { startSqsEventSource, type EventSource, type SqsHandler } from '../wiring/sqs-event-source';
 import { STREAM_FILTER_PATTERNS } from '../../functions/stream-publisher/trigger-filters';
 import { startStreamEventSource, type StreamHandler } from '../wiring/stream-event-source';
-import { startLocalAppSync, type AppSyncEndpoints } from './appsync';
 import { silentLogger, type StackLogger } from './logger';
-import { LOCAL_API_KEY, LOCAL_CREDENTIALS, LOCAL_NAMES, LOCAL_REGION } from './naming';
+import { LOCAL_API_KEY, LOCAL_CREDENTIALS, LOCAL_NAMES, LOCAL_REGION } from '../common/naming';
 import { writeOutputs, type LocalOutputs } from './outputs';
-import { DEFAULT_STATE_DIR, REPO_ROOT } from './paths';
+import { DEFAULT_STATE_DIR, REPO_ROOT } from '../common/paths';
 import { ensureResolverBundles, RESOLVER_BUNDLE_DIR } from './resolver-bundles';
 
 export type ClassifierChoice =
@@ -226,7 +226,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     });
     cleanups.push(() => alerts.stop());
 
-    const appsync: AppSyncEndpoints = await startLocalAppSync({
+    const appsync = await startAppSyncServer({
       host: '127.0.0.1',
       port: options.port ?? 4000,
       httpsPort: options.httpsPort ?? (options.port === 0 ? 0 : (options.port ?? 4000) + 443),
@@ -250,8 +250,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       },
       tls: { dir: join(stateDir, 'tls') },
     });
-    cleanups.push(() => appsync.stop());
-    process.env.GRAPHQL_URL = appsync.graphqlUrl;
+    cleanups.push(() => appsync.close());
+    process.env.GRAPHQL_URL = appsync.url;
 
     const forwarder = createS3NotificationForwarder({
       sqs,
@@ -309,18 +309,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     cleanups.push(() => Promise.all(sources.map((s) => s.stop())).then(() => undefined));
 
     const outputs: LocalOutputs = {
-      GraphQLApiUrl: appsync.graphqlUrl,
+      GraphQLApiUrl: appsync.url,
       GraphQLApiKey: LOCAL_API_KEY,
       RealtimeUrl: appsync.realtimeUrl,
       BucketName: LOCAL_NAMES.bucket,
       TableName: LOCAL_NAMES.table,
       TopicArn: messaging.topicArn,
       Region: region,
-      GraphQLApiUrlHttps: appsync.graphqlUrlHttps,
+      GraphQLApiUrlHttps: appsync.httpsUrl,
       CaCertificatePath: appsync.caCertificatePath,
       S3Endpoint: gateway.endpoint,
       DynamoDbEndpoint: dynamo.endpoint,
-      ConsoleUrl: options.staticDir ? appsync.graphqlUrl.replace(/\/graphql$/, '/') : undefined,
+      ConsoleUrl: options.staticDir ? appsync.url.replace(/\/graphql$/, '/') : undefined,
     };
     if (options.writeOutputs ?? true) await writeOutputs(join(stateDir, 'outputs.json'), outputs);
 
@@ -330,9 +330,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       region,
       credentials,
       endpoints: {
-        graphqlUrl: appsync.graphqlUrl,
+        graphqlUrl: appsync.url,
         realtimeUrl: appsync.realtimeUrl,
-        graphqlUrlHttps: appsync.graphqlUrlHttps,
+        graphqlUrlHttps: appsync.httpsUrl,
         realtimeUrlHttps: appsync.realtimeUrlHttps,
         s3: gateway.endpoint,
         dynamodb: dynamo.endpoint,

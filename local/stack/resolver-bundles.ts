@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { buildResolvers } from '../../appsync/build-resolvers';
 import { bundleEntries, loadResolverManifest } from '../../appsync/resolver-manifest';
 import { mtimeOrZero, newestMtime } from './file-times';
-import { REPO_ROOT } from './paths';
+import { REPO_ROOT } from '../common/paths';
 
 export const RESOLVER_BUNDLE_DIR = resolve(REPO_ROOT, 'dist', 'resolvers');
 

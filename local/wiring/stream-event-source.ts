@@ -22,7 +22,7 @@ import type { CheckpointStore } from './checkpoint-store';
 import { eventFilter } from './event-filter';
 import type { EventSource } from './sqs-event-source';
 import { invokeWithTimeout } from '../runtime/lambda-context';
-import { LOCAL_ACCOUNT_ID } from '../stack/naming';
+import { LOCAL_ACCOUNT_ID } from '../common/naming';
 
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
 

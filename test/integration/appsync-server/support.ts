@@ -16,7 +16,7 @@ import { buildResolvers } from '../../../appsync/build-resolvers';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../../local/emulators/dynamodb-local';
 import { ensureDetectionLogsTable } from '../../../local/provision/table';
 import { startAppSyncServer, type AppSyncServer, type AppSyncServerOptions, type LocalLambdaHandler } from '../../../local/appsync-server';
-import { LOCAL_API_KEY, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/stack/naming';
+import { LOCAL_API_KEY, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/common/naming';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const API_KEY = LOCAL_API_KEY;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { GET_IMAGE, graphql, type Image } from '../../../local/client/graphql';
 import { postToTicket, requestUpload } from '../../../local/client/upload';
-import { REPO_ROOT } from '../../../local/stack/paths';
+import { REPO_ROOT } from '../../../local/common/paths';
 import { isFinal, photo, sleep, startTestStack, subscribe, waitFor, type TestStack } from './helpers';
 
 jest.setTimeout(120_000);

@@ -12,7 +12,7 @@ import { GET_IMAGE, graphql, graphqlRaw, LIST_IMAGES, type Image } from '../../.
 import { RealtimeClient } from '../../../local/client/realtime';
 import { postToTicket, requestUpload } from '../../../local/client/upload';
 import { main as uploadCli } from '../../../local/cli/upload';
-import { PETS_DATASET_DIR } from '../../../local/stack/paths';
+import { PETS_DATASET_DIR } from '../../../local/common/paths';
 import { encodeS3EventKey } from '../../../local/wiring/s3-notifications';
 import { contentTypeOf, isFinal, photo, sleep, startTestStack, subscribe, upload, waitFor, type TestStack } from './helpers';
 

@@ -16,7 +16,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../../../local/emulators
 import { startNodeEmulators, type NodeEmulators } from '../../../local/emulators/node-emulators';
 import { provisionMessaging, type Messaging } from '../../../local/provision/messaging';
 import { ensureDetectionLogsTable } from '../../../local/provision/table';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/stack/naming';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/common/naming';
 import { openCheckpointStore } from '../../../local/wiring/checkpoint-store';
 import { startStreamEventSource, type StreamHandler } from '../../../local/wiring/stream-event-source';
 import { sleep, waitFor } from './helpers';
