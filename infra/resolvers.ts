@@ -34,9 +34,6 @@ export const toWiring = (spec: ResolverSpec): ResolverWiring => {
   };
 };
 
-/** Reads the manifest (throws on a resolver the schema lacks) and the already built bundles. */
-export const loadResolverWiring = (): ResolverWiring[] => loadResolverManifest().map(toWiring);
-
 /**
  * Builds the bundles first, then reads them: what `npm run synth` and `cdk deploy` use. Tests pass their own
  * outDir, so they never read a bundle another process is rewriting in dist/.

@@ -5,14 +5,12 @@
 import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ANIMAL_PREFIX, INPUT_PREFIX } from '../../functions/core/domain';
+import { INPUT_PREFIX } from '../../functions/core/domain';
 import type { StageConfig } from '../config';
 
 export interface ImageStoreProps {
   config: StageConfig;
 }
-
-export const FILED_PREFIXES = Object.values(ANIMAL_PREFIX);
 
 export class ImageStore extends Construct {
   readonly bucket: s3.Bucket;

@@ -28,5 +28,3 @@ export const PRICES = {
   cloudWatchDashboardMonth: { usd: 3.0, unit: 'per dashboard per month' },
   cloudWatchCustomMetricMonth: { usd: 0.3, unit: 'per custom metric (name + dimensions) per month' },
 } as const;
-
-export type PriceKey = keyof typeof PRICES;

@@ -7,6 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { tmpdir } from 'node:os';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context } from 'aws-lambda';
 import { toMapValues } from '../../../appsync/runtime/dynamodb';
 import { createDynamoDBDataSource } from '../../../local/appsync-server/data-sources/dynamodb';
@@ -40,62 +42,46 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const item = (id: string, status: string, createdAt: string) =>
-  toMapValues({ ImageID: id, ProcessingStatus: status, CreatedAt: createdAt, ListPK: 'IMAGE', FileSize: 10, Tags: ['a', 'b'] });
-
 describe('DynamoDB data source', () => {
-  it('puts with a condition, reports a failed condition with its DynamoDB type, updates, gets and deletes', async () => {
+  it('gets an item as plain JSON, with a projection, and null for a missing key', async () => {
     const ds = createDynamoDBDataSource({ tableName: stack.tableName, client: stack.client });
     const id = randomUUID();
-    const { ImageID: _key, ...attributes } = item(id, 'pending', '2026-01-01T00:00:00.000Z');
-    const condition = { expression: 'attribute_not_exists(#id)', expressionNames: { '#id': 'ImageID' } };
-    const put = await ds.invoke({ operation: 'PutItem', key: toMapValues({ ImageID: id }), attributeValues: attributes, condition });
-    expect(put).toEqual({ result: expect.objectContaining({ ImageID: id, FileSize: 10, Tags: ['a', 'b'] }) });
-
-    const again = await ds.invoke({ operation: 'PutItem', key: toMapValues({ ImageID: id }), attributeValues: attributes, condition });
-    expect(again.result).toBeNull();
-    expect(again.error).toEqual({ type: 'DynamoDB:ConditionalCheckFailedException', message: expect.any(String) });
-
-    const updated = await ds.invoke({
-      operation: 'UpdateItem',
-      key: toMapValues({ ImageID: id }),
-      update: { expression: 'SET #s = :s', expressionNames: { '#s': 'ProcessingStatus' }, expressionValues: toMapValues({ ':s': 'completed' }) },
-    });
-    expect(updated.result).toEqual(expect.objectContaining({ ImageID: id, ProcessingStatus: 'completed' }));
+    await stack.client.send(
+      new PutItemCommand({
+        TableName: stack.tableName,
+        Item: marshall({ ImageID: id, ProcessingStatus: 'COMPLETED', CreatedAt: '2026-01-01T00:00:00.000Z', FileSize: 10, Tags: ['a', 'b'] }),
+      }),
+    );
 
     const got = await ds.invoke({ operation: 'GetItem', key: toMapValues({ ImageID: id }), consistentRead: true });
-    expect(got.result).toEqual(expect.objectContaining({ ProcessingStatus: 'completed', FileSize: 10 }));
+    expect(got).toEqual({ result: { ImageID: id, ProcessingStatus: 'COMPLETED', CreatedAt: '2026-01-01T00:00:00.000Z', FileSize: 10, Tags: ['a', 'b'] } });
 
-    const deleted = await ds.invoke({ operation: 'DeleteItem', key: toMapValues({ ImageID: id }) });
-    expect(deleted.result).toEqual(expect.objectContaining({ ImageID: id }));
-    expect((await ds.invoke({ operation: 'GetItem', key: toMapValues({ ImageID: id }) })).result).toBeNull();
+    const projected = await ds.invoke({
+      operation: 'GetItem',
+      key: toMapValues({ ImageID: id }),
+      consistentRead: true,
+      projection: { expression: '#s, FileSize', expressionNames: { '#s': 'ProcessingStatus' } },
+    });
+    expect(projected).toEqual({ result: { ProcessingStatus: 'COMPLETED', FileSize: 10 } });
+
+    expect(await ds.invoke({ operation: 'GetItem', key: toMapValues({ ImageID: randomUUID() }) })).toEqual({ result: null });
   });
 
-  it('queries an index page by page with an opaque nextToken, and refuses a forged one', async () => {
+  it('refuses, with a named ValidationException, an operation no resolver sends and a malformed request', async () => {
     const ds = createDynamoDBDataSource({ tableName: stack.tableName, client: stack.client });
-    const status = `status-${randomUUID()}`;
-    for (let i = 0; i < 5; i += 1) {
-      const { ImageID: _k, ...attributes } = item(`${status}-${i}`, status, `2026-01-0${i + 1}T00:00:00.000Z`);
-      await ds.invoke({ operation: 'PutItem', key: toMapValues({ ImageID: `${status}-${i}` }), attributeValues: attributes });
-    }
-    const query = (nextToken?: string | null) =>
-      ds.invoke({
-        operation: 'Query',
-        index: 'ByStatus',
-        query: { expression: '#s = :s', expressionNames: { '#s': 'ProcessingStatus' }, expressionValues: toMapValues({ ':s': status }) },
-        scanIndexForward: false,
-        limit: 3,
-        nextToken,
-      });
-    const first = (await query()).result as { items: { ImageID: string }[]; nextToken: string | null; scannedCount: number };
-    expect(first.items.map((i) => i.ImageID)).toEqual([`${status}-4`, `${status}-3`, `${status}-2`]);
-    expect(typeof first.nextToken).toBe('string');
-    const second = (await query(first.nextToken)).result as typeof first;
-    expect(second.items.map((i) => i.ImageID)).toEqual([`${status}-1`, `${status}-0`]);
-    expect(second.nextToken).toBeNull();
+    const put = await ds.invoke({ operation: 'PutItem', key: toMapValues({ ImageID: randomUUID() }), attributeValues: {} });
+    expect(put).toEqual({ result: null, error: { type: 'DynamoDB:ValidationException', message: expect.stringContaining('Unsupported DynamoDB operation: PutItem') } });
+    expect((await ds.invoke('GetItem')).error?.type).toBe('DynamoDB:ValidationException');
+    expect((await ds.invoke({ operation: 'GetItem', key: 'ImageID' })).error).toEqual({
+      type: 'DynamoDB:ValidationException',
+      message: 'key must be a map of typed values',
+    });
+  });
 
-    const forged = await query('not-a-token');
-    expect(forged.error?.type).toBe('DynamoDB:ValidationException');
+  it('reports a DynamoDB error with its exception name', async () => {
+    const ds = createDynamoDBDataSource({ tableName: 'no-such-table', client: stack.client });
+    const outcome = await ds.invoke({ operation: 'GetItem', key: toMapValues({ ImageID: 'x' }) });
+    expect(outcome).toEqual({ result: null, error: { type: 'DynamoDB:ResourceNotFoundException', message: expect.any(String) } });
   });
 });
 
