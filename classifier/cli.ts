@@ -8,7 +8,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { applyClassificationPolicy, DEFAULT_THRESHOLDS } from '../functions/core/classification-policy';
+import { applyClassificationPolicy } from '../functions/core/classification-policy';
+import { DEFAULT_THRESHOLDS } from '../functions/core/settings';
 import type { Animal, DetectedLabel } from '../functions/core/domain';
 import { describeFailure } from '../functions/core/errors';
 import { ANIMALS, confusionMatrix, expectedAnimal, formatMatrix, score, type Verdict } from './evaluation';

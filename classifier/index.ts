@@ -7,6 +7,7 @@
  */
 import { PetDetectorError } from '../functions/core/errors';
 import type { Classifier, ImageSource, LabelDetection } from '../functions/core/ports';
+import { DEFAULT_LABELS } from '../functions/core/settings';
 import { defaultAssetPaths } from './assets';
 import { CALIBRATION_VERSION, toScore } from './calibration';
 import { decodeImage, type RgbImage, zoomOutView } from './decode';
@@ -29,9 +30,9 @@ export interface LocalClassifierOptions {
   wasmDir?: string;
   /** The worker entry. Default as for modelDir. */
   workerScript?: string;
-  /** Like Rekognition's MinConfidence. Default 40. */
+  /** Like Rekognition's MinConfidence. Default: DEFAULT_LABELS in functions/core/settings.ts. */
   minConfidence?: number;
-  /** Like Rekognition's MaxLabels. Default 20. */
+  /** Like Rekognition's MaxLabels. Default: DEFAULT_LABELS in functions/core/settings.ts. */
   maxLabels?: number;
   /**
    * The zoomed-out second look: 'auto' (default) when the first look is undecided about a pet,
@@ -58,8 +59,8 @@ export interface LocalClassifier extends Classifier {
 
 export const createLocalClassifier = (options: LocalClassifierOptions = {}): LocalClassifier => {
   const defaults = defaultAssetPaths();
-  const minConfidence = options.minConfidence ?? 40;
-  const maxLabels = options.maxLabels ?? 20;
+  const minConfidence = options.minConfidence ?? DEFAULT_LABELS.minLabelConfidence;
+  const maxLabels = options.maxLabels ?? DEFAULT_LABELS.maxLabels;
   const pool = new ModelWorkerPool({
     script: options.workerScript ?? defaults.workerScript,
     size: options.workers ?? 1,

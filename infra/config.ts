@@ -3,6 +3,14 @@
  * read context or the environment themselves, so what a stage deploys can be read off this file.
  */
 import { z } from 'zod';
+import {
+  DEFAULT_LABELS,
+  DEFAULT_LAMBDA_CLASSIFIER_WORKERS,
+  DEFAULT_MAX_RECEIVE_COUNT,
+  DEFAULT_RETENTION_DAYS,
+  DEFAULT_THRESHOLDS as SETTINGS_THRESHOLDS,
+  DEFAULT_UPLOAD_URL_TTL_SECONDS,
+} from '../functions/core/settings';
 
 export const STAGES = ['dev', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -121,13 +129,7 @@ const baseFunctions = (concurrency: Record<FunctionName, number>, classifier: Cl
   'stream-publisher': { memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: concurrency['stream-publisher'] },
 });
 
-const DEFAULT_THRESHOLDS: ClassifierThresholds = {
-  confident: 80,
-  uncertainMin: 50,
-  closeMargin: 15,
-  minLabelConfidence: 40,
-  maxLabels: 20,
-};
+const DEFAULT_THRESHOLDS: ClassifierThresholds = { ...SETTINGS_THRESHOLDS, ...DEFAULT_LABELS };
 
 type StageDefaults = Omit<
   StageConfig,
@@ -148,13 +150,13 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     wafRateLimitPer5Min: 500,
     thresholds: DEFAULT_THRESHOLDS,
     retentionDays: 7,
-    uploadUrlTtlSeconds: 600,
-    localClassifierWorkers: 1,
+    uploadUrlTtlSeconds: DEFAULT_UPLOAD_URL_TTL_SECONDS,
+    localClassifierWorkers: DEFAULT_LAMBDA_CLASSIFIER_WORKERS,
     corsOrigins: ['http://localhost:4000', 'http://127.0.0.1:4000', 'http://localhost:5173'],
     apiKeyExpiryDays: 30,
     unprocessedInputExpiryDays: 1,
     noncurrentVersionExpiryDays: 7,
-    uploadQueue: { batchSize: 5, maxBatchingWindowSeconds: 1, maxReceiveCount: 3 },
+    uploadQueue: { batchSize: 5, maxBatchingWindowSeconds: 1, maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT },
     stream: { batchSize: 25, maxBatchingWindowSeconds: 1, retryAttempts: 3, maxRecordAgeSeconds: 3600 },
     powertoolsLogLevel: 'DEBUG',
     // Every request: dev traffic is a developer's own, and a trace is what they debug with.
@@ -170,13 +172,13 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     wafRateLimitPer5Min: 1000,
     thresholds: DEFAULT_THRESHOLDS,
     retentionDays: 30,
-    uploadUrlTtlSeconds: 600,
-    localClassifierWorkers: 1,
+    uploadUrlTtlSeconds: DEFAULT_UPLOAD_URL_TTL_SECONDS,
+    localClassifierWorkers: DEFAULT_LAMBDA_CLASSIFIER_WORKERS,
     corsOrigins: [],
     apiKeyExpiryDays: 90,
     unprocessedInputExpiryDays: 3,
     noncurrentVersionExpiryDays: 14,
-    uploadQueue: { batchSize: 5, maxBatchingWindowSeconds: 1, maxReceiveCount: 3 },
+    uploadQueue: { batchSize: 5, maxBatchingWindowSeconds: 1, maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT },
     stream: { batchSize: 50, maxBatchingWindowSeconds: 1, retryAttempts: 5, maxRecordAgeSeconds: 6 * 3600 },
     powertoolsLogLevel: 'INFO',
     apiTraceSampling: { reservoirPerSecond: 1, fixedRate: 0.1 },
@@ -190,14 +192,14 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     alarms: { functionErrors: 1, functionThrottles: 1, p99DurationOfTimeout: 0.8, iteratorAgeMs: 30_000, appSync5xx: 1, processingFailures: 1 },
     wafRateLimitPer5Min: 2000,
     thresholds: DEFAULT_THRESHOLDS,
-    retentionDays: 90,
-    uploadUrlTtlSeconds: 600,
-    localClassifierWorkers: 1,
+    retentionDays: DEFAULT_RETENTION_DAYS,
+    uploadUrlTtlSeconds: DEFAULT_UPLOAD_URL_TTL_SECONDS,
+    localClassifierWorkers: DEFAULT_LAMBDA_CLASSIFIER_WORKERS,
     corsOrigins: [],
     apiKeyExpiryDays: 365,
     unprocessedInputExpiryDays: 7,
     noncurrentVersionExpiryDays: 30,
-    uploadQueue: { batchSize: 10, maxBatchingWindowSeconds: 2, maxReceiveCount: 3 },
+    uploadQueue: { batchSize: 10, maxBatchingWindowSeconds: 2, maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT },
     stream: { batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 10, maxRecordAgeSeconds: 24 * 3600 },
     powertoolsLogLevel: 'INFO',
     // No reservoir: at ~1 request/s (1M images a month) a 1/s reservoir alone would trace most requests

@@ -8,6 +8,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ANIMAL_PREFIX, INPUT_PREFIX } from '../functions/core/domain';
+import { ENV } from '../functions/core/settings';
 import { INDEXES } from '../functions/core/table-design';
 import { REPO_ROOT } from './bundling';
 import type { FunctionName, StageConfig } from './config';
@@ -48,27 +49,27 @@ export class PetDetectorStack extends Stack {
     const images = new ImageStore(this, 'ImageStore', { config });
     const bucket = images.bucket;
 
-    const storageEnv = { TABLE_NAME: table.tableName, BUCKET_NAME: bucket.bucketName, S3_FORCE_PATH_STYLE: 'false' };
+    const storageEnv = { [ENV.tableName]: table.tableName, [ENV.bucketName]: bucket.bucketName, [ENV.forcePathStyle]: 'false' };
     const fn = (name: FunctionName, description: string, environment: Record<string, string>) =>
       new ObservedFunction(this, pascal(name), { config, name, description, environment, alarmTopic });
 
     const requestUpload = fn('request-upload', 'Mutation.requestUpload: PENDING record + presigned S3 POST', {
       ...storageEnv,
-      UPLOAD_URL_TTL_SECONDS: String(config.uploadUrlTtlSeconds),
-      RETENTION_DAYS: String(config.retentionDays),
+      [ENV.uploadUrlTtlSeconds]: String(config.uploadUrlTtlSeconds),
+      [ENV.retentionDays]: String(config.retentionDays),
     });
     const imageReader = fn('image-reader', 'Query.images / Query.imageUrls', storageEnv);
     const processor = fn('image-processor', 'Classifies uploads from the queue and files them', {
       ...storageEnv,
-      CLASSIFIER: config.classifier,
-      CONFIDENT_THRESHOLD: String(config.thresholds.confident),
-      UNCERTAIN_MIN_THRESHOLD: String(config.thresholds.uncertainMin),
-      CLOSE_MARGIN: String(config.thresholds.closeMargin),
-      MIN_LABEL_CONFIDENCE: String(config.thresholds.minLabelConfidence),
-      MAX_LABELS: String(config.thresholds.maxLabels),
-      LOCAL_CLASSIFIER_WORKERS: String(config.localClassifierWorkers),
+      [ENV.classifier]: config.classifier,
+      [ENV.confidentThreshold]: String(config.thresholds.confident),
+      [ENV.uncertainMinThreshold]: String(config.thresholds.uncertainMin),
+      [ENV.closeMargin]: String(config.thresholds.closeMargin),
+      [ENV.minLabelConfidence]: String(config.thresholds.minLabelConfidence),
+      [ENV.maxLabels]: String(config.thresholds.maxLabels),
+      [ENV.localClassifierWorkers]: String(config.localClassifierWorkers),
       // Must equal the queue's maxReceiveCount: the last delivery records FAILED instead of leaving PROCESSING.
-      MAX_RECEIVE_COUNT: String(config.uploadQueue.maxReceiveCount),
+      [ENV.maxReceiveCount]: String(config.uploadQueue.maxReceiveCount),
     });
 
     const api = new PetDetectorApi(this, 'GraphqlApi', {
@@ -81,8 +82,8 @@ export class PetDetectorStack extends Stack {
     });
 
     const publisher = fn('stream-publisher', 'DetectionLogs stream -> publishImageClassified (IAM) + SNS for uncertain results', {
-      TOPIC_ARN: messaging.uncertainTopic.topicArn,
-      GRAPHQL_URL: api.api.graphqlUrl,
+      [ENV.topicArn]: messaging.uncertainTopic.topicArn,
+      [ENV.graphqlUrl]: api.api.graphqlUrl,
     });
     this.functions = {
       'request-upload': requestUpload,

@@ -29,7 +29,11 @@ export const createClassifier = async (
   }
   if (process.env.PET_DETECTOR_BUNDLED_CLASSIFIER !== 'rekognition') {
     const { createLocalClassifier } = await import('../../classifier');
-    return createLocalClassifier({ workers: settings.localClassifierWorkers });
+    return createLocalClassifier({
+      workers: settings.localClassifierWorkers,
+      minConfidence: settings.minLabelConfidence,
+      maxLabels: settings.maxLabels,
+    });
   }
   throw new ConfigurationError('CLASSIFIER=local, but this bundle was built without the local classifier');
 };

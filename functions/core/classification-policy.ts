@@ -4,6 +4,7 @@
  */
 import type { Animal, Classification, DetectedLabel } from './domain';
 import type { LabelDetection } from './ports';
+import { DEFAULT_THRESHOLDS } from './settings';
 
 export interface PolicyThresholds {
   /** A pet label at or above this is a confident CAT or DOG. */
@@ -13,8 +14,6 @@ export interface PolicyThresholds {
   /** Cat and dog both at or above uncertainMin and within this many points: uncertain. */
   closeMargin: number;
 }
-
-export const DEFAULT_THRESHOLDS: PolicyThresholds = { confident: 80, uncertainMin: 50, closeMargin: 15 };
 
 /** How many labels a record keeps: enough for the console, small enough for one DynamoDB item. */
 export const MAX_STORED_LABELS = 15;

@@ -1,7 +1,8 @@
 /** What image-processor tells CloudWatch (EMF) and the log about each processed object. */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ProcessOutcome } from '../core/use-cases/process-upload';
-import { logger, METRIC, metrics } from '../shared/powertools';
+import { ANIMAL_DIMENSION, METRIC } from '../core/settings';
+import { logger, metrics } from '../shared/powertools';
 
 /**
  * Keys for one message's log lines. Passed per line rather than appended to the logger because the
@@ -22,7 +23,7 @@ export const recordOutcome = (outcome: ProcessOutcome, keys: MessageKeys, eventT
   switch (outcome.kind) {
     case 'completed': {
       const { animal, confidence, uncertain } = outcome.classification;
-      metrics.singleMetric().addDimension('Animal', animal).addMetric(METRIC.imagesClassified, MetricUnit.Count, 1);
+      metrics.singleMetric().addDimension(ANIMAL_DIMENSION, animal).addMetric(METRIC.imagesClassified, MetricUnit.Count, 1);
       metrics.addMetric(METRIC.classificationLatency, MetricUnit.Milliseconds, outcome.classifierMs);
       if (uncertain) metrics.addMetric(METRIC.uncertainClassifications, MetricUnit.Count, 1);
       const sinceUploadMs = eventTime ? Date.now() - Date.parse(eventTime) : undefined;

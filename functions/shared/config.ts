@@ -8,6 +8,15 @@
 import * as z from 'zod/mini';
 import { validateThresholds, type PolicyThresholds } from '../core/classification-policy';
 import { ConfigurationError } from '../core/errors';
+import {
+  DEFAULT_LABELS,
+  DEFAULT_LAMBDA_CLASSIFIER_WORKERS,
+  DEFAULT_MAX_RECEIVE_COUNT,
+  DEFAULT_RETENTION_DAYS,
+  DEFAULT_THRESHOLDS,
+  DEFAULT_UPLOAD_URL_TTL_SECONDS,
+  ENV,
+} from '../core/settings';
 
 type Env = Record<string, string | undefined>;
 
@@ -19,36 +28,36 @@ const integer = (fallback: number, min: number, max: number) =>
 const flag = z._default(z.stringbool(), false);
 
 const storage = {
-  TABLE_NAME: required,
-  BUCKET_NAME: required,
-  AWS_REGION: required,
-  S3_FORCE_PATH_STYLE: flag,
+  [ENV.tableName]: required,
+  [ENV.bucketName]: required,
+  [ENV.region]: required,
+  [ENV.forcePathStyle]: flag,
 };
 
 const schemas = {
   requestUpload: z.object({
     ...storage,
-    UPLOAD_URL_TTL_SECONDS: integer(600, 300, 900),
-    RETENTION_DAYS: integer(90, 1, 3650),
+    [ENV.uploadUrlTtlSeconds]: integer(DEFAULT_UPLOAD_URL_TTL_SECONDS, 300, 900),
+    [ENV.retentionDays]: integer(DEFAULT_RETENTION_DAYS, 1, 3650),
   }),
   imageReader: z.object(storage),
   imageProcessor: z.object({
     ...storage,
-    CLASSIFIER: z._default(z.enum(['rekognition', 'local']), 'rekognition'),
-    CONFIDENT_THRESHOLD: number(80, 0, 100),
-    UNCERTAIN_MIN_THRESHOLD: number(50, 0, 100),
-    CLOSE_MARGIN: number(15, 0, 100),
-    MIN_LABEL_CONFIDENCE: number(40, 0, 100),
-    MAX_LABELS: integer(20, 1, 1000),
-    LOCAL_CLASSIFIER_WORKERS: integer(1, 1, 16),
-    // Must equal the queue's maxReceiveCount (3 in the CDK stack and the local stack): on the last
-    // delivery a transient fault also records FAILED, so a message in the DLQ never leaves a record PROCESSING.
-    MAX_RECEIVE_COUNT: integer(3, 1, 1000),
+    [ENV.classifier]: z._default(z.enum(['rekognition', 'local']), 'rekognition'),
+    [ENV.confidentThreshold]: number(DEFAULT_THRESHOLDS.confident, 0, 100),
+    [ENV.uncertainMinThreshold]: number(DEFAULT_THRESHOLDS.uncertainMin, 0, 100),
+    [ENV.closeMargin]: number(DEFAULT_THRESHOLDS.closeMargin, 0, 100),
+    [ENV.minLabelConfidence]: number(DEFAULT_LABELS.minLabelConfidence, 0, 100),
+    [ENV.maxLabels]: integer(DEFAULT_LABELS.maxLabels, 1, 1000),
+    [ENV.localClassifierWorkers]: integer(DEFAULT_LAMBDA_CLASSIFIER_WORKERS, 1, 16),
+    // Must equal the queue's maxReceiveCount (the CDK stack and the local stack both set it from settings): on the
+    // last delivery a transient fault also records FAILED, so a message in the DLQ never leaves a record PROCESSING.
+    [ENV.maxReceiveCount]: integer(DEFAULT_MAX_RECEIVE_COUNT, 1, 1000),
   }),
   streamPublisher: z.object({
-    TOPIC_ARN: required,
-    GRAPHQL_URL: z.url(),
-    AWS_REGION: required,
+    [ENV.topicArn]: required,
+    [ENV.graphqlUrl]: z.url(),
+    [ENV.region]: required,
   }),
 };
 
@@ -99,10 +108,10 @@ export interface StorageConfig {
 }
 
 const storageConfig = (c: z.output<typeof schemas.imageReader>): StorageConfig => ({
-  tableName: c.TABLE_NAME,
-  bucketName: c.BUCKET_NAME,
-  region: c.AWS_REGION,
-  forcePathStyle: c.S3_FORCE_PATH_STYLE,
+  tableName: c[ENV.tableName],
+  bucketName: c[ENV.bucketName],
+  region: c[ENV.region],
+  forcePathStyle: c[ENV.forcePathStyle],
 });
 
 export interface RequestUploadConfig extends StorageConfig {
@@ -112,7 +121,7 @@ export interface RequestUploadConfig extends StorageConfig {
 
 export const loadRequestUploadConfig = (env: Env = process.env): RequestUploadConfig => {
   const c = parse('requestUpload', env);
-  return { ...storageConfig(c), uploadUrlTtlSeconds: c.UPLOAD_URL_TTL_SECONDS, retentionDays: c.RETENTION_DAYS };
+  return { ...storageConfig(c), uploadUrlTtlSeconds: c[ENV.uploadUrlTtlSeconds], retentionDays: c[ENV.retentionDays] };
 };
 
 export type ImageReaderConfig = StorageConfig;
@@ -133,23 +142,23 @@ export const loadImageProcessorConfig = (env: Env = process.env): ImageProcessor
   let thresholds: PolicyThresholds;
   try {
     thresholds = validateThresholds({
-      confident: c.CONFIDENT_THRESHOLD,
-      uncertainMin: c.UNCERTAIN_MIN_THRESHOLD,
-      closeMargin: c.CLOSE_MARGIN,
+      confident: c[ENV.confidentThreshold],
+      uncertainMin: c[ENV.uncertainMinThreshold],
+      closeMargin: c[ENV.closeMargin],
     });
   } catch (error) {
     throw new ConfigurationError(
-      `imageProcessor: invalid environment variables CONFIDENT_THRESHOLD/UNCERTAIN_MIN_THRESHOLD/CLOSE_MARGIN: ${(error as Error).message}`,
+      `imageProcessor: invalid environment variables ${ENV.confidentThreshold}/${ENV.uncertainMinThreshold}/${ENV.closeMargin}: ${(error as Error).message}`,
     );
   }
   return {
     ...storageConfig(c),
-    classifier: c.CLASSIFIER,
+    classifier: c[ENV.classifier],
     thresholds,
-    minLabelConfidence: c.MIN_LABEL_CONFIDENCE,
-    maxLabels: c.MAX_LABELS,
-    localClassifierWorkers: c.LOCAL_CLASSIFIER_WORKERS,
-    maxReceiveCount: c.MAX_RECEIVE_COUNT,
+    minLabelConfidence: c[ENV.minLabelConfidence],
+    maxLabels: c[ENV.maxLabels],
+    localClassifierWorkers: c[ENV.localClassifierWorkers],
+    maxReceiveCount: c[ENV.maxReceiveCount],
   };
 };
 
@@ -161,5 +170,5 @@ export interface StreamPublisherConfig {
 
 export const loadStreamPublisherConfig = (env: Env = process.env): StreamPublisherConfig => {
   const c = parse('streamPublisher', env);
-  return { topicArn: c.TOPIC_ARN, graphqlUrl: c.GRAPHQL_URL, region: c.AWS_REGION };
+  return { topicArn: c[ENV.topicArn], graphqlUrl: c[ENV.graphqlUrl], region: c[ENV.region] };
 };

@@ -6,13 +6,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Instrument } from '../adapters/clients/instrument';
+import { DEFAULT_SERVICE_NAME, ENV, METRIC_NAMESPACE } from '../core/settings';
 
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'pet-detector';
+const serviceName = process.env[ENV.serviceName] ?? DEFAULT_SERVICE_NAME;
 
 export const logger = new Logger({ serviceName });
 export const metrics = new Metrics({
   serviceName,
-  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'pet-detector',
+  namespace: process.env[ENV.metricsNamespace] ?? METRIC_NAMESPACE,
 });
 
 /**
@@ -30,12 +31,3 @@ export const tracer: Tracer | undefined = tracingEnabled
 /** Wraps an SDK client so that its calls become X-Ray subsegments (when tracing is on). */
 export const traceClient: Instrument = (client) => (tracer ? tracer.captureAWSv3Client(client) : client);
 
-/** The custom metrics the dashboard and alarms are built on (infra reads these names). */
-export const METRIC = {
-  imagesClassified: 'ImagesClassified',
-  uncertainClassifications: 'UncertainClassifications',
-  processingFailures: 'ProcessingFailures',
-  classificationLatency: 'ClassificationLatency',
-  duplicateEvents: 'DuplicateEvents',
-  imagesPublished: 'ImagesPublished',
-} as const;

@@ -8,7 +8,8 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { decodeStreamRecord } from '../adapters/dynamodb-stream-records';
 import { publishClassified } from '../core/use-cases/publish-classified';
 import { instrumented } from '../shared/instrument';
-import { logger, METRIC, metrics } from '../shared/powertools';
+import { METRIC } from '../core/settings';
+import { logger, metrics } from '../shared/powertools';
 import { publishClassifiedDeps } from '../shared/wiring/stream-publisher';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);

@@ -12,21 +12,9 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ANIMAL_PREFIX } from '../../functions/core/domain';
 import type { Animal } from '../../functions/core/domain';
-import type { METRIC } from '../../functions/shared/powertools';
+import { ANIMAL_DIMENSION, METRIC, METRIC_NAMESPACE } from '../../functions/core/settings';
 import type { StageConfig } from '../config';
 import type { ObservedFunction } from './observed-function';
-
-/** The functions' custom metric names; typed against functions/shared/powertools.ts so they cannot drift. */
-export const METRIC_NAMES: typeof METRIC = {
-  imagesClassified: 'ImagesClassified',
-  uncertainClassifications: 'UncertainClassifications',
-  processingFailures: 'ProcessingFailures',
-  classificationLatency: 'ClassificationLatency',
-  duplicateEvents: 'DuplicateEvents',
-  imagesPublished: 'ImagesPublished',
-};
-
-export const METRIC_NAMESPACE = 'pet-detector';
 
 const ANIMALS = Object.keys(ANIMAL_PREFIX) as Animal[];
 
@@ -112,7 +100,7 @@ export class Monitoring extends Construct {
       'ProcessingFailuresAlarm',
       'processing-failures',
       `${config.alarms.processingFailures}+ images ended FAILED in 5 minutes (ProcessingFailures)`,
-      customMetric(METRIC_NAMES.processingFailures, cloudwatch.Stats.SUM),
+      customMetric(METRIC.processingFailures, cloudwatch.Stats.SUM),
       config.alarms.processingFailures,
     );
 
@@ -131,8 +119,8 @@ export class Monitoring extends Construct {
           animal.toLowerCase(),
           new cloudwatch.Metric({
             namespace: METRIC_NAMESPACE,
-            metricName: METRIC_NAMES.imagesClassified,
-            dimensionsMap: { service: props.processor.functionName, Animal: animal },
+            metricName: METRIC.imagesClassified,
+            dimensionsMap: { service: props.processor.functionName, [ANIMAL_DIMENSION]: animal },
             period: metricPeriod,
             statistic: cloudwatch.Stats.SUM,
             label: animal,
@@ -147,7 +135,7 @@ export class Monitoring extends Construct {
       label: 'classified',
       period: Duration.days(1),
     });
-    const uncertain = customMetric(METRIC_NAMES.uncertainClassifications, cloudwatch.Stats.SUM).with({ period: hourly });
+    const uncertain = customMetric(METRIC.uncertainClassifications, cloudwatch.Stats.SUM).with({ period: hourly });
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Images classified per hour, by animal',
@@ -173,8 +161,8 @@ export class Monitoring extends Construct {
         title: 'Classification latency (ms)',
         width: 8,
         left: [
-          customMetric(METRIC_NAMES.classificationLatency, cloudwatch.Stats.p(50), 'p50'),
-          customMetric(METRIC_NAMES.classificationLatency, cloudwatch.Stats.p(99), 'p99'),
+          customMetric(METRIC.classificationLatency, cloudwatch.Stats.p(50), 'p50'),
+          customMetric(METRIC.classificationLatency, cloudwatch.Stats.p(99), 'p99'),
         ],
         leftYAxis: { min: 0, showUnits: false },
       }),
@@ -186,8 +174,8 @@ export class Monitoring extends Construct {
         metrics: [
           classifiedPerDay,
           uncertain.with({ period: Duration.days(1), label: 'uncertain' }),
-          customMetric(METRIC_NAMES.processingFailures, cloudwatch.Stats.SUM, 'failed').with({ period: Duration.days(1) }),
-          customMetric(METRIC_NAMES.duplicateEvents, cloudwatch.Stats.SUM, 'duplicate events').with({ period: Duration.days(1) }),
+          customMetric(METRIC.processingFailures, cloudwatch.Stats.SUM, 'failed').with({ period: Duration.days(1) }),
+          customMetric(METRIC.duplicateEvents, cloudwatch.Stats.SUM, 'duplicate events').with({ period: Duration.days(1) }),
         ],
       }),
     );

@@ -13,6 +13,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ENV, METRIC_NAMESPACE } from '../../functions/core/settings';
 import type { FunctionName, StageConfig } from '../config';
 import { bundlingOptions, handlerEntry } from '../bundling';
 
@@ -69,11 +70,11 @@ export class ObservedFunction extends Construct {
       bundling: bundlingOptions(name, config),
       environment: {
         ...props.environment,
-        POWERTOOLS_SERVICE_NAME: this.functionName,
-        POWERTOOLS_METRICS_NAMESPACE: 'pet-detector',
-        POWERTOOLS_LOG_LEVEL: config.powertoolsLogLevel,
+        [ENV.serviceName]: this.functionName,
+        [ENV.metricsNamespace]: METRIC_NAMESPACE,
+        [ENV.logLevel]: config.powertoolsLogLevel,
         // Responses stay out of X-Ray: upload tickets and presigned URLs carry the role's session token.
-        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+        [ENV.tracerCaptureResponse]: 'false',
         // Stack traces point at the TypeScript sources through the bundled source maps.
         NODE_OPTIONS: '--enable-source-maps',
       },

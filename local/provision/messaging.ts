@@ -1,11 +1,12 @@
 /**
  * The SQS queues and the SNS topic, created in fauxqs through the SDK as the CDK stack declares them:
- * uploads queue + DLQ (maxReceiveCount 3), the stream's on-failure queue, and the uncertain-alerts topic
+ * uploads queue + DLQ (DEFAULT_MAX_RECEIVE_COUNT receives), the stream's on-failure queue, and the uncertain-alerts topic
  * with an SQS subscription standing in for the e-mail subscriber (fauxqs delivers to SQS only).
  * fauxqs keeps no state across restarts, so this runs on every start.
  */
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { DEFAULT_MAX_RECEIVE_COUNT } from '../../functions/core/settings';
 import { LOCAL_NAMES } from '../common/naming';
 
 export interface Queue {
@@ -20,8 +21,6 @@ export interface Messaging {
   alerts: Queue;
   topicArn: string;
 }
-
-export const MAX_RECEIVE_COUNT = 3;
 
 export const provisionMessaging = async (
   clients: { sqs: SQSClient; sns: SNSClient },
@@ -43,7 +42,7 @@ export const provisionMessaging = async (
   ]);
   const uploads = await createQueue(LOCAL_NAMES.uploadQueue, {
     VisibilityTimeout: String(options.visibilityTimeoutSeconds),
-    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: uploadsDlq.arn, maxReceiveCount: String(MAX_RECEIVE_COUNT) }),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: uploadsDlq.arn, maxReceiveCount: String(DEFAULT_MAX_RECEIVE_COUNT) }),
   });
   const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: LOCAL_NAMES.topic }));
   if (!TopicArn) throw new Error('CreateTopic returned no ARN');

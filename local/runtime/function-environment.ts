@@ -3,6 +3,15 @@
  * AWS_ENDPOINT_URL_* variables that point every unchanged adapter at the local emulators.
  * All handlers share one process locally, so this is one environment (a superset of each function's).
  */
+import {
+  DEFAULT_LABELS,
+  DEFAULT_RETENTION_DAYS,
+  DEFAULT_SERVICE_NAME,
+  DEFAULT_THRESHOLDS,
+  DEFAULT_UPLOAD_URL_TTL_SECONDS,
+  ENV,
+  METRIC_NAMESPACE,
+} from '../../functions/core/settings';
 import { LOCAL_NAMES } from '../common/naming';
 
 export interface FunctionEnvironmentInput {
@@ -21,29 +30,29 @@ export interface FunctionEnvironmentInput {
 
 export const functionEnvironment = (input: FunctionEnvironmentInput): Record<string, string> => {
   const env: Record<string, string> = {
-    TABLE_NAME: LOCAL_NAMES.table,
-    BUCKET_NAME: LOCAL_NAMES.bucket,
-    TOPIC_ARN: input.topicArn,
-    GRAPHQL_URL: input.graphqlUrl,
-    AWS_REGION: input.region,
+    [ENV.tableName]: LOCAL_NAMES.table,
+    [ENV.bucketName]: LOCAL_NAMES.bucket,
+    [ENV.topicArn]: input.topicArn,
+    [ENV.graphqlUrl]: input.graphqlUrl,
+    [ENV.region]: input.region,
     AWS_DEFAULT_REGION: input.region,
-    CLASSIFIER: input.classifier,
-    CONFIDENT_THRESHOLD: '80',
-    UNCERTAIN_MIN_THRESHOLD: '50',
-    CLOSE_MARGIN: '15',
-    MIN_LABEL_CONFIDENCE: '40',
-    MAX_LABELS: '20',
-    RETENTION_DAYS: '90',
-    UPLOAD_URL_TTL_SECONDS: '600',
-    LOCAL_CLASSIFIER_WORKERS: String(input.localClassifierWorkers),
-    MAX_RECEIVE_COUNT: String(input.maxReceiveCount),
-    S3_FORCE_PATH_STYLE: 'true',
-    POWERTOOLS_SERVICE_NAME: 'pet-detector',
-    POWERTOOLS_METRICS_NAMESPACE: 'pet-detector',
-    POWERTOOLS_LOG_LEVEL: input.logLevel,
+    [ENV.classifier]: input.classifier,
+    [ENV.confidentThreshold]: String(DEFAULT_THRESHOLDS.confident),
+    [ENV.uncertainMinThreshold]: String(DEFAULT_THRESHOLDS.uncertainMin),
+    [ENV.closeMargin]: String(DEFAULT_THRESHOLDS.closeMargin),
+    [ENV.minLabelConfidence]: String(DEFAULT_LABELS.minLabelConfidence),
+    [ENV.maxLabels]: String(DEFAULT_LABELS.maxLabels),
+    [ENV.retentionDays]: String(DEFAULT_RETENTION_DAYS),
+    [ENV.uploadUrlTtlSeconds]: String(DEFAULT_UPLOAD_URL_TTL_SECONDS),
+    [ENV.localClassifierWorkers]: String(input.localClassifierWorkers),
+    [ENV.maxReceiveCount]: String(input.maxReceiveCount),
+    [ENV.forcePathStyle]: 'true',
+    [ENV.serviceName]: DEFAULT_SERVICE_NAME,
+    [ENV.metricsNamespace]: METRIC_NAMESPACE,
+    [ENV.logLevel]: input.logLevel,
     // No CloudWatch locally: EMF lines on stdout would only bury the log.
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
+    [ENV.metricsDisabled]: 'true',
+    [ENV.traceEnabled]: 'false',
     AWS_ACCESS_KEY_ID: input.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: input.credentials.secretAccessKey,
     AWS_ENDPOINT_URL_S3: input.endpoints.s3,

@@ -25,7 +25,8 @@ import { createRekognitionBridge } from '../emulators/rekognition-bridge';
 import { startAppSyncServer } from '../appsync-server';
 import { startUploadGateway, type UploadGateway } from '../gateway/upload-gateway';
 import { ensureDetectionLogsTable } from '../provision/table';
-import { MAX_RECEIVE_COUNT, provisionMessaging, type Messaging } from '../provision/messaging';
+import { provisionMessaging, type Messaging } from '../provision/messaging';
+import { DEFAULT_MAX_RECEIVE_COUNT } from '../../functions/core/settings';
 import { applyEnvironment, functionEnvironment } from '../runtime/function-environment';
 import { createHandlerLoader, FUNCTIONS } from '../runtime/handlers';
 import { startAlertsInbox, type AlertsInbox } from '../wiring/alerts-inbox';
@@ -205,7 +206,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         },
         classifier: choice === 'local' ? 'local' : 'rekognition',
         localClassifierWorkers: options.localClassifierWorkers ?? 1,
-        maxReceiveCount: MAX_RECEIVE_COUNT,
+        maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT,
         logLevel: options.logLevel ?? 'WARN',
         // Injected faults must reach the queue, not be absorbed by the SDK's own retries.
         sdkMaxAttempts: typeof choice === 'object' ? 1 : undefined,

@@ -4,8 +4,8 @@ import { ConfigurationError } from '../../../functions/core/errors';
 
 // The real local model loads TensorFlow; here only the contract matters (contracts.md section 4).
 const localClassifier = { detectLabels: jest.fn(), close: jest.fn() };
-const createLocalClassifier = jest.fn((_options?: { workers?: number }) => localClassifier);
-jest.mock('../../../classifier', () => ({ createLocalClassifier: (options: { workers?: number }) => createLocalClassifier(options) }));
+const createLocalClassifier = jest.fn((_options?: unknown) => localClassifier);
+jest.mock('../../../classifier', () => ({ createLocalClassifier: (options: unknown) => createLocalClassifier(options) }));
 
 const settings = { minLabelConfidence: 40, maxLabels: 20, localClassifierWorkers: 2 };
 
@@ -19,9 +19,9 @@ describe('createClassifier', () => {
     expect(createLocalClassifier).not.toHaveBeenCalled();
   });
 
-  it('loads the local model with CLASSIFIER=local, with the configured workers', async () => {
-    expect(await createClassifier({ ...settings, classifier: 'local' })).toBe(localClassifier);
-    expect(createLocalClassifier).toHaveBeenCalledWith({ workers: 2 });
+  it('loads the local model with CLASSIFIER=local, with the configured workers, MIN_LABEL_CONFIDENCE and MAX_LABELS', async () => {
+    expect(await createClassifier({ ...settings, classifier: 'local', minLabelConfidence: 75, maxLabels: 3 })).toBe(localClassifier);
+    expect(createLocalClassifier).toHaveBeenCalledWith({ workers: 2, minConfidence: 75, maxLabels: 3 });
   });
 
   it('says so when a Rekognition-only bundle is asked for the local model', async () => {

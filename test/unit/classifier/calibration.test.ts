@@ -1,4 +1,5 @@
-import { applyClassificationPolicy, DEFAULT_THRESHOLDS } from '../../../functions/core/classification-policy';
+import { applyClassificationPolicy } from '../../../functions/core/classification-policy';
+import { DEFAULT_THRESHOLDS } from '../../../functions/core/settings';
 import { CALIBRATION_ANCHORS, toConfidence, toScore } from '../../../classifier/calibration';
 
 describe('score calibration', () => {

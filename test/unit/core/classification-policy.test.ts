@@ -1,9 +1,5 @@
-import {
-  applyClassificationPolicy,
-  DEFAULT_THRESHOLDS,
-  MAX_STORED_LABELS,
-  validateThresholds,
-} from '../../../functions/core/classification-policy';
+import { applyClassificationPolicy, MAX_STORED_LABELS, validateThresholds } from '../../../functions/core/classification-policy';
+import { DEFAULT_THRESHOLDS } from '../../../functions/core/settings';
 import type { LabelDetection } from '../../../functions/core/ports';
 
 type Label = NonNullable<LabelDetection['Labels']>[number];

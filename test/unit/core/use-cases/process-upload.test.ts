@@ -1,4 +1,4 @@
-import { DEFAULT_THRESHOLDS } from '../../../../functions/core/classification-policy';
+import { DEFAULT_THRESHOLDS } from '../../../../functions/core/settings';
 import { PetDetectorError, TransientError } from '../../../../functions/core/errors';
 import type { LabelDetection } from '../../../../functions/core/ports';
 import { processUpload, type ProcessUploadDeps } from '../../../../functions/core/use-cases/process-upload';

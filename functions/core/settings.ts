@@ -1,0 +1,69 @@
+/**
+ * Every name and default that the handlers, the CDK stack, the local stack, the monitoring constructs and
+ * the local model must agree on, declared once. Constants only: no imports, no side effects, so any of
+ * them (and a Lambda bundle) can read it for free.
+ */
+
+/** The classification policy's thresholds, 0-100 (their meaning: PolicyThresholds in classification-policy.ts). */
+export const DEFAULT_THRESHOLDS = { confident: 80, uncertainMin: 50, closeMargin: 15 } as const;
+
+/** What the classifier is asked for, as Rekognition DetectLabels' MinConfidence and MaxLabels. */
+export const DEFAULT_LABELS = { minLabelConfidence: 40, maxLabels: 20 } as const;
+
+/** DetectionLogs TTL: a record expires this many days after its upload was requested. */
+export const DEFAULT_RETENTION_DAYS = 90;
+
+/** How long an upload ticket (the presigned POST) stays valid. */
+export const DEFAULT_UPLOAD_URL_TTL_SECONDS = 600;
+
+/** Deliveries of an upload message before the queue moves it to its DLQ (the processor records FAILED on the last). */
+export const DEFAULT_MAX_RECEIVE_COUNT = 3;
+
+/** Model worker threads in one Lambda container running the local classifier. */
+export const DEFAULT_LAMBDA_CLASSIFIER_WORKERS = 1;
+
+/** The CloudWatch namespace of the custom metrics, and the service name when none is configured. */
+export const METRIC_NAMESPACE = 'pet-detector';
+export const DEFAULT_SERVICE_NAME = 'pet-detector';
+
+/** The custom metrics the functions emit and the alarms and dashboard are built on. */
+export const METRIC = {
+  imagesClassified: 'ImagesClassified',
+  uncertainClassifications: 'UncertainClassifications',
+  processingFailures: 'ProcessingFailures',
+  classificationLatency: 'ClassificationLatency',
+  duplicateEvents: 'DuplicateEvents',
+  imagesPublished: 'ImagesPublished',
+} as const;
+
+/** The dimension ImagesClassified carries, one series per animal. */
+export const ANIMAL_DIMENSION = 'Animal';
+
+/**
+ * The environment variables a deployed function reads (functions/shared/config.ts) and the CDK stack sets
+ * (infra/stack.ts, infra/constructs/observed-function.ts).
+ */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  bucketName: 'BUCKET_NAME',
+  region: 'AWS_REGION',
+  forcePathStyle: 'S3_FORCE_PATH_STYLE',
+  uploadUrlTtlSeconds: 'UPLOAD_URL_TTL_SECONDS',
+  retentionDays: 'RETENTION_DAYS',
+  classifier: 'CLASSIFIER',
+  confidentThreshold: 'CONFIDENT_THRESHOLD',
+  uncertainMinThreshold: 'UNCERTAIN_MIN_THRESHOLD',
+  closeMargin: 'CLOSE_MARGIN',
+  minLabelConfidence: 'MIN_LABEL_CONFIDENCE',
+  maxLabels: 'MAX_LABELS',
+  localClassifierWorkers: 'LOCAL_CLASSIFIER_WORKERS',
+  maxReceiveCount: 'MAX_RECEIVE_COUNT',
+  topicArn: 'TOPIC_ARN',
+  graphqlUrl: 'GRAPHQL_URL',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  logLevel: 'POWERTOOLS_LOG_LEVEL',
+  metricsDisabled: 'POWERTOOLS_METRICS_DISABLED',
+  traceEnabled: 'POWERTOOLS_TRACE_ENABLED',
+  tracerCaptureResponse: 'POWERTOOLS_TRACER_CAPTURE_RESPONSE',
+} as const;
