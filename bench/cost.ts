@@ -75,7 +75,9 @@ const main = (): number => {
   }
   console.log(`Worst case: if every invocation ran to its timeout, Lambda would cost ${usd(report.worstCaseLambdaUsd * perMillion)} per 1M images.`);
   console.log(
-    `Not per image: storing 1M images of ${(DEFAULT_USAGE.averageImageBytes / 1024 ** 2).toFixed(1)} MB is ${report.storageGbMonthPerBatch.toFixed(0)} GB, ${usd(report.storageGbMonthPerBatch * PRICES.s3StorageGbMonth.usd)}/month in S3 Standard.`,
+    `Storage, outside the per-image target: each ${(DEFAULT_USAGE.averageImageBytes / 1024 ** 2).toFixed(1)} MB image is kept at most ${report.storage.daysHeld} days ` +
+      `(retention ${facts.objectRetention.days} d + noncurrent version ${facts.objectRetention.noncurrentDays} d + S3's rounding to midnight), ` +
+      `${usd(report.storage.usdPerBatch * perMillion)} per 1M images over their whole life in S3 Standard (${PRICES.s3StorageGbMonth.usd} $/GB-month).`,
   );
   console.log(`Fixed monthly: ${report.monthlyFixed.map((f) => `${f.item} ${usd(f.usd)}`).join('; ')} (total ${usd(report.monthlyFixed.reduce((a, f) => a + f.usd, 0))}).`);
   return 0;

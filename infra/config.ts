@@ -90,8 +90,18 @@ export interface StageConfig {
   /** Browser origins allowed to POST uploads to the bucket and to read presigned images. */
   corsOrigins: string[];
   apiKeyExpiryDays: number;
+  /** This many days before the API key expires, a reminder to redeploy goes to the operations topic. */
+  apiKeyExpiryWarningDays: number;
+  /** Whether introspection queries are answered (AppSync IntrospectionConfig): the schema is a map for attackers. */
+  apiIntrospection: boolean;
+  /** AppSync field logs with request/response headers and resolver context (verbose content), or without. */
+  apiVerboseLogs: boolean;
   /** input/ objects still there after this many days were never processed: expire them. */
   unprocessedInputExpiryDays: number;
+  /**
+   * How long a deleted or expired object's bytes stay as a noncurrent version: the window to undo a mistaken
+   * delete. Short, because a photo must not outlive its record (retentionDays) by more than this.
+   */
   noncurrentVersionExpiryDays: number;
   /** SQS -> image-processor. */
   uploadQueue: { batchSize: number; maxBatchingWindowSeconds: number; maxReceiveCount: number };
@@ -154,8 +164,11 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     localClassifierWorkers: DEFAULT_LAMBDA_CLASSIFIER_WORKERS,
     corsOrigins: ['http://localhost:4000', 'http://127.0.0.1:4000', 'http://localhost:5173'],
     apiKeyExpiryDays: 30,
+    apiKeyExpiryWarningDays: 7,
+    apiIntrospection: true,
+    apiVerboseLogs: true,
     unprocessedInputExpiryDays: 1,
-    noncurrentVersionExpiryDays: 7,
+    noncurrentVersionExpiryDays: 1,
     uploadQueue: { batchSize: 5, maxBatchingWindowSeconds: 1, maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT },
     stream: { batchSize: 25, maxBatchingWindowSeconds: 1, retryAttempts: 3, maxRecordAgeSeconds: 3600 },
     powertoolsLogLevel: 'DEBUG',
@@ -176,8 +189,11 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     localClassifierWorkers: DEFAULT_LAMBDA_CLASSIFIER_WORKERS,
     corsOrigins: [],
     apiKeyExpiryDays: 90,
+    apiKeyExpiryWarningDays: 14,
+    apiIntrospection: true,
+    apiVerboseLogs: true,
     unprocessedInputExpiryDays: 3,
-    noncurrentVersionExpiryDays: 14,
+    noncurrentVersionExpiryDays: 1,
     uploadQueue: { batchSize: 5, maxBatchingWindowSeconds: 1, maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT },
     stream: { batchSize: 50, maxBatchingWindowSeconds: 1, retryAttempts: 5, maxRecordAgeSeconds: 6 * 3600 },
     powertoolsLogLevel: 'INFO',
@@ -197,8 +213,11 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     localClassifierWorkers: DEFAULT_LAMBDA_CLASSIFIER_WORKERS,
     corsOrigins: [],
     apiKeyExpiryDays: 365,
+    apiKeyExpiryWarningDays: 30,
+    apiIntrospection: false,
+    apiVerboseLogs: false,
     unprocessedInputExpiryDays: 7,
-    noncurrentVersionExpiryDays: 30,
+    noncurrentVersionExpiryDays: 1,
     uploadQueue: { batchSize: 10, maxBatchingWindowSeconds: 2, maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT },
     stream: { batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 10, maxRecordAgeSeconds: 24 * 3600 },
     powertoolsLogLevel: 'INFO',

@@ -12,6 +12,7 @@ import { ENV } from '../functions/core/settings';
 import { INDEXES } from '../functions/core/table-design';
 import { REPO_ROOT } from './bundling';
 import type { FunctionName, StageConfig } from './config';
+import { ApiKeyExpiryWarning } from './constructs/api-key-expiry-warning';
 import { ConsoleSite } from './constructs/console-site';
 import { DetectionLogs } from './constructs/detection-logs';
 import { PetDetectorApi, type ResolverWiring } from './constructs/graphql-api';
@@ -91,6 +92,14 @@ export class PetDetectorStack extends Stack {
       'image-processor': processor,
       'stream-publisher': publisher,
     };
+
+    new ApiKeyExpiryWarning(this, 'ApiKeyExpiryWarning', {
+      config,
+      expires: api.apiKeyExpires,
+      apiName: `${config.prefix}api`,
+      topic: alarmTopic,
+      topicKey: messaging.key,
+    });
 
     this.grantLeastPrivilege(images, table, { requestUpload, imageReader, processor }, config.classifier);
     api.grantPublish(publisher.role);
@@ -197,8 +206,18 @@ export class PetDetectorStack extends Stack {
     allow(fns.processor.role, ['s3:DeleteObject'], [input], 'DeleteProcessedUploads');
     allow(fns.processor.role, ['s3:PutObject'], filed, 'FileClassifiedImages');
     // Without ListBucket, S3 answers a missing key with 403 instead of 404, and a redelivered event for an
-    // already filed image would look like an outage instead of a duplicate. Listing reveals keys, not data.
-    allow(fns.processor.role, ['s3:ListBucket'], [images.bucket.bucketArn], 'TellMissingKeysApart');
+    // already filed image would look like an outage instead of a duplicate. Listing reveals keys, not data,
+    // and only under input/: the filed prefixes hold other people's keys and the processor never lists them.
+    // (Were S3 to answer 403 for a missing input/ key anyway, it costs one redelivery: the retry finds the
+    // record final and stops there.)
+    fns.processor.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'TellMissingUploadsApart',
+        actions: ['s3:ListBucket'],
+        resources: [images.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${INPUT_PREFIX}*`] } },
+      }),
+    );
     allow(fns.processor.role, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn], 'TrackProcessing');
     // DetectLabels has no resource-level permissions: AWS documents its resource type as "*" only.
     if (classifier === 'rekognition') allow(fns.processor.role, ['rekognition:DetectLabels'], ['*'], 'ClassifyWithRekognition');

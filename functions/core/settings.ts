@@ -16,6 +16,27 @@ export const DEFAULT_RETENTION_DAYS = 90;
 /** How long an upload ticket (the presigned POST) stays valid. */
 export const DEFAULT_UPLOAD_URL_TTL_SECONDS = 600;
 
+/*
+ * What one GraphQL request may cost: set on the AppSync API by the CDK stack (infra/constructs/graphql-api.ts)
+ * and enforced the same way by the local AppSync server. Without them one request with aliases
+ * (`a1: images {...} a2: images {...} ...`) fans out into as many Lambda invocations as it has aliases,
+ * while the WAF's rate rule counts one request.
+ */
+/**
+ * The deepest selection the schema allows is `images { items { labels { boundingBoxes { left } } } }`:
+ * five levels, counting a top-level field as level 1. The schema has no cycle, so validation already bounds
+ * depth; the limit keeps that true if a recursive type is ever added. A deeper schema must raise it
+ * (test/infra/hardening.test.ts checks every field of schema.graphql is reachable within it).
+ */
+export const QUERY_DEPTH_LIMIT = 5;
+
+/**
+ * Resolver invocations per request. The console and the CLI need one or two (`images`, `imageUrls`);
+ * ten leaves room for a screen that asks for a few things at once, and caps an alias bomb at ten
+ * Lambda calls, each bounded by its own read budget (functions/core/image-query.ts).
+ */
+export const RESOLVER_COUNT_LIMIT = 10;
+
 /** Deliveries of an upload message before the queue moves it to its DLQ (the processor records FAILED on the last). */
 export const DEFAULT_MAX_RECEIVE_COUNT = 3;
 

@@ -4,7 +4,7 @@
  * with a sampling rule of its own, and a WAF web ACL whose rate-based rule is AppSync's form of request
  * throttling.
  */
-import { Duration, Expiration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Expiration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,6 +15,7 @@ import * as xray from 'aws-cdk-lib/aws-xray';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 
+import { QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../functions/core/settings';
 import type { DataSourceName } from '../../appsync/resolver-manifest';
 
 /** One resolver to attach: a unit resolver on a data source, or a pipeline of functions. */
@@ -40,6 +41,8 @@ export interface GraphqlApiProps {
 export class PetDetectorApi extends Construct {
   readonly api: appsync.GraphqlApi;
   readonly apiKey: appsync.CfnApiKey;
+  /** When the client API key stops working: fixed at synthesis, moved forward by every deployment. */
+  readonly apiKeyExpires: Expiration;
   readonly logGroup: logs.LogGroup;
   readonly webAcl: wafv2.CfnWebACL;
   readonly samplingRule: xray.CfnSamplingRule;
@@ -56,6 +59,7 @@ export class PetDetectorApi extends Construct {
       description: 'Lets AppSync write this API\'s logs',
     });
 
+    this.apiKeyExpires = Expiration.after(Duration.days(config.apiKeyExpiryDays));
     this.api = new appsync.GraphqlApi(this, 'Api', {
       name: `${config.prefix}api`,
       definition: appsync.Definition.fromFile(props.schemaPath),
@@ -65,21 +69,35 @@ export class PetDetectorApi extends Construct {
           apiKeyConfig: {
             name: 'Clients',
             description: `${config.prefix} client key (its id is a stack output; the value is never in source)`,
-            // Re-deploying moves the expiry forward again.
-            expires: Expiration.after(Duration.days(config.apiKeyExpiryDays)),
+            // Re-deploying moves the expiry forward again; ApiKeyExpiryWarning warns before it passes.
+            expires: this.apiKeyExpires,
           },
         },
         additionalAuthorizationModes: [{ authorizationType: appsync.AuthorizationType.IAM }],
       },
       xrayEnabled: true,
+      // Cost limits per request (functions/core/settings.ts); the local server enforces the same ones.
+      queryDepthLimit: QUERY_DEPTH_LIMIT,
+      resolverCountLimit: RESOLVER_COUNT_LIMIT,
+      introspectionConfig: config.apiIntrospection ? appsync.IntrospectionConfig.ENABLED : appsync.IntrospectionConfig.DISABLED,
     });
     // Set on the L1 resource: GraphqlApi's logConfig always adds a LogRetention custom resource (a Lambda
     // that would own the log group); the LogGroup below owns it instead, with its retention.
     (this.api.node.defaultChild as appsync.CfnGraphQLApi).logConfig = {
       cloudWatchLogsRoleArn: logsRole.roleArn,
       fieldLogLevel: appsync.FieldLogLevel.ERROR,
-      excludeVerboseContent: false,
+      // Verbose content is request headers and resolver context: useful while developing, and in prod a copy
+      // of callers' headers in the logs that nobody needs to diagnose an error.
+      excludeVerboseContent: !config.apiVerboseLogs,
     };
+    if (!config.apiVerboseLogs) {
+      Validations.of(this.api).acknowledge({
+        id: 'AwsSolutions-ASC3',
+        reason:
+          'Request logging is on (ERROR-level field logs, X-Ray, WAF metrics); only verbose content is excluded in prod, because it ' +
+          'copies every caller\'s request headers into the logs, which error diagnosis does not need (issue 11, item 15).',
+      });
+    }
     this.apiKey = this.api.node.findChild('ClientsApiKey') as appsync.CfnApiKey;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {

@@ -49,13 +49,24 @@ export class ImageStore extends Construct {
       serverAccessLogsPrefix: 'images/',
       lifecycleRules: [
         {
+          // Every object belongs to one image record, and a record expires retentionDays after its creation
+          // (DynamoDB TTL): so does every object, whatever its prefix (cats/ dogs/ others/, and any prefix
+          // added later such as thumbnails/). S3 counts from the object's creation, the filing a few seconds
+          // after the record's, and rounds up to the next midnight UTC; DynamoDB deletes an expired record
+          // within about two days. Both are gone within ~2 days of ExpiresAt (docs/deploy.md, Retention).
+          id: 'expire-with-record',
+          expiration: Duration.days(config.retentionDays),
+        },
+        {
           // The processor deletes input/<id> once the image is filed; what is still there was never processed.
+          // Overlapping expirations resolve to the shorter one, so input/ goes sooner than the rule above.
           id: 'expire-unprocessed-input',
           prefix: INPUT_PREFIX,
           expiration: Duration.days(config.unprocessedInputExpiryDays),
         },
         { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
         {
+          // An expiration or a delete leaves the bytes as a noncurrent version; they go this many days later.
           id: 'expire-noncurrent-versions',
           noncurrentVersionExpiration: Duration.days(config.noncurrentVersionExpiryDays),
           expiredObjectDeleteMarker: true,

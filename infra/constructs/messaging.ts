@@ -4,7 +4,7 @@
  * topic only when the key policy lets cloudwatch.amazonaws.com use the key (the AWS-managed aws/sns key
  * cannot be given that grant).
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -32,6 +32,9 @@ export class Messaging extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: ['*'],
+        // Only alarms of this account: without it, CloudWatch acting for any account could use the key
+        // (the confused-deputy case AWS's key-policy guidance closes with aws:SourceAccount).
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }),
     );
 

@@ -69,6 +69,13 @@ export const factsFromTemplate = (template: Template, stage: Stage, prefix: stri
     ...(gsi.Projection.NonKeyAttributes ? { nonKeyAttributes: gsi.Projection.NonKeyAttributes } : {}),
   }));
   const webAcls = ofType(template, 'AWS::WAFv2::WebACL');
+  // The images bucket is the one whose lifecycle expires every object (a rule with no prefix).
+  const lifecycleRules = ofType(template, 'AWS::S3::Bucket').flatMap(
+    (b) => ((b.Properties?.LifecycleConfiguration as { Rules?: Array<Record<string, unknown>> } | undefined)?.Rules ?? []).map((rule) => ({ bucket: b, rule })),
+  );
+  const retentionRule = lifecycleRules.find(({ rule }) => rule.Prefix === undefined && typeof rule.ExpirationInDays === 'number' && rule.Id === 'expire-with-record');
+  if (!retentionRule) throw new Error('no lifecycle rule expires the images (expire-with-record)');
+  const noncurrent = lifecycleRules.find(({ bucket, rule }) => bucket === retentionRule.bucket && rule.NoncurrentVersionExpiration !== undefined);
   return {
     stage,
     classifier,
@@ -83,6 +90,10 @@ export const factsFromTemplate = (template: Template, stage: Stage, prefix: stri
     webAclRules: webAcls.reduce((sum, acl) => sum + ((acl.Properties?.Rules as unknown[]) ?? []).length, 0),
     kmsKeys: ofType(template, 'AWS::KMS::Key').length,
     activeTracing,
+    objectRetention: {
+      days: retentionRule.rule.ExpirationInDays as number,
+      noncurrentDays: (noncurrent?.rule.NoncurrentVersionExpiration as { NoncurrentDays: number } | undefined)?.NoncurrentDays ?? 0,
+    },
     ...(apiRule ? { apiTraceSampling: { ruleName: apiRule.RuleName, reservoirPerSecond: apiRule.ReservoirSize, fixedRate: apiRule.FixedRate } } : {}),
   };
 };

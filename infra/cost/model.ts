@@ -37,6 +37,8 @@ export interface DeploymentFacts {
   apiTraceSampling?: TraceSampling & { ruleName: string };
   /** Functions with X-Ray active tracing. */
   activeTracing: Record<FunctionName, boolean>;
+  /** The images bucket's lifecycle: days a filed image is kept, and days its bytes linger as a noncurrent version. */
+  objectRetention: { days: number; noncurrentDays: number };
 }
 
 /** How each image uses the system; every number is printed as an assumption. */
@@ -85,6 +87,19 @@ export const DEFAULT_USAGE: Usage = {
  */
 export const XRAY_DEFAULT_SAMPLING: TraceSampling = { reservoirPerSecond: 1, fixedRate: 0.05 };
 
+/** Days in the average month, for GB-month arithmetic. */
+const DAYS_PER_MONTH = 365.25 / 12;
+
+/**
+ * What keeping a batch of images costs over their whole life: retention days, then the noncurrent version,
+ * each rounded up by S3 to the next midnight UTC (at most a day each).
+ */
+export const storageCost = (images: number, imageBytes: number, retention: DeploymentFacts['objectRetention']): CostReport['storage'] => {
+  const daysHeld = retention.days + retention.noncurrentDays + 2;
+  const gbMonthsPerBatch = ((images * imageBytes) / 1024 ** 3) * (daysHeld / DAYS_PER_MONTH);
+  return { daysHeld, gbMonthsPerBatch, usdPerBatch: gbMonthsPerBatch * PRICES.s3StorageGbMonth.usd };
+};
+
 /** With the local model the processor is CPU-bound on a full vCPU instead of waiting on Rekognition. */
 export const LOCAL_PROCESSOR_DURATION_MS = 1500;
 
@@ -106,7 +121,11 @@ export interface CostReport {
   percentOfRekognition: number;
   worstCaseLambdaUsd: number;
   monthlyFixed: Array<{ item: string; usd: number }>;
-  storageGbMonthPerBatch: number;
+  /**
+   * Storage is bounded by the lifecycle: each image is held at most `daysHeld` (its retention, the noncurrent
+   * version after expiry, and S3 rounding each up to the next midnight UTC). Not part of the per-image target.
+   */
+  storage: { daysHeld: number; gbMonthsPerBatch: number; usdPerBatch: number };
   assumptions: string[];
   items: { pendingBytes: number; processingBytes: number; completedBytes: number; completedUncertainBytes: number };
   dynamoWritesPerImage: number;
@@ -387,7 +406,7 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
       { item: `CloudWatch: ${facts.dashboards} dashboard(s)`, usd: facts.dashboards * PRICES.cloudWatchDashboardMonth.usd },
       { item: 'CloudWatch: ~12 custom metrics (EMF)', usd: 12 * PRICES.cloudWatchCustomMetricMonth.usd },
     ],
-    storageGbMonthPerBatch: (n * usage.averageImageBytes) / 1024 ** 3,
+    storage: storageCost(n, usage.averageImageBytes, facts.objectRetention),
     assumptions: [
       `${n.toLocaleString('en-US')} images, all valid JPEG/PNG, each classified once (duplicates and failures ignored)`,
       `${(usage.uncertainRate * 100).toFixed(0)}% of images uncertain (SNS alert), ${usage.subscribersPerImage} live subscriber per image for ${usage.connectionMinutesPerImage} min`,

@@ -138,6 +138,7 @@ describe('costReport', () => {
     kmsKeys: 1,
     activeTracing: { 'request-upload': true, 'image-reader': true, 'image-processor': true, 'stream-publisher': true },
     apiTraceSampling: { ruleName: 'serverlessapp-prod-appsync', reservoirPerSecond: 0, fixedRate: 0.05 },
+    objectRetention: { days: 90, noncurrentDays: 1 },
     ...overrides,
   });
   const line = (r: ReturnType<typeof costReport>, item: string) => r.lineItems.find((l) => l.item === item) as { perImage: number; usd: number; basis: string };
@@ -199,6 +200,14 @@ describe('costReport', () => {
     expect(line(report, 'reads: images page: Query + BatchGet (share)').perImage).toBeCloseTo((20 * 0.5 + 0.5) / 20, 9);
   });
 
+  it('prices storage for the images\' whole life, bounded by the lifecycle (retention + noncurrent + rounding)', () => {
+    const report = costReport(facts());
+    expect(report.storage.daysHeld).toBe(90 + 1 + 2);
+    const gb = (DEFAULT_USAGE.images * DEFAULT_USAGE.averageImageBytes) / 1024 ** 3;
+    expect(report.storage.usdPerBatch).toBeCloseTo(gb * (93 / (365.25 / 12)) * 0.023, 6);
+    expect(costReport(facts({ objectRetention: { days: 7, noncurrentDays: 1 } })).storage.usdPerBatch).toBeLessThan(report.storage.usdPerBatch / 9);
+  });
+
   it('has no Rekognition line with the local model, and a longer processor duration instead', () => {
     const report = costReport(facts({ classifier: 'local' }));
     expect(report.rekognitionUsd).toBe(0);
@@ -223,5 +232,6 @@ describe('facts from the synthesized template', () => {
     expect(facts.emailSubscriptions).toBe(1);
     expect(facts.classifier).toBe('rekognition');
     expect(facts.webAclRules).toBe(2);
+    expect(facts.objectRetention).toEqual({ days: config.retentionDays, noncurrentDays: config.noncurrentVersionExpiryDays });
   });
 });

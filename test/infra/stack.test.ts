@@ -291,7 +291,7 @@ describe.each(STAGES)('stage %s', (stage) => {
         AuthenticationType: 'API_KEY',
         AdditionalAuthenticationProviders: [{ AuthenticationType: 'AWS_IAM' }],
         XrayEnabled: true,
-        LogConfig: { FieldLogLevel: 'ERROR', ExcludeVerboseContent: false, CloudWatchLogsRoleArn: expect.anything() },
+        LogConfig: { FieldLogLevel: 'ERROR', ExcludeVerboseContent: !config.apiVerboseLogs, CloudWatchLogsRoleArn: expect.anything() },
       });
     });
 
