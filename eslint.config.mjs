@@ -5,7 +5,7 @@ import appsync from '@aws-appsync/eslint-plugin';
 import globals from 'globals';
 
 // Every file a resolver bundle may contain (a test checks each bundle's inputs against this list).
-const appsyncJsFiles = ['resolvers/**/*.ts', 'functions/core/record-mapping.ts', 'functions/core/table-design.ts'];
+const appsyncJsFiles = ['resolvers/**/*.ts', 'functions/core/record-mapping.ts', 'functions/core/table-design.ts', 'functions/core/caller-scope.ts'];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'cdk.out/', '.local/', 'console/dist/', 'graphql/types.ts', 'test-artifacts/', 'coverage/'] },

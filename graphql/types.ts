@@ -67,6 +67,8 @@ export type Image = {
   id: Scalars['ID']['output'];
   imageFormat?: Maybe<Scalars['String']['output']>;
   labels?: Maybe<Array<DetectedLabel>>;
+  /** Who uploaded it: the uploader's Cognito sub, or 'public' for an API-key upload. */
+  owner?: Maybe<Scalars['String']['output']>;
   s3Location?: Maybe<Scalars['String']['output']>;
   status: ProcessingStatus;
   uncertain?: Maybe<Scalars['Boolean']['output']>;
@@ -130,6 +132,7 @@ export type PublishImageClassifiedInput = {
   id: Scalars['ID']['input'];
   imageFormat?: InputMaybe<Scalars['String']['input']>;
   labels?: InputMaybe<Array<DetectedLabelInput>>;
+  owner?: InputMaybe<Scalars['String']['input']>;
   s3Location?: InputMaybe<Scalars['String']['input']>;
   status: ProcessingStatus;
   uncertain?: InputMaybe<Scalars['Boolean']['input']>;

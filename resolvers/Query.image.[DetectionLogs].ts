@@ -1,10 +1,17 @@
-/** image(id): one GetItem on DetectionLogs; a missing id is null, not an error. */
+/**
+ * image(id): one GetItem on DetectionLogs. A missing id is null, not an error, and so is someone else's:
+ * the caller's scope (functions/core/caller-scope.ts) decides, so existence never leaks.
+ */
 import { util, type Context, type DynamoDBGetItemRequest } from '@aws-appsync/utils';
+import { callerScope, canRead } from '../functions/core/caller-scope';
 import type { Image, QueryImageArgs } from '../graphql/types';
 import { itemToImage, type DetectionLogItem } from '../functions/core/record-mapping';
 import { TABLE_PARTITION_KEY } from '../functions/core/table-design';
 
 export function request(ctx: Context<QueryImageArgs>): DynamoDBGetItemRequest {
+  if (callerScope(ctx.identity).kind === 'none') {
+    util.unauthorized();
+  }
   if (!ctx.args.id) {
     util.error('id must not be empty', 'InvalidArgument');
   }
@@ -20,7 +27,7 @@ export function response(ctx: Context<QueryImageArgs, object, object, object, De
   if (ctx.error) {
     util.error(ctx.error.message, ctx.error.type);
   }
-  if (!ctx.result) {
+  if (!ctx.result || !canRead(callerScope(ctx.identity), ctx.result.Owner)) {
     return null;
   }
   return itemToImage(ctx.result);

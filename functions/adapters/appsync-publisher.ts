@@ -17,6 +17,7 @@ export const PUBLISH_MUTATION = /* GraphQL */ `
   mutation PublishImageClassified($input: PublishImageClassifiedInput!) {
     publishImageClassified(input: $input) {
       id
+      owner
       status
       detectedAnimal
       confidence

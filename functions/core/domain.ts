@@ -34,6 +34,11 @@ export interface Classification {
 /** One image's lifecycle, as stored in DetectionLogs (camelCase here; record-mapping owns the item shape). */
 export interface ImageRecord {
   id: string;
+  /**
+   * Who uploaded it (functions/core/caller-scope.ts), from the verified identity at requestUpload, never from
+   * input. Absent only on records written before owners existed: those are visible to analysts alone.
+   */
+  owner?: string;
   status: ProcessingStatus;
   fileName: string;
   fileSize: number;

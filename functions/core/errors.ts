@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'InvalidNextToken'
   | 'InvalidFilter'
   | 'InvalidArgument'
+  // who may do what (functions/core/caller-scope.ts)
+  | 'Unauthorized'
   // infrastructure
   | 'DuplicateImage'
   | 'ObjectNotFound'
@@ -74,6 +76,13 @@ export class DuplicateImageError extends PetDetectorError {
 export class PublishError extends TransientError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('PublishFailed', message, options);
+  }
+}
+
+/** The caller's scope does not allow this field: AppSync's util.unauthorized() shape, for the same refusal. */
+export class UnauthorizedError extends PetDetectorError {
+  constructor(fieldName: string, typeName: string) {
+    super('Unauthorized', `Not Authorized to access ${fieldName} on type ${typeName}`);
   }
 }
 

@@ -3,8 +3,9 @@
  * adapter returns. The planner (planImageQuery) picks the index whose key covers the most selective
  * filter; whatever no key covers is a residual filter applied while reading on.
  */
+import type { CallerScope } from './caller-scope';
 import type { Animal, ImageRecord, ProcessingStatus } from './domain';
-import { ValidationError } from './errors';
+import { UnauthorizedError, ValidationError } from './errors';
 import { decodeNextToken, encodeNextToken } from './page-token';
 import { animalToItem, statusToItem } from './record-mapping';
 import type { IndexKey } from './table-design';
@@ -100,21 +101,27 @@ export const pageKeyAttributes = (index: IndexKey): string[] => {
 };
 
 /**
- * Picks the index whose partition covers the most selective condition: uncertain images are rare,
- * an animal is a third of the classified ones, a status mostly "completed". Whatever the chosen key
- * does not cover stays residual.
+ * A caller with an owner reads only that owner's partition of ByOwner, every filter residual on it.
+ * Everyone's images (analysts) are read from the global index whose partition covers the most selective
+ * condition: uncertain images are rare, an animal is a third of the classified ones, a status mostly
+ * "completed". Whatever the chosen key does not cover stays residual.
  */
 export const planImageQuery = (
+  scope: CallerScope,
   filterInput: ImageFilter | null | undefined,
   limitInput?: number | null,
   nextToken?: string | null,
 ): ImageQueryPlan => {
+  if (scope.kind === 'none') throw new UnauthorizedError('images', 'Query');
   const filter = normaliseFilter(filterInput);
   const limit = validateLimit(limitInput);
   const residual: ImageQueryPlan['residual'] = {};
   let index: IndexKey;
   let partitionValue: string;
-  if (filter.uncertain === true) {
+  if (scope.kind === 'owner') {
+    index = 'byOwner';
+    partitionValue = scope.owner;
+  } else if (filter.uncertain === true) {
     index = 'byUncertain';
     partitionValue = UNCERTAIN_PARTITION_VALUE;
   } else if (filter.detectedAnimal) {
@@ -129,7 +136,7 @@ export const planImageQuery = (
   }
   if (filter.detectedAnimal && index !== 'byAnimal') residual.detectedAnimal = filter.detectedAnimal;
   if (filter.status && index !== 'byStatus') residual.status = filter.status;
-  if (filter.uncertain === false) residual.uncertain = false;
+  if (filter.uncertain === false || (filter.uncertain === true && index !== 'byUncertain')) residual.uncertain = filter.uncertain;
   if (filter.minConfidence !== undefined && filter.minConfidence !== null) residual.minConfidence = filter.minConfidence;
 
   const plan: ImageQueryPlan = { index, partitionValue, residual, limit };

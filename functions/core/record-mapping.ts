@@ -39,6 +39,8 @@ export interface DetectionLogItem {
   CreatedAt: string;
   ExpiresAt: number;
   ListPK: string;
+  /** The ByOwner index's partition key (table-design.ts OWNER_ATTRIBUTE). */
+  Owner?: string;
   DetectedAnimal?: ItemAnimal;
   ConfidenceScore?: number;
   Uncertain?: boolean;
@@ -106,6 +108,7 @@ export const recordToItem = (record: ImageRecord): DetectionLogItem => {
     ExpiresAt: record.expiresAt,
     ListPK: LIST_PARTITION_VALUE,
   };
+  if (record.owner) item.Owner = record.owner;
   if (record.detectedAnimal) item.DetectedAnimal = animalToItem(record.detectedAnimal);
   if (record.confidence !== undefined) item.ConfidenceScore = record.confidence;
   if (record.uncertain !== undefined) item.Uncertain = record.uncertain;
@@ -130,6 +133,7 @@ export const itemToRecord = (item: DetectionLogItem): ImageRecord => {
     updatedAt: item.Timestamp,
     expiresAt: item.ExpiresAt,
   };
+  if (item.Owner) record.owner = item.Owner;
   if (item.DetectedAnimal) record.detectedAnimal = animalFromItem(item.DetectedAnimal);
   if (item.ConfidenceScore !== undefined && item.ConfidenceScore !== null) record.confidence = item.ConfidenceScore;
   if (item.Uncertain !== undefined && item.Uncertain !== null) record.uncertain = item.Uncertain;
@@ -142,6 +146,7 @@ export const itemToRecord = (item: DetectionLogItem): ImageRecord => {
 /** The GraphQL Image for an item; every field is present (null when unknown) so subscribers can select any. */
 export const itemToImage = (item: DetectionLogItem): Image => ({
   id: item.ImageID,
+  owner: item.Owner ? item.Owner : null,
   status: statusFromItem(item.ProcessingStatus),
   detectedAnimal: item.DetectedAnimal ? animalFromItem(item.DetectedAnimal) : null,
   confidence: item.ConfidenceScore === undefined ? null : item.ConfidenceScore,
@@ -166,11 +171,15 @@ export const itemToImage = (item: DetectionLogItem): Image => ({
 
 export const recordToImage = (record: ImageRecord): Image => itemToImage(recordToItem(record));
 
-/** The publish mutation's input carries every Image field (subscriptions deliver only what was published). */
+/**
+ * The publish mutation's input carries every Image field (subscriptions deliver only what was published),
+ * the owner included: the subscription's enhanced filter matches on it.
+ */
 export const recordToPublishInput = (record: ImageRecord): PublishImageClassifiedInput => {
   const image = recordToImage(record);
   return {
     id: image.id,
+    owner: image.owner,
     status: image.status,
     detectedAnimal: image.detectedAnimal,
     confidence: image.confidence,

@@ -7,12 +7,17 @@
  * - ByAnimal: sparse; only classified images carry DetectedAnimal.
  * - ByStatus: every image by ProcessingStatus.
  * - ByUncertain: sparse; only uncertain images carry UncertainKey.
+ * - ByOwner: one partition per owner (a Cognito `sub`, or the public owner of API-key uploads), so a user's
+ *   own images page without reading anyone else's; every filter is residual on it. The other indexes are
+ *   global and serve analysts, who read everyone's (functions/core/caller-scope.ts).
  * Filters that no key covers (minConfidence, or a second filter) are FilterExpressions, and the
  * image-reader reads on until the page is full, so a page is never short while a nextToken remains.
  * The indexes hold keys and filter attributes only (indexProjection); the records come from the table.
  */
 export const TABLE_PARTITION_KEY = 'ImageID';
 export const TTL_ATTRIBUTE = 'ExpiresAt';
+/** Who uploaded the image (functions/core/caller-scope.ts); written once, at requestUpload. */
+export const OWNER_ATTRIBUTE = 'Owner';
 
 export const INDEXES = {
   byCreatedAt: { name: 'ByCreatedAt', partitionKey: 'ListPK', sortKey: 'CreatedAt', filters: ['uncertain', 'minConfidence'] },
@@ -23,6 +28,12 @@ export const INDEXES = {
     partitionKey: 'UncertainKey',
     sortKey: 'CreatedAt',
     filters: ['detectedAnimal', 'status', 'minConfidence'],
+  },
+  byOwner: {
+    name: 'ByOwner',
+    partitionKey: 'Owner',
+    sortKey: 'CreatedAt',
+    filters: ['detectedAnimal', 'status', 'uncertain', 'minConfidence'],
   },
 } as const;
 

@@ -1,4 +1,5 @@
 /** AppSync Lambda data source "ImageReader": Query.images and Query.imageUrls. */
+import { callerScope } from '../core/caller-scope';
 import { ValidationError } from '../core/errors';
 import type { ImageConnection, ImageUrl, QueryImagesArgs, QueryImageUrlsArgs } from '../../graphql/types';
 import type { ResolverEvent, ResolverResult } from '../core/resolver-contract';
@@ -13,8 +14,9 @@ export const handler = instrumented(
   'imageReader',
   (event: ReaderEvent): Promise<ResolverResult<ImageConnection | ImageUrl[]>> =>
     toResolverResult<ImageConnection | ImageUrl[]>(async () => {
-      if (event.fieldName === 'images') return readImages(imageReaderDeps, event.arguments as QueryImagesArgs);
-      if (event.fieldName === 'imageUrls') return imageUrls(imageReaderDeps, (event.arguments as QueryImageUrlsArgs).ids);
+      const scope = callerScope(event.identity);
+      if (event.fieldName === 'images') return readImages(imageReaderDeps, scope, event.arguments as QueryImagesArgs);
+      if (event.fieldName === 'imageUrls') return imageUrls(imageReaderDeps, scope, (event.arguments as QueryImageUrlsArgs).ids);
       throw new ValidationError('InvalidArgument', `ImageReader does not resolve ${event.parentTypeName}.${event.fieldName}`);
     }),
 );

@@ -1,4 +1,5 @@
 /** AppSync Lambda data source "RequestUpload": Mutation.requestUpload. */
+import { callerScope } from '../core/caller-scope';
 import type { MutationRequestUploadArgs, UploadTicket } from '../../graphql/types';
 import type { ResolverEvent, ResolverResult } from '../core/resolver-contract';
 import { requestUpload } from '../core/use-cases/request-upload';
@@ -11,7 +12,7 @@ export const handler = instrumented(
   'requestUpload',
   (event: ResolverEvent<MutationRequestUploadArgs>): Promise<ResolverResult<UploadTicket>> =>
     toResolverResult(async () => {
-      const ticket = await requestUpload(requestUploadDeps, event.arguments.input);
+      const ticket = await requestUpload(requestUploadDeps, callerScope(event.identity), event.arguments.input);
       // The image id follows the image through every function's logs.
       logger.setCorrelationId(ticket.imageId);
       logger.info('Upload ticket issued', { contentType: event.arguments.input.contentType, maxBytes: ticket.maxBytes });

@@ -167,6 +167,8 @@ const asItem = (item: DetectionLogItem): Item => item as unknown as Item;
 export const sampleRecords = () => {
   const base: ImageRecord = {
     id: '3f8e2a4c-9b1d-4e7a-8c6f-2d5b7e9a1c3f',
+    // A Cognito sub: every record carries its owner, the ByOwner index's key.
+    owner: '7c1e5b2a-4d3f-4a8b-9e6c-1f2a3b4c5d6e',
     status: 'PENDING',
     fileName: 'IMG_20261122_101530.jpg',
     fileSize: 2_621_440,

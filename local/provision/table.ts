@@ -1,14 +1,19 @@
-/** Creates DetectionLogs in DynamoDB Local exactly as the CDK stack declares it (functions/core/table-design.ts). */
+/**
+ * Creates DetectionLogs in DynamoDB Local exactly as the CDK stack declares it (functions/core/table-design.ts),
+ * and adds an index the design gained since the table was made, as a CDK deployment would.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
-import { INDEXES, indexProjection, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
+import { INDEXES, indexProjection, TABLE_PARTITION_KEY, TTL_ATTRIBUTE, type IndexDesign } from '../../functions/core/table-design';
 
 export interface TableInfo {
   tableName: string;
@@ -17,25 +22,20 @@ export interface TableInfo {
 
 export const ensureDetectionLogsTable = async (client: DynamoDBClient, tableName: string): Promise<TableInfo> => {
   const existing = await describe(client, tableName);
-  if (existing) return existing;
+  if (existing) {
+    await addMissingIndexes(client, tableName, existing.indexNames);
+    return { tableName, streamArn: existing.streamArn };
+  }
 
   const indexes = Object.values(INDEXES);
   const attributeNames = new Set<string>([TABLE_PARTITION_KEY, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
-  const globalSecondaryIndexes: GlobalSecondaryIndex[] = indexes.map((index) => ({
-    IndexName: index.name,
-    KeySchema: [
-      { AttributeName: index.partitionKey, KeyType: 'HASH' },
-      { AttributeName: index.sortKey, KeyType: 'RANGE' },
-    ],
-    Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: indexProjection(index).nonKeyAttributes },
-  }));
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [...attributeNames].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
       KeySchema: [{ AttributeName: TABLE_PARTITION_KEY, KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: globalSecondaryIndexes,
+      GlobalSecondaryIndexes: indexes.map(globalSecondaryIndex),
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
     }),
   );
@@ -48,14 +48,53 @@ export const ensureDetectionLogsTable = async (client: DynamoDBClient, tableName
   );
   const created = await describe(client, tableName);
   if (!created) throw new Error(`Table ${tableName} vanished right after it was created`);
-  return created;
+  return { tableName, streamArn: created.streamArn };
 };
 
-const describe = async (client: DynamoDBClient, tableName: string): Promise<TableInfo | undefined> => {
+const globalSecondaryIndex = (index: IndexDesign): GlobalSecondaryIndex => ({
+  IndexName: index.name,
+  KeySchema: [
+    { AttributeName: index.partitionKey, KeyType: 'HASH' },
+    { AttributeName: index.sortKey, KeyType: 'RANGE' },
+  ],
+  Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: indexProjection(index).nonKeyAttributes },
+});
+
+/** How long a new index on a kept local table may take to backfill before start-up gives up. */
+const INDEX_BACKFILL_TIMEOUT_MS = 120_000;
+
+/**
+ * A table kept from an earlier version lacks the indexes added since (ByOwner). DynamoDB takes one new index
+ * per UpdateTable and backfills it before the next, like a CDK deployment does.
+ */
+const addMissingIndexes = async (client: DynamoDBClient, tableName: string, present: readonly string[]): Promise<void> => {
+  for (const index of Object.values(INDEXES).filter((i) => !present.includes(i.name))) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: index.partitionKey, AttributeType: 'S' },
+          { AttributeName: index.sortKey, AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexUpdates: [{ Create: globalSecondaryIndex(index) }],
+      }),
+    );
+    const deadline = Date.now() + INDEX_BACKFILL_TIMEOUT_MS;
+    for (;;) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const status = Table?.GlobalSecondaryIndexes?.find((g) => g.IndexName === index.name)?.IndexStatus;
+      if (status === 'ACTIVE') break;
+      if (Date.now() > deadline) throw new Error(`Index ${index.name} of ${tableName} is still ${status ?? 'missing'}; run with --reset`);
+      await sleep(200);
+    }
+  }
+};
+
+const describe = async (client: DynamoDBClient, tableName: string): Promise<{ streamArn: string; indexNames: string[] } | undefined> => {
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     if (!Table?.LatestStreamArn) throw new Error(`Table ${tableName} exists without a stream; run with --reset`);
-    return { tableName, streamArn: Table.LatestStreamArn };
+    return { streamArn: Table.LatestStreamArn, indexNames: (Table.GlobalSecondaryIndexes ?? []).flatMap((g) => (g.IndexName ? [g.IndexName] : [])) };
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return undefined;
     throw error;

@@ -1,6 +1,6 @@
 /**
  * The resolver side of the Lambda data-source contract (functions/core/resolver-contract.ts):
- * forward the field and its arguments, then turn { error } into a GraphQL error with its errorType.
+ * forward the field, its arguments and the caller's identity, then turn { error } into a GraphQL error with its errorType.
  */
 import { util, type Context, type LambdaRequest } from '@aws-appsync/utils';
 import type { ResolverEvent, ResolverResult } from '../../functions/core/resolver-contract';
@@ -13,6 +13,7 @@ export function invokeWithArguments(ctx: Context): LambdaRequest {
     fieldName: ctx.info.fieldName,
     parentTypeName: ctx.info.parentTypeName,
     arguments: ctx.arguments,
+    identity: ctx.identity ?? null,
   };
   return { operation: 'Invoke', payload };
 }

@@ -2,7 +2,9 @@
  * Mutation.requestUpload: validates what the client means to send, records it as PENDING and returns a
  * presigned POST that S3 will only accept for exactly that key, content type and size.
  */
+import { type CallerScope, uploadOwner } from '../caller-scope';
 import type { ImageRecord } from '../domain';
+import { UnauthorizedError } from '../errors';
 import type { RequestUploadInput, UploadTicket } from '../../../graphql/types';
 import { inputKey, s3Uri } from '../object-keys';
 import type { Clock, DetectionLog, UploadSigner } from '../ports';
@@ -21,7 +23,10 @@ export interface RequestUploadDeps {
   retentionDays: number;
 }
 
-export const requestUpload = async (deps: RequestUploadDeps, input: RequestUploadInput): Promise<UploadTicket> => {
+/** The record's owner is the caller's, from its verified identity; analysts (who read everyone's) cannot upload. */
+export const requestUpload = async (deps: RequestUploadDeps, scope: CallerScope, input: RequestUploadInput): Promise<UploadTicket> => {
+  const owner = uploadOwner(scope);
+  if (owner === null) throw new UnauthorizedError('requestUpload', 'Mutation');
   const upload = validateUploadRequest(input);
   const id = deps.newId();
   const key = inputKey(id, upload.imageFormat);
@@ -29,6 +34,7 @@ export const requestUpload = async (deps: RequestUploadDeps, input: RequestUploa
   const createdAt = now.toISOString();
   const record: ImageRecord = {
     id,
+    owner,
     status: 'PENDING',
     fileName: upload.fileName,
     fileSize: upload.fileSize,

@@ -18,7 +18,7 @@ interface Step {
 }
 
 const PUBLISH = `mutation Publish($input: PublishImageClassifiedInput!) {
-  publishImageClassified(input: $input) { id status detectedAnimal confidence uncertain labels { name confidence } createdAt classifiedAt }
+  publishImageClassified(input: $input) { id owner status detectedAnimal confidence uncertain labels { name confidence } createdAt classifiedAt }
 }`;
 
 let stack: TestStack;
@@ -73,6 +73,8 @@ it('serves a mutation, a query and a filtered subscription to an Amplify v6 clie
   expect((await next('subscribed')).step).toBe('subscribed');
   const input = {
     id: imageId,
+    // The API-key client's uploads belong to the public tenant: its subscription is filtered to that owner.
+    owner: 'public',
     status: 'COMPLETED',
     detectedAnimal: 'CAT',
     confidence: 91.25,

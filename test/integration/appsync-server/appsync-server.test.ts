@@ -20,7 +20,7 @@ jest.setTimeout(60_000);
 
 const PUBLISH = `mutation Publish($input: PublishImageClassifiedInput!) {
   publishImageClassified(input: $input) {
-    id status detectedAnimal confidence uncertain s3Location fileName fileSize imageFormat
+    id owner status detectedAnimal confidence uncertain s3Location fileName fileSize imageFormat
     labels { name confidence boundingBoxes { left top width height } }
     failureReason createdAt classifiedAt
   }
@@ -30,8 +30,10 @@ const SUBSCRIBE = `subscription OnClassified($id: ID, $detectedAnimal: Animal) {
   onImageClassified(id: $id, detectedAnimal: $detectedAnimal) { id status detectedAnimal confidence }
 }`;
 
+/** Owned by the public tenant, so the API-key subscribers below may receive it. */
 const classified = (id: string, detectedAnimal: 'CAT' | 'DOG' = 'CAT') => ({
   id,
+  owner: 'public',
   status: 'COMPLETED',
   detectedAnimal,
   confidence: 97.5,
@@ -209,14 +211,14 @@ describe('subscriptions over the real-time WebSocket protocol', () => {
     expect(client.dataFor('mine')).toHaveLength(1);
   });
 
-  it('forwards to subscribers only the fields the publisher selected', async () => {
+  it('forwards to subscribers only the fields the publisher selected (the owner, which the filter needs, among them)', async () => {
     const id = randomUUID();
     const client = connect('subprotocol');
     expect((await client.init()).type).toBe('connection_ack');
     const auth = apiKeyAuthorization(stack.server.url);
     await client.start('s', SUBSCRIBE, { id }, auth);
-    // The publisher selects only id and status: subscribers see nothing else, as in AppSync.
-    await postSigned(stack.server.url, 'mutation P($input: PublishImageClassifiedInput!) { publishImageClassified(input: $input) { id status } }', {
+    // The publisher selects only id, owner and status: subscribers see nothing else, as in AppSync.
+    await postSigned(stack.server.url, 'mutation P($input: PublishImageClassifiedInput!) { publishImageClassified(input: $input) { id owner status } }', {
       input: classified(id, 'DOG'),
     });
     const delivered = await client.next((m) => m.id === 's' && m.type === 'data');

@@ -15,11 +15,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { documentClient } from '../../../functions/adapters/clients/dynamodb';
 import { buildQuery, DynamoDbDetectionLog } from '../../../functions/adapters/dynamodb-detection-log';
+import type { CallerScope } from '../../../functions/core/caller-scope';
 import { DuplicateImageError, TransientError } from '../../../functions/core/errors';
 import { nextTokenFor, planImageQuery, type ImageFilter } from '../../../functions/core/image-query';
 import { type DetectionLogItem, recordToItem } from '../../../functions/core/record-mapping';
 import { FILTER_ATTRIBUTES, INDEXES, indexProjection, TABLE_PARTITION_KEY } from '../../../functions/core/table-design';
 import { pendingRecord } from '../core/support/in-memory-ports';
+
+const everyone: CallerScope = { kind: 'everyone' };
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const TABLE = 'serverlessapp-test-detection-logs';
@@ -287,7 +290,7 @@ const readAll = async (filter: ImageFilter, limit: number) => {
   const pages: string[][] = [];
   let nextToken: string | null = null;
   do {
-    const plan = planImageQuery(filter, limit, nextToken);
+    const plan = planImageQuery(everyone, filter, limit, nextToken);
     const page = await log.query(plan);
     pages.push(page.items.map((i) => i.id));
     nextToken = nextTokenFor(page, filter);
@@ -300,7 +303,7 @@ const newestFirst = (items: DetectionLogItem[]) => [...items].sort((a, b) => b.C
 describe('DynamoDbDetectionLog.query', () => {
   it('queries the planned index newest first, with the residual as a FilterExpression, never a Scan', async () => {
     serve(corpus(10));
-    await log.query(planImageQuery({ detectedAnimal: 'CAT', minConfidence: 90, createdAfter: '2026-01-01T00:00:00Z' }, 3));
+    await log.query(planImageQuery(everyone, { detectedAnimal: 'CAT', minConfidence: 90, createdAfter: '2026-01-01T00:00:00Z' }, 3));
     expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({
       TableName: TABLE,
       IndexName: 'ByAnimal',
@@ -325,8 +328,8 @@ describe('DynamoDbDetectionLog.query', () => {
       Object.assign({}, ...options.filter((_, bit) => mask & (1 << bit))) as ImageFilter,
     );
     const filterable: readonly string[] = Object.values(FILTER_ATTRIBUTES);
-    for (const filter of combinations) {
-      const plan = planImageQuery(filter);
+    for (const [scope, filter] of combinations.flatMap((f) => [[everyone, f], [{ kind: 'owner', owner: 'sub-a' }, f]] as const)) {
+      const plan = planImageQuery(scope, filter);
       const request = buildQuery(TABLE, plan);
       const index = INDEXES[plan.index];
       const available = [TABLE_PARTITION_KEY, index.partitionKey, index.sortKey, ...indexProjection(index).nonKeyAttributes];
@@ -339,7 +342,7 @@ describe('DynamoDbDetectionLog.query', () => {
   it('returns whole records, fetched by key with BatchGetItem, in index order whatever order they arrive in', async () => {
     const items = corpus(12);
     serve(items, { reverse: true });
-    const page = await log.query(planImageQuery({ detectedAnimal: 'CAT' }, 4));
+    const page = await log.query(planImageQuery(everyone, { detectedAnimal: 'CAT' }, 4));
     expect(page.items.map((r) => r.id)).toEqual(newestFirst(items.filter((i) => i.DetectedAnimal === 'cat')).slice(0, 4));
     // Only the table has these: the index entries carry keys and filter attributes.
     expect(page.items.every((r) => r.fileName === 'whiskers.jpg' && r.labels?.[0]?.boundingBoxes?.length === 1)).toBe(true);
@@ -350,7 +353,7 @@ describe('DynamoDbDetectionLog.query', () => {
 
   it('fetches only the page, not the extra entry read to learn that another page exists', async () => {
     serve(corpus(10));
-    const page = await log.query(planImageQuery({}, 3));
+    const page = await log.query(planImageQuery(everyone, {}, 3));
     expect(page.items).toHaveLength(3);
     expect(page.lastKey).toBeDefined();
     expect(ddb.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems![TABLE]!.Keys).toHaveLength(3);
@@ -381,7 +384,7 @@ describe('DynamoDbDetectionLog.query', () => {
     const items = corpus(3);
     ddb.on(QueryCommand).callsFake(fakeQuery(items));
     ddb.on(BatchGetCommand).callsFake(fakeBatchGet([]));
-    const page = await log.query(planImageQuery({}, 5));
+    const page = await log.query(planImageQuery(everyone, {}, 5));
     expect(page).toEqual({ items: [] });
   });
 
@@ -412,7 +415,7 @@ describe('DynamoDbDetectionLog.query', () => {
 
   it('asks for one item more than the page on an unfiltered index, to know whether more exist', async () => {
     serve(corpus(3));
-    const page = await log.query(planImageQuery({}, 5));
+    const page = await log.query(planImageQuery(everyone, {}, 5));
     expect(page.items).toHaveLength(3);
     expect(page.lastKey).toBeUndefined();
     expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input.Limit).toBe(6);
@@ -421,6 +424,6 @@ describe('DynamoDbDetectionLog.query', () => {
   it('turns a failing BatchGetItem into a retryable DependencyUnavailable', async () => {
     ddb.on(QueryCommand).callsFake(fakeQuery(corpus(3)));
     ddb.on(BatchGetCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
-    await expect(log.query(planImageQuery({}, 5))).rejects.toMatchObject({ code: 'DependencyUnavailable' });
+    await expect(log.query(planImageQuery(everyone, {}, 5))).rejects.toMatchObject({ code: 'DependencyUnavailable' });
   });
 });

@@ -1,3 +1,4 @@
+import type { CallerScope } from '../../../functions/core/caller-scope';
 import { ValidationError } from '../../../functions/core/errors';
 import { nextTokenFor, planImageQuery } from '../../../functions/core/image-query';
 import { decodeNextToken, encodeNextToken } from '../../../functions/core/page-token';
@@ -12,10 +13,27 @@ const codeOf = (fn: () => unknown): string => {
   return 'accepted';
 };
 
+const everyone: CallerScope = { kind: 'everyone' };
+
 describe('images query planner', () => {
+  it("reads an owner's images from its ByOwner partition, every filter residual there", () => {
+    const filter = { detectedAnimal: 'CAT', status: 'COMPLETED', uncertain: true, minConfidence: 60, createdAfter: '2026-01-01T00:00:00Z' } as const;
+    expect(planImageQuery({ kind: 'owner', owner: 'sub-a' }, filter, 5)).toEqual({
+      index: 'byOwner',
+      partitionValue: 'sub-a',
+      createdAfter: '2026-01-01T00:00:00.000Z',
+      residual: { detectedAnimal: 'CAT', status: 'COMPLETED', uncertain: true, minConfidence: 60 },
+      limit: 5,
+    });
+  });
+
+  it('plans nothing for a caller without a scope', () => {
+    expect(() => planImageQuery({ kind: 'none' }, {})).toThrow('Not Authorized to access images on type Query');
+  });
+
   it('lists every image newest first from ByCreatedAt without a filter, 20 per page', () => {
-    expect(planImageQuery(undefined)).toEqual({ index: 'byCreatedAt', partitionValue: 'IMAGE', residual: {}, limit: 20 });
-    expect(planImageQuery({}, null, null).index).toBe('byCreatedAt');
+    expect(planImageQuery(everyone, undefined)).toEqual({ index: 'byCreatedAt', partitionValue: 'IMAGE', residual: {}, limit: 20 });
+    expect(planImageQuery(everyone, {}, null, null).index).toBe('byCreatedAt');
   });
 
   it.each([
@@ -23,26 +41,26 @@ describe('images query planner', () => {
     [{ status: 'FAILED' as const }, 'byStatus', 'failed'],
     [{ uncertain: true }, 'byUncertain', 'UNCERTAIN'],
   ])('serves %j from a key condition on an index', (filter, index, partitionValue) => {
-    const plan = planImageQuery(filter, 10);
+    const plan = planImageQuery(everyone, filter, 10);
     expect(plan).toMatchObject({ index, partitionValue, residual: {}, limit: 10 });
   });
 
   it('prefers the sparsest index and keeps the rest as residual filters', () => {
-    const plan = planImageQuery({ uncertain: true, detectedAnimal: 'CAT', status: 'COMPLETED', minConfidence: 55 });
+    const plan = planImageQuery(everyone, { uncertain: true, detectedAnimal: 'CAT', status: 'COMPLETED', minConfidence: 55 });
     expect(plan.index).toBe('byUncertain');
     expect(plan.residual).toEqual({ detectedAnimal: 'CAT', status: 'COMPLETED', minConfidence: 55 });
-    expect(planImageQuery({ detectedAnimal: 'CAT', status: 'COMPLETED' })).toMatchObject({
+    expect(planImageQuery(everyone, { detectedAnimal: 'CAT', status: 'COMPLETED' })).toMatchObject({
       index: 'byAnimal',
       residual: { status: 'COMPLETED' },
     });
   });
 
   it('cannot serve uncertain=false from the sparse index, so filters it', () => {
-    expect(planImageQuery({ uncertain: false })).toMatchObject({ index: 'byCreatedAt', residual: { uncertain: false } });
+    expect(planImageQuery(everyone, { uncertain: false })).toMatchObject({ index: 'byCreatedAt', residual: { uncertain: false } });
   });
 
   it('turns the time window into sort-key bounds, normalised to UTC', () => {
-    const plan = planImageQuery({ createdAfter: '2026-01-01T01:00:00+01:00', createdBefore: '2026-02-01T00:00:00Z' });
+    const plan = planImageQuery(everyone, { createdAfter: '2026-01-01T01:00:00+01:00', createdBefore: '2026-02-01T00:00:00Z' });
     expect(plan).toMatchObject({ createdAfter: '2026-01-01T00:00:00.000Z', createdBefore: '2026-02-01T00:00:00.000Z' });
   });
 
@@ -54,7 +72,7 @@ describe('images query planner', () => {
     [1, 'accepted'],
     [100, 'accepted'],
   ])('limit %p -> %s', (limit, code) => {
-    expect(codeOf(() => planImageQuery(undefined, limit))).toBe(code);
+    expect(codeOf(() => planImageQuery(everyone, undefined, limit))).toBe(code);
   });
 
   it.each([
@@ -65,7 +83,7 @@ describe('images query planner', () => {
     [{ detectedAnimal: 'HAMSTER' }],
     [{ status: 'DONE' }],
   ])('refuses the filter %j with InvalidFilter', (filter) => {
-    expect(codeOf(() => planImageQuery(filter as never))).toBe('InvalidFilter');
+    expect(codeOf(() => planImageQuery(everyone, filter as never))).toBe('InvalidFilter');
   });
 });
 
@@ -77,13 +95,13 @@ describe('nextToken', () => {
     const token = encodeNextToken(key, filter);
     expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(token).not.toContain('id-7');
-    expect(planImageQuery(filter, 5, token).startKey).toEqual(key);
+    expect(planImageQuery(everyone, filter, 5, token).startKey).toEqual(key);
   });
 
   it('is the same for the same filter written differently (nulls, key order)', () => {
     const page = { items: [], lastKey: key };
     const a = nextTokenFor(page, { detectedAnimal: 'CAT', status: null });
-    expect(planImageQuery({ status: undefined, detectedAnimal: 'CAT' }, 5, a).startKey).toEqual(key);
+    expect(planImageQuery(everyone, { status: undefined, detectedAnimal: 'CAT' }, 5, a).startKey).toEqual(key);
   });
 
   it('is null when the index is exhausted', () => {
@@ -92,8 +110,8 @@ describe('nextToken', () => {
 
   it('is refused when used with another filter', () => {
     const token = encodeNextToken(key, filter);
-    expect(() => planImageQuery({ detectedAnimal: 'DOG' }, 5, token)).toThrow('different filter');
-    expect(codeOf(() => planImageQuery({}, 5, token))).toBe('InvalidNextToken');
+    expect(() => planImageQuery(everyone, { detectedAnimal: 'DOG' }, 5, token)).toThrow('different filter');
+    expect(codeOf(() => planImageQuery(everyone, {}, 5, token))).toBe('InvalidNextToken');
   });
 
   it('is refused when tampered with', () => {
@@ -102,18 +120,18 @@ describe('nextToken', () => {
     body.k.ImageID = 'someone-else';
     const edited = Buffer.from(JSON.stringify(body)).toString('base64url');
     expect(() => decodeNextToken(edited, filter)).toThrow('altered');
-    expect(codeOf(() => planImageQuery(filter, 5, edited))).toBe('InvalidNextToken');
+    expect(codeOf(() => planImageQuery(everyone, filter, 5, edited))).toBe('InvalidNextToken');
   });
 
   it.each(['', 'not a token!', 'e30', Buffer.from('[1,2]').toString('base64url'), 'A'.repeat(5000)])(
     'refuses the malformed token %p',
     (token) => {
-      expect(codeOf(() => planImageQuery(filter, 5, token))).toBe('InvalidNextToken');
+      expect(codeOf(() => planImageQuery(everyone, filter, 5, token))).toBe('InvalidNextToken');
     },
   );
 
   it('refuses a well-formed token whose key does not fit the index', () => {
     const foreign = encodeNextToken({ ImageID: 'x', ListPK: 'IMAGE', CreatedAt: '2026' }, filter);
-    expect(codeOf(() => planImageQuery(filter, 5, foreign))).toBe('InvalidNextToken');
+    expect(codeOf(() => planImageQuery(everyone, filter, 5, foreign))).toBe('InvalidNextToken');
   });
 });

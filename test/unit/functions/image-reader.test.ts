@@ -8,8 +8,11 @@ import { pendingRecord } from '../core/support/in-memory-ports';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const context = lambdaContext('serverlessapp-test-image-reader');
-const call = (fieldName: string, args: Record<string, unknown>) =>
-  handler({ fieldName, parentTypeName: 'Query', arguments: args } as never, context);
+const issuer = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example';
+const analyst = { sub: 'sub-c', issuer, groups: ['analysts'] };
+const userA = { sub: 'owner-a', issuer, groups: null };
+const call = (fieldName: string, args: Record<string, unknown>, identity: unknown = analyst) =>
+  handler({ fieldName, parentTypeName: 'Query', arguments: args, identity } as never, context);
 
 let output: ReturnType<typeof captureConsole>;
 beforeEach(() => {
@@ -30,6 +33,24 @@ describe('image-reader handler', () => {
     });
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, { TableName: LAMBDA_ENV.TABLE_NAME, IndexName: 'ByStatus' });
     expect(ddb).toHaveReceivedCommandWith(BatchGetCommand, { RequestItems: { [LAMBDA_ENV.TABLE_NAME]: { Keys: [{ ImageID: 'a' }, { ImageID: 'b' }] } } });
+  });
+
+  it("reads a user's images from its own ByOwner partition, and an API-key caller's from the public one", async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    await call('images', { filter: { status: 'PENDING' } }, userA);
+    await call('images', {}, null);
+    expect(ddb.commandCalls(QueryCommand).map((c) => [c.args[0].input.IndexName, c.args[0].input.ExpressionAttributeValues?.[':pk']])).toEqual([
+      ['ByOwner', 'owner-a'],
+      ['ByOwner', 'public'],
+    ]);
+  });
+
+  it("leaves someone else's images out of imageUrls", async () => {
+    const filed = { ...pendingRecord('a'), status: 'COMPLETED' as const, objectKey: 'cats/a.jpg' };
+    ddb.on(BatchGetCommand).resolves({ Responses: { [LAMBDA_ENV.TABLE_NAME]: [recordToItem(filed)] } });
+    expect(await call('imageUrls', { ids: ['a'] }, { sub: 'owner-b', issuer })).toEqual({ data: [] });
+    expect(await call('imageUrls', { ids: ['a'] }, null)).toEqual({ data: [] });
+    expect((await call('imageUrls', { ids: ['a'] }, userA)) as { data: unknown[] }).toMatchObject({ data: [{ id: 'a' }] });
   });
 
   it('answers a bad limit or token with a named error', async () => {

@@ -7,7 +7,10 @@ import { handler } from '../../../functions/request-upload/handler';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const context = lambdaContext('serverlessapp-test-request-upload');
-const event = (input: Record<string, unknown>) => ({ fieldName: 'requestUpload', parentTypeName: 'Mutation', arguments: { input } }) as never;
+const issuer = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example';
+const userA = { sub: 'a1b2c3d4-0000-4000-8000-000000000001', issuer, groups: null };
+const event = (input: Record<string, unknown>, identity: unknown = userA) =>
+  ({ fieldName: 'requestUpload', parentTypeName: 'Mutation', arguments: { input }, identity }) as never;
 
 let output: ReturnType<typeof captureConsole>;
 beforeEach(() => {
@@ -36,8 +39,17 @@ describe('request-upload handler', () => {
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       TableName: LAMBDA_ENV.TABLE_NAME,
       ConditionExpression: 'attribute_not_exists(#id)',
-      Item: expect.objectContaining({ ImageID: imageId, ProcessingStatus: 'pending', FileName: 'rex.jpg' }),
+      Item: expect.objectContaining({ ImageID: imageId, Owner: userA.sub, ProcessingStatus: 'pending', FileName: 'rex.jpg' }),
     });
+  });
+
+  it('records an API-key upload under the public owner and refuses an analyst', async () => {
+    ddb.on(PutCommand).resolves({});
+    await handler(event({ fileName: 'rex.jpg', contentType: 'image/jpeg', fileSize: 10 }, null), context);
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ Owner: 'public' }) });
+    const refused = await handler(event({ fileName: 'rex.jpg', contentType: 'image/jpeg', fileSize: 10 }, { ...userA, groups: ['analysts'] }), context);
+    expect(refused).toEqual({ error: { type: 'Unauthorized', message: 'Not Authorized to access requestUpload on type Mutation' } });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
   });
 
   it.each([

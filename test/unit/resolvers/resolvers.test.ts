@@ -43,6 +43,7 @@ const storedDog: DetectionLogItem = {
   CreatedAt: '2026-01-02T03:04:05.000Z',
   ExpiresAt: 1775000000,
   ListPK: 'IMAGE',
+  Owner: 'public',
   DetectedAnimal: 'dog',
   ConfidenceScore: 97.5,
   Uncertain: false,
@@ -71,6 +72,7 @@ describe('Query.image [DetectionLogs]', () => {
     const out = run('Query.image', 'response', { arguments: { id: storedDog.ImageID }, result: storedDog });
     const expected: Image = {
       id: storedDog.ImageID,
+      owner: 'public',
       status: 'COMPLETED',
       detectedAnimal: 'DOG',
       confidence: 97.5,
@@ -86,6 +88,23 @@ describe('Query.image [DetectionLogs]', () => {
     };
     expect(out.error).toBeUndefined();
     expect(out.result).toEqual(expected);
+  });
+
+  it("answers null for someone else's image, exactly as for a missing one, and the owner's image to an analyst", () => {
+    const issuer = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example';
+    const owned = { ...storedDog, Owner: 'sub-a' };
+    const as = (identity: unknown) => run('Query.image', 'response', { arguments: { id: owned.ImageID }, result: owned, identity });
+    expect(as({ sub: 'sub-a', issuer }).result).toMatchObject({ id: owned.ImageID, owner: 'sub-a' });
+    for (const stranger of [{ sub: 'sub-b', issuer }, null]) {
+      expect(as(stranger)).toMatchObject({ result: null });
+      expect(as(stranger).error).toBeUndefined();
+    }
+    expect(as({ sub: 'sub-c', issuer, groups: ['analysts'] }).result).toMatchObject({ owner: 'sub-a' });
+  });
+
+  it('refuses an IAM caller before reading', () => {
+    const out = run('Query.image', 'request', { arguments: { id: 'x' }, identity: { accountId: '1', userArn: 'arn:aws:iam::1:user/p' } });
+    expect(out.error).toMatchObject({ errorType: 'Unauthorized', message: 'Not Authorized to access image on type Query' });
   });
 
   it('answers null, not an error, for an id that does not exist', () => {
@@ -126,9 +145,11 @@ describe.each([
 ])('%s [Lambda]', (typeField, args, data) => {
   const [parentTypeName, fieldName] = typeField.split('.');
 
-  it('invokes the Lambda with the field and its arguments (the ResolverEvent contract)', () => {
-    const out = run(typeField, 'request', { arguments: args });
-    expect(out.result).toEqual({ operation: 'Invoke', payload: { fieldName, parentTypeName, arguments: args } });
+  it("invokes the Lambda with the field, its arguments and the caller's identity (the ResolverEvent contract)", () => {
+    const identity = { sub: 'sub-a', issuer: 'https://cognito-idp.us-east-1.amazonaws.com/pool', groups: null };
+    const out = run(typeField, 'request', { arguments: args, identity });
+    expect(out.result).toEqual({ operation: 'Invoke', payload: { fieldName, parentTypeName, arguments: args, identity } });
+    expect(run(typeField, 'request', { arguments: args }).result).toMatchObject({ payload: { identity: null } });
   });
 
   it('returns the data of a successful result', () => {
@@ -164,6 +185,7 @@ describe.each([
 
 const published: PublishImageClassifiedInput = {
   id: 'img-1',
+  owner: 'sub-a',
   status: 'COMPLETED',
   detectedAnimal: 'CAT',
   confidence: 91.2,
@@ -196,8 +218,33 @@ describe('Mutation.publishImageClassified [None]', () => {
 });
 
 describe('Subscription.onImageClassified [None]', () => {
-  const subscribe = (args: Record<string, unknown>) =>
-    run('Subscription.onImageClassified', 'response', { arguments: args, result: null });
+  const issuer = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example';
+  const analyst = { sub: 'sub-c', issuer, groups: ['analysts'] };
+  const subscribe = (args: Record<string, unknown>, identity: unknown = analyst) =>
+    run('Subscription.onImageClassified', 'response', { arguments: args, result: null, identity });
+
+  it("scopes a user to its own images, which no argument can widen", () => {
+    for (const args of [{}, { id: 'img-1' }, { id: null, detectedAnimal: 'CAT' }]) {
+      const mine = subscribe(args, { sub: 'sub-a', issuer }).subscriptionFilter!;
+      const theirs = subscribe(args, { sub: 'sub-b', issuer }).subscriptionFilter!;
+      expect(matchesSubscriptionFilter(mine, published)).toBe(true);
+      expect(matchesSubscriptionFilter(theirs, published)).toBe(false);
+    }
+    expect(subscribe({}, { sub: 'sub-b', issuer }).subscriptionFilter).toEqual({
+      filterGroup: [{ filters: [{ fieldName: 'owner', operator: 'eq', value: 'sub-b' }] }],
+    });
+  });
+
+  it('scopes an API-key caller to the public owner', () => {
+    const filter = subscribe({}, null).subscriptionFilter!;
+    expect(matchesSubscriptionFilter(filter, published)).toBe(false);
+    expect(matchesSubscriptionFilter(filter, { ...published, owner: 'public' })).toBe(true);
+  });
+
+  it('refuses an IAM caller', () => {
+    const out = run('Subscription.onImageClassified', 'request', { arguments: {}, identity: { accountId: '1', userArn: 'arn:aws:iam::1:user/p' } });
+    expect(out.error).toMatchObject({ errorType: 'Unauthorized' });
+  });
 
   it('filters on the id a client subscribed to', () => {
     const out = subscribe({ id: 'img-1' });
@@ -222,13 +269,13 @@ describe('Subscription.onImageClassified [None]', () => {
     expect(matchesSubscriptionFilter(out.subscriptionFilter!, { ...published, id: 'img-2' })).toBe(false);
   });
 
-  it('sets no filter when the client gave no arguments (or only nulls)', () => {
+  it('sets no filter for an analyst who gave no arguments (or only nulls)', () => {
     expect(subscribe({}).subscriptionFilter).toBeUndefined();
     expect(subscribe({ id: null, detectedAnimal: null }).subscriptionFilter).toBeUndefined();
   });
 
   it('registers without error and with a null result', () => {
-    const request = run('Subscription.onImageClassified', 'request', { arguments: { id: 'img-1' } });
+    const request = run('Subscription.onImageClassified', 'request', { arguments: { id: 'img-1' }, identity: analyst });
     expect(request.result).toEqual({ payload: null });
     const response = subscribe({ id: 'img-1' });
     expect(response.error).toBeUndefined();

@@ -194,6 +194,7 @@ export const fixedClock = (iso = '2026-11-22T03:00:00.000Z'): Clock & { advance(
 
 export const pendingRecord = (id: string, overrides: Partial<ImageRecord> = {}): ImageRecord => ({
   id,
+  owner: 'owner-a',
   status: 'PENDING',
   fileName: 'whiskers.jpg',
   fileSize: 1000,

@@ -1,3 +1,4 @@
+import type { CallerScope } from '../../../../functions/core/caller-scope';
 import type { ImageRecord } from '../../../../functions/core/domain';
 import { ValidationError } from '../../../../functions/core/errors';
 import { imageUrls, readImages } from '../../../../functions/core/use-cases/read-images';
@@ -5,11 +6,16 @@ import { fixedClock, InMemoryDetectionLog, pendingRecord, RecordingSigner } from
 
 const at = (i: number) => new Date(Date.UTC(2026, 10, 22, 0, 0, i)).toISOString();
 
+const everyone: CallerScope = { kind: 'everyone' };
+const ownerA: CallerScope = { kind: 'owner', owner: 'owner-a' };
+const ownerB: CallerScope = { kind: 'owner', owner: 'owner-b' };
+
+/** Images img-000... alternately owned by owner-a (even) and owner-b (odd). */
 const seed = async (log: InMemoryDetectionLog, count: number) => {
   for (let i = 0; i < count; i += 1) {
     const animal = (['CAT', 'DOG', 'OTHER'] as const)[i % 3]!;
     const record: ImageRecord = {
-      ...pendingRecord(`img-${String(i).padStart(3, '0')}`, { createdAt: at(i), updatedAt: at(i) }),
+      ...pendingRecord(`img-${String(i).padStart(3, '0')}`, { createdAt: at(i), updatedAt: at(i), owner: i % 2 === 0 ? 'owner-a' : 'owner-b' }),
       status: 'COMPLETED',
       detectedAnimal: animal,
       confidence: 50 + (i % 50),
@@ -28,7 +34,7 @@ describe('readImages', () => {
     let nextToken: string | null | undefined;
     const sizes: number[] = [];
     do {
-      const page = await readImages({ log }, { limit: 20, nextToken });
+      const page = await readImages({ log }, everyone, { limit: 20, nextToken });
       sizes.push(page.items.length);
       seen.push(...page.items.map((i) => i.createdAt));
       nextToken = page.nextToken;
@@ -41,7 +47,7 @@ describe('readImages', () => {
   it('filters, and maps records to GraphQL images', async () => {
     const log = new InMemoryDetectionLog();
     await seed(log, 30);
-    const page = await readImages({ log }, { filter: { detectedAnimal: 'DOG', uncertain: true } });
+    const page = await readImages({ log }, everyone, { filter: { detectedAnimal: 'DOG', uncertain: true } });
     expect(page.items.length).toBeGreaterThan(0);
     expect(page.items.every((i) => i.detectedAnimal === 'DOG' && i.uncertain === true)).toBe(true);
     expect(page.nextToken).toBeNull();
@@ -50,8 +56,48 @@ describe('readImages', () => {
   it('rejects a token from another filter', async () => {
     const log = new InMemoryDetectionLog();
     await seed(log, 30);
-    const first = await readImages({ log }, { limit: 2, filter: { detectedAnimal: 'CAT' } });
-    await expect(readImages({ log }, { limit: 2, nextToken: first.nextToken })).rejects.toMatchObject({ code: 'InvalidNextToken' });
+    const first = await readImages({ log }, everyone, { limit: 2, filter: { detectedAnimal: 'CAT' } });
+    await expect(readImages({ log }, everyone, { limit: 2, nextToken: first.nextToken })).rejects.toMatchObject({ code: 'InvalidNextToken' });
+  });
+});
+
+describe('readImages, scoped to the caller', () => {
+  it("gives an owner only its own images, paged from ByOwner, with every filter", async () => {
+    const log = new InMemoryDetectionLog();
+    await seed(log, 40);
+    const seen: string[] = [];
+    let nextToken: string | null | undefined;
+    do {
+      const page = await readImages({ log }, ownerA, { limit: 7, nextToken });
+      seen.push(...page.items.map((i) => i.id));
+      expect(page.items.every((i) => i.owner === 'owner-a')).toBe(true);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    expect(seen).toHaveLength(20);
+    const dogs = await readImages({ log }, ownerA, { filter: { detectedAnimal: 'DOG', uncertain: true } });
+    expect(dogs.items.map((i) => i.id)).toEqual(
+      [...log.records.values()]
+        .filter((r) => r.owner === 'owner-a' && r.detectedAnimal === 'DOG' && r.uncertain)
+        .map((r) => r.id)
+        .sort()
+        .reverse(),
+    );
+  });
+
+  it("refuses another owner's nextToken", async () => {
+    const log = new InMemoryDetectionLog();
+    await seed(log, 10);
+    const first = await readImages({ log }, ownerA, { limit: 2 });
+    await expect(readImages({ log }, ownerB, { limit: 2, nextToken: first.nextToken })).rejects.toMatchObject({ code: 'InvalidNextToken' });
+    await expect(readImages({ log }, everyone, { limit: 2, nextToken: first.nextToken })).rejects.toMatchObject({ code: 'InvalidNextToken' });
+  });
+
+  it('gives analysts everyone\'s images and a caller without a scope nothing', async () => {
+    const log = new InMemoryDetectionLog();
+    await seed(log, 10);
+    const all = await readImages({ log }, everyone, { limit: 100 });
+    expect(new Set(all.items.map((i) => i.owner))).toEqual(new Set(['owner-a', 'owner-b']));
+    await expect(readImages({ log }, { kind: 'none' }, {})).rejects.toMatchObject({ code: 'Unauthorized' });
   });
 });
 
@@ -60,7 +106,7 @@ describe('imageUrls', () => {
     const log = new InMemoryDetectionLog();
     await seed(log, 3);
     await log.createPending(pendingRecord('still-pending'));
-    const urls = await imageUrls({ log, signer: new RecordingSigner(), clock: fixedClock('2026-11-22T03:00:00.000Z') }, [
+    const urls = await imageUrls({ log, signer: new RecordingSigner(), clock: fixedClock('2026-11-22T03:00:00.000Z') }, everyone, [
       'img-002',
       'still-pending',
       'missing',
@@ -76,7 +122,16 @@ describe('imageUrls', () => {
   it('refuses more than 100 ids', async () => {
     const deps = { log: new InMemoryDetectionLog(), signer: new RecordingSigner(), clock: fixedClock() };
     const ids = Array.from({ length: 101 }, (_, i) => `id-${i}`);
-    await expect(imageUrls(deps, ids)).rejects.toBeInstanceOf(ValidationError);
-    await expect(imageUrls(deps, ids.slice(0, 100))).resolves.toEqual([]);
+    await expect(imageUrls(deps, everyone, ids)).rejects.toBeInstanceOf(ValidationError);
+    await expect(imageUrls(deps, everyone, ids.slice(0, 100))).resolves.toEqual([]);
+  });
+
+  it("leaves out someone else's images exactly like missing ones", async () => {
+    const log = new InMemoryDetectionLog();
+    await seed(log, 4);
+    const deps = { log, signer: new RecordingSigner(), clock: fixedClock() };
+    expect((await imageUrls(deps, ownerA, ['img-000', 'img-001', 'img-002', 'missing'])).map((u) => u.id)).toEqual(['img-000', 'img-002']);
+    expect((await imageUrls(deps, ownerB, ['img-000', 'img-001', 'img-002', 'missing'])).map((u) => u.id)).toEqual(['img-001']);
+    await expect(imageUrls(deps, { kind: 'none' }, ['img-000'])).rejects.toMatchObject({ code: 'Unauthorized' });
   });
 });
