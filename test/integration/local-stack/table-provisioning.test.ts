@@ -5,7 +5,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../../local/emulators/dynamodb-local';
 import { ensureDetectionLogsTable } from '../../../local/provision/table';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/stack/naming';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/common/naming';
 import { INDEXES } from '../../../functions/core/table-design';
 
 jest.setTimeout(120_000);
