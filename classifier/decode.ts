@@ -3,6 +3,7 @@
  */
 import sharp, { type Sharp } from 'sharp';
 import { PetDetectorError } from '../functions/core/errors';
+import { MAX_IMAGE_PIXELS } from '../functions/core/image-validation';
 
 /** Tightly packed 8-bit RGB, row by row. */
 export interface RgbImage {
@@ -42,7 +43,8 @@ const toRgb = async (pipeline: Sharp): Promise<RgbImage> => {
 export const decodeImage = async (bytes: Uint8Array): Promise<RgbImage> => {
   try {
     return await toRgb(
-      sharp(bytes, { failOn: 'error' })
+      // The processor validates the pixel count first; the same cap here keeps this decoder safe on its own.
+      sharp(bytes, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS })
         .rotate()
         .flatten({ background: '#ffffff' })
         .toColourspace('srgb')

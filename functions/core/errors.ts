@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'TruncatedImage'
   | 'ImageTooSmall'
   | 'ImageDimensionsTooLarge'
+  | 'ImageTooManyPixels'
   | 'ClassifierRejectedImage'
   | 'ModelUnavailable'
   | 'UploadMissing'

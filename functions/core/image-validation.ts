@@ -1,7 +1,8 @@
 /**
  * Checks an uploaded object's bytes before anyone pays for a classifier call: the format comes from the
  * magic bytes (never from the name or the declared type), the file must be whole, and its sides must be
- * what Rekognition DetectLabels accepts (JPEG or PNG, at most 15 MB, 80..10,000 px per side).
+ * what Rekognition DetectLabels accepts (JPEG or PNG, at most 15 MB, 80..10,000 px per side), with at most
+ * MAX_IMAGE_PIXELS pixels in all. Only headers and the end marker are read: nothing is decoded here.
  */
 import { imageSize } from 'image-size';
 import type { AcceptedContentType, ImageFormat } from './domain';
@@ -11,6 +12,12 @@ import { MAX_UPLOAD_BYTES } from './upload-validation';
 
 export const MIN_IMAGE_SIDE = 80;
 export const MAX_IMAGE_SIDE = 10_000;
+/**
+ * A decompression-bomb guard: a 15 MB file can declare 100 MP (400 MB as RGBA) of pixels that compress to
+ * almost nothing, and every decoder (the local model, thumbnails) would allocate for all of them. 50 MP
+ * lets the largest phone photos through (8,160 x 6,120 from 50 MP sensors); the check reads the header only.
+ */
+export const MAX_IMAGE_PIXELS = 50_000_000;
 
 export interface ValidImage {
   format: ImageFormat;
@@ -129,6 +136,13 @@ export const validateImageBytes = (
     throw new ValidationError(
       'ImageDimensionsTooLarge',
       `The image is ${width}x${height} px; each side must be at most ${MAX_IMAGE_SIDE} px`,
+    );
+  }
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new ValidationError(
+      'ImageTooManyPixels',
+      `The image is ${width}x${height} px, ${(width * height).toLocaleString('en-US')} pixels; ` +
+        `the limit is ${MAX_IMAGE_PIXELS.toLocaleString('en-US')} pixels`,
     );
   }
   return { format: sniffed, width, height, size: bytes.length };

@@ -1,5 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
 import { decodeImage, MAX_SIDE, zoomOutView } from '../../../classifier/decode';
+import { pngBomb } from '../core/support/images';
 
 const solid = (width: number, height: number, channels: 3 | 4, colour: number[]) =>
   sharp({ create: { width, height, channels, background: { r: colour[0] ?? 0, g: colour[1] ?? 0, b: colour[2] ?? 0, alpha: colour[3] ?? 1 } } });
@@ -43,6 +44,13 @@ describe('decodeImage', () => {
     await expect(decodeImage(new TextEncoder().encode('definitely not a photo'))).rejects.toMatchObject({
       code: 'ClassifierRejectedImage',
       retryable: false,
+    });
+  });
+
+  it('refuses a decompression bomb (more pixels than MAX_IMAGE_PIXELS) before decoding it', async () => {
+    await expect(decodeImage(pngBomb(10_000, 10_000))).rejects.toMatchObject({
+      code: 'ClassifierRejectedImage',
+      message: expect.stringMatching(/pixel limit/i),
     });
   });
 });

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { ValidationError } from '../../../functions/core/errors';
-import { sniffImageFormat, validateImageBytes } from '../../../functions/core/image-validation';
-import { gif, heicHeader, jpeg, png, svgWithScript, webp } from './support/images';
+import { MAX_IMAGE_PIXELS, sniffImageFormat, validateImageBytes } from '../../../functions/core/image-validation';
+import { gif, heicHeader, jpeg, png, pngBomb, svgWithScript, webp } from './support/images';
 
 const DATASET = join(__dirname, '../../../../shared/datasets/pets');
 
@@ -55,6 +56,22 @@ describe('image bytes validation (before any classifier call)', () => {
 
   it('refuses a PNG 20,000 px wide', async () => {
     expect(codeOf(await png(20_000, 100), 'image/png')).toBe('ImageDimensionsTooLarge');
+  });
+
+  it('refuses a 10,000 x 10,000 PNG decompression bomb by its pixel count, from the header alone', async () => {
+    const bomb = pngBomb(10_000, 10_000);
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    // sharp reads the same header: the bytes really are a whole 100 MP image, not a malformed file.
+    expect(await sharp(bomb, { limitInputPixels: false }).metadata()).toMatchObject({ width: 10_000, height: 10_000 });
+    expect(codeOf(bomb, 'image/png')).toBe('ImageTooManyPixels');
+    expect(() => validateImageBytes(bomb, 'image/png')).toThrow(/100,000,000 pixels.*50,000,000/);
+  });
+
+  it('accepts an image at the pixel cap, and refuses one pixel row over it', () => {
+    // 10,000 x 5,000 is exactly the cap (the side limit still allows each side).
+    expect(10_000 * 5_000).toBe(MAX_IMAGE_PIXELS);
+    expect(codeOf(pngBomb(10_000, 5_000), 'image/png')).toBe('accepted');
+    expect(codeOf(pngBomb(10_000, 5_001), 'image/png')).toBe('ImageTooManyPixels');
   });
 
   it('refuses a 40x40 image', async () => {

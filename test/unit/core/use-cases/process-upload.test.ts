@@ -9,7 +9,7 @@ import {
   pendingRecord,
   ScriptedClassifier,
 } from '../support/in-memory-ports';
-import { jpeg } from '../support/images';
+import { jpeg, pngBomb } from '../support/images';
 
 const ID = '5f0c1c9e-8a43-4c41-9b55-0d1c6f8f3a11';
 const INPUT = `input/${ID}.jpg`;
@@ -140,6 +140,16 @@ describe('processUpload', () => {
     });
     // A failed upload stays where it landed (for diagnosis; the bucket's lifecycle expires input/).
     expect(store.keys()).toEqual([INPUT]);
+  });
+
+  it('fails a 10,000 x 10,000 PNG decompression bomb by name, without calling the classifier', async () => {
+    const { log, store, deps, classifier } = await setup();
+    const bombId = '7d4a6f21-0c7e-4d7b-9f59-3c2b8e1a9d40';
+    await log.createPending(pendingRecord(bombId, { contentType: 'image/png', imageFormat: 'png', objectKey: `input/${bombId}.png` }));
+    store.objects.set(`input/${bombId}.png`, pngBomb(10_000, 10_000));
+    expect(await processUpload(deps, { bucket: 'test-bucket', key: `input/${bombId}.png` })).toMatchObject({ kind: 'failed' });
+    expect(classifier.calls).toHaveLength(0);
+    expect((await log.get(bombId))?.failureReason).toMatch(/^ImageTooManyPixels: The image is 10000x10000 px/);
   });
 
   it('fails at once when the classifier rejects the image for good', async () => {
