@@ -1,6 +1,6 @@
 /**
  * `npm run bench:classifier [-- --rounds N]`: the local classifier's cold load, warm latency,
- * throughput with 1 and 2 worker threads, and peak RSS, over the 43 reference photos.
+ * throughput with 1 and 2 worker threads, and peak RSS, over the reference photos (test/fixtures/photos).
  *
  * `-- --lambda` instead measures the Lambda shape: the handler-side code bundled by esbuild (sharp
  * external), assets laid out by lambdaBundlingCommands, one worker, run by plain `node`; it prints
@@ -17,7 +17,7 @@ import { execFileSync, execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { lambdaBundlingCommands } from '../classifier/assets';
@@ -30,8 +30,8 @@ import { toLabelDetection } from '../classifier/labels';
 import { CAT_COLUMN, DOG_COLUMN } from '../classifier/taxonomy';
 import { applyClassificationPolicy } from '../functions/core/classification-policy';
 import type { ImageSource } from '../functions/core/ports';
+import { PHOTOS_DIR } from '../test/fixtures/photos';
 
-const DATASET = '../shared/datasets/pets';
 
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
@@ -116,7 +116,7 @@ const scores = async (images: readonly ImageSource[]): Promise<void> => {
       const truth = expectedAnimal(file) ?? '?';
       const pair = (a: number, b: number) => `${a.toFixed(3)}/${b.toFixed(3)}`;
       console.log(
-        file.replace(`${DATASET}/`, '').padEnd(44),
+        relative(PHOTOS_DIR, file).padEnd(44),
         pair(best(first, CAT_COLUMN), best(first, DOG_COLUMN)).padEnd(14),
         pair(best(zoomed, CAT_COLUMN), best(zoomed, DOG_COLUMN)).padEnd(15),
         (second ? 'yes' : 'no').padEnd(5),
@@ -206,7 +206,7 @@ const main = async (): Promise<void> => {
     },
   });
   const rounds = Number(values.rounds);
-  const files = await collectImageFiles([DATASET]);
+  const files = await collectImageFiles([PHOTOS_DIR]);
   const images: ImageSource[] = await Promise.all(
     files.map(async (key) => ({ bucket: 'bench', key, bytes: new Uint8Array(await readFile(key)) })),
   );
@@ -220,7 +220,7 @@ const main = async (): Promise<void> => {
   }
   const loadBefore = load();
   console.log(`${LOCAL_MODEL_VERSION}\n${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`);
-  console.log(`${images.length} photos from ${DATASET}, ${rounds} round(s); load average before: ${loadBefore}\n`);
+  console.log(`${images.length} photos from ${relative(process.cwd(), PHOTOS_DIR)}, ${rounds} round(s); load average before: ${loadBefore}\n`);
 
   const cold = await coldStart(images[0] as ImageSource);
   console.log(`cold load (1 worker):  model ready in ${cold.workerLoadMs.toFixed(0)} ms (synchronous fast path: ${cold.fastPath ? 'yes' : 'no'}), first result ${cold.firstResultMs.toFixed(0)} ms after start`);

@@ -14,7 +14,7 @@ import { GET_IMAGE, graphql, ON_IMAGE_CLASSIFIED, type Image } from '../local/cl
 import { RealtimeClient } from '../local/client/realtime';
 import { contentTypeFor, postToTicket, requestUpload } from '../local/client/upload';
 import { startLocalStack } from '../local/stack/local-stack';
-import { PETS_DATASET_DIR } from '../local/common/paths';
+import { PHOTOS_DIR } from '../test/fixtures/photos';
 
 const rssKb = (pid: number | undefined): number => {
   if (!pid) return 0;
@@ -43,9 +43,9 @@ const percentile = (sorted: number[], p: number): number =>
 
 const loadPhotos = () =>
   ['cat', 'dog', 'other'].flatMap((dir) =>
-    readdirSync(join(PETS_DATASET_DIR, dir))
+    readdirSync(join(PHOTOS_DIR, dir))
       .filter((name) => contentTypeFor(name))
-      .map((name) => ({ name, contentType: contentTypeFor(name) as string, bytes: readFileSync(join(PETS_DATASET_DIR, dir, name)) })),
+      .map((name) => ({ name, contentType: contentTypeFor(name) as string, bytes: readFileSync(join(PHOTOS_DIR, dir, name)) })),
   );
 
 const main = async (): Promise<number> => {

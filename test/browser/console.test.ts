@@ -12,17 +12,17 @@ import type { Page, WebSocketRoute } from 'playwright-core';
 import { GET_IMAGE, graphql, type Image } from '../../local/client/graphql';
 import { postToTicket, requestUpload } from '../../local/client/upload';
 import { startLocalStack, type LocalStack } from '../../local/stack/local-stack';
+import { photoPath } from '../fixtures/photos';
 import { launchChromium, type Browser } from './support/chromium';
 
 const REPO_ROOT = resolve(__dirname, '../..');
 const CONSOLE_DIST = join(REPO_ROOT, 'console', 'dist');
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
-const PETS = resolve(REPO_ROOT, '../shared/datasets/pets');
-const CAT_PHOTO = join(PETS, 'cat', 'skimage-chelsea.png');
-const DOG_PHOTO = join(PETS, 'dog', 'dlib-dogs-2.jpg');
+const CAT_PHOTO = photoPath('cat/skimage-chelsea.png');
+const DOG_PHOTO = photoPath('dog/dlib-dogs-2.jpg');
 /** A 96 px puppy the classifier calls DOG below the confident threshold (as test/integration/local-stack pins it). */
-const UNCERTAIN_DOG_PHOTO = join(PETS, 'dog', 'gnomefaces-puppy.jpg');
-const OUTAGE_CAT_PHOTO = join(PETS, 'cat', 'gdkpixbuf-cat.jpg');
+const UNCERTAIN_DOG_PHOTO = photoPath('dog/gnomefaces-puppy.jpg');
+const OUTAGE_CAT_PHOTO = photoPath('cat/gdkpixbuf-cat.jpg');
 const CLASSIFIED_WITHIN_MS = 90_000;
 
 jest.setTimeout(240_000);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bundledAssetPaths, defaultAssetPaths, lambdaBundlingCommands } from '../../../classifier/assets';
 import { createLocalClassifier } from '../../../classifier/index';
+import { photoPath } from '../../fixtures/photos';
 
 jest.setTimeout(180_000);
 
@@ -24,7 +25,7 @@ describe('local classifier in a Lambda bundle', () => {
 
     const classifier = createLocalClassifier(paths);
     try {
-      const bytes = readFileSync('../shared/datasets/pets/dog/plasma-dog.png');
+      const bytes = readFileSync(photoPath('dog/plasma-dog.png'));
       const labels = await classifier.detectLabels({ bucket: 'b', key: 'input/dog.png', bytes });
       expect(labels.Labels?.[0]).toMatchObject({ Name: 'Dog', Confidence: expect.any(Number) });
     } finally {

@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { sourceAssetPaths } from '../../../classifier/assets';
 import { createLocalClassifier, type LocalClassifier } from '../../../classifier/index';
+import { photoPath } from '../../fixtures/photos';
 
 jest.setTimeout(120_000);
 
-const CAT = readFileSync('../shared/datasets/pets/cat/gdkpixbuf-cat.jpg');
+const CAT = readFileSync(photoPath('cat/gdkpixbuf-cat.jpg'));
 const image = (bytes: Uint8Array) => ({ bucket: 'b', key: 'input/x.jpg', bytes });
 const opened: LocalClassifier[] = [];
 const open = (options: Parameters<typeof createLocalClassifier>[0] = {}): LocalClassifier => {

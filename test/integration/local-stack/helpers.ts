@@ -8,9 +8,9 @@ import { RealtimeClient } from '../../../local/client/realtime';
 import { postToTicket, requestUpload, type PostResult } from '../../../local/client/upload';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../../local/stack/local-stack';
 import { bufferedLogger } from '../../../local/stack/logger';
-import { PETS_DATASET_DIR } from '../../../local/common/paths';
+import { photoPath } from '../../fixtures/photos';
 
-export const photo = (relativePath: string): Buffer => readFileSync(join(PETS_DATASET_DIR, relativePath));
+export const photo = (relativePath: string): Buffer => readFileSync(photoPath(relativePath));
 
 export interface TestStack {
   stack: LocalStack;

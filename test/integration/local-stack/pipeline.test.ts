@@ -12,8 +12,8 @@ import { GET_IMAGE, graphql, graphqlRaw, LIST_IMAGES, type Image } from '../../.
 import { RealtimeClient } from '../../../local/client/realtime';
 import { postToTicket, requestUpload } from '../../../local/client/upload';
 import { main as uploadCli } from '../../../local/cli/upload';
-import { PETS_DATASET_DIR } from '../../../local/common/paths';
 import { encodeS3EventKey } from '../../../local/wiring/s3-notifications';
+import { photoPath } from '../../fixtures/photos';
 import { contentTypeOf, isFinal, photo, sleep, startTestStack, subscribe, upload, waitFor, type TestStack } from './helpers';
 
 jest.setTimeout(120_000);
@@ -259,7 +259,7 @@ describe('npx pet-detector upload', () => {
   it('uploads through the public API, waits for each result and prints them as JSON', async () => {
     const printed: string[] = [];
     const log = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
-    const files = [join(PETS_DATASET_DIR, 'cat', 'skimage-chelsea.png'), join(PETS_DATASET_DIR, 'dog', 'dlib-dogs-4.jpg')];
+    const files = [photoPath('cat/skimage-chelsea.png'), photoPath('dog/dlib-dogs-4.jpg')];
     let code: number;
     try {
       code = await uploadCli(['--json', '--outputs', join(t.stateDir, 'outputs.json'), ...files]);

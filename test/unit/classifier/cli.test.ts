@@ -1,15 +1,29 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { collectImageFiles, main } from '../../../classifier/cli';
 
-const DATASET = '../shared/datasets/pets';
-
 describe('classify CLI (without the model)', () => {
-  it('collects the images under folders, in order, and files named directly', async () => {
-    const files = await collectImageFiles([DATASET]);
-    expect(files).toHaveLength(43);
-    expect(files[0]).toBe(`${DATASET}/cat/cinnamon-kitten.jpg`);
-    expect(files.filter((f) => f.includes('/dog/'))).toHaveLength(6);
-    expect(files.some((f) => f.endsWith('README.md'))).toBe(false);
-    await expect(collectImageFiles([`${DATASET}/README.md`])).resolves.toEqual([`${DATASET}/README.md`]);
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'classify-cli-'));
+    const files = ['dog/b.jpeg', 'cat/z.PNG', 'cat/a.jpg', 'cat/nested/c.png', 'cat/notes.txt', 'README.md'];
+    for (const file of files) {
+      mkdirSync(join(root, file, '..'), { recursive: true });
+      writeFileSync(join(root, file), 'not read here');
+    }
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('collects the images under folders, sorted within each folder and recursively', async () => {
+    await expect(collectImageFiles([root])).resolves.toEqual(
+      ['cat/a.jpg', 'cat/nested/c.png', 'cat/z.PNG', 'dog/b.jpeg'].map((file) => join(root, file)),
+    );
+  });
+
+  it('takes a file named directly whatever its extension', async () => {
+    const readme = join(root, 'README.md');
+    await expect(collectImageFiles([readme, join(root, 'dog')])).resolves.toEqual([readme, join(root, 'dog/b.jpeg')]);
   });
 
   it('answers a usage error with exit code 2', async () => {

@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import { ValidationError } from '../../../functions/core/errors';
 import { MAX_IMAGE_PIXELS, sniffImageFormat, validateImageBytes } from '../../../functions/core/image-validation';
+import { photoPath } from '../../fixtures/photos';
 import { gif, heicHeader, jpeg, png, pngBomb, svgWithScript, webp } from './support/images';
-
-const DATASET = join(__dirname, '../../../../shared/datasets/pets');
 
 const codeOf = (bytes: Uint8Array, declared: 'image/jpeg' | 'image/png'): string => {
   try {
@@ -23,8 +21,8 @@ describe('image bytes validation (before any classifier call)', () => {
     expect(validateImageBytes(await png(80, 10_000), 'image/png')).toMatchObject({ format: 'png', width: 80, height: 10_000 });
   });
 
-  it('accepts a photo from the dataset', () => {
-    const photo = readFileSync(join(DATASET, 'cat', 'cinnamon-kitten.jpg'));
+  it('accepts a reference photo', () => {
+    const photo = readFileSync(photoPath('cat/cinnamon-kitten.jpg'));
     expect(validateImageBytes(photo, 'image/jpeg').format).toBe('jpg');
   });
 
