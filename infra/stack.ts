@@ -50,7 +50,12 @@ export class PetDetectorStack extends Stack {
     const images = new ImageStore(this, 'ImageStore', { config });
     const bucket = images.bucket;
 
-    const storageEnv = { [ENV.tableName]: table.tableName, [ENV.bucketName]: bucket.bucketName, [ENV.forcePathStyle]: 'false' };
+    const storageEnv = {
+      [ENV.tableName]: table.tableName,
+      [ENV.indexShards]: String(config.indexShards),
+      [ENV.bucketName]: bucket.bucketName,
+      [ENV.forcePathStyle]: 'false',
+    };
     const fn = (name: FunctionName, description: string, environment: Record<string, string>) =>
       new ObservedFunction(this, pascal(name), { config, name, description, environment, alarmTopic });
 

@@ -1,7 +1,9 @@
 /**
  * DetectionLog on DynamoDB (DocumentClient). Every status change is a conditional write on the current
- * status, which is what makes the processor idempotent under at-least-once delivery. A page of `images`
- * is a Query on an index that holds keys and filter attributes only, then one BatchGetItem for the records.
+ * status, which is what makes the processor idempotent under at-least-once delivery. Every write keeps the
+ * sharded index keys (core/index-keys.ts) in step with the status. A page of `images` is a Query on each
+ * shard of an index that holds keys and filter attributes only, merged newest first (core/shard-merge.ts),
+ * then BatchGetItem for the records.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -17,7 +19,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { ImageRecord } from '../core/domain';
 import { DuplicateImageError, TransientError } from '../core/errors';
-import { type ImageQueryPage, type ImageQueryPlan, pageKeyAttributes } from '../core/image-query';
+import type { ImageQueryPage, ImageQueryPlan } from '../core/image-query';
+import { indexKeys } from '../core/index-keys';
 import type { CompletedOutcome, DetectionLog, ProcessingClaim } from '../core/ports';
 import {
   animalToItem,
@@ -27,7 +30,8 @@ import {
   recordToItem,
   statusToItem,
 } from '../core/record-mapping';
-import { FILTER_ATTRIBUTES, INDEXES, TABLE_PARTITION_KEY, UNCERTAIN_PARTITION_VALUE } from '../core/table-design';
+import { type IndexEntry, ShardMerge } from '../core/shard-merge';
+import { FILTER_ATTRIBUTES, INDEXES, TABLE_PARTITION_KEY } from '../core/table-design';
 
 const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -41,28 +45,29 @@ const MAX_BATCH_GET_ROUNDS = 5;
 const BATCH_GET_MAX_KEYS = 100;
 /** First pause before asking again for unprocessed keys; doubles each round (AWS's advice for them). */
 const DEFAULT_UNPROCESSED_RETRY_DELAY_MS = 50;
-/** With residual filters, evaluate more than the page needs per request to save round trips. */
+/** With residual filters, evaluate more than the page needs per query (shared by the shards) to save round trips. */
 const FILTERED_READ_SIZE = 200;
 
 const OPEN_STATUSES = { ':pending': statusToItem('PENDING'), ':processing': statusToItem('PROCESSING') };
 const IS_OPEN = 'ProcessingStatus IN (:pending, :processing)';
 
-/** An index entry: the table key, the index's keys and the filter attributes (indexProjection). */
-type IndexEntry = Record<string, unknown>;
-
 export interface DetectionLogOptions {
+  /** Write shards of every list index; readers and writers of one table must agree (infra/config.ts). */
+  indexShards: number;
   /** Pause before the first retry of unprocessed BatchGetItem keys, doubled for each further round. */
   unprocessedRetryDelayMs?: number;
 }
 
 export class DynamoDbDetectionLog implements DetectionLog {
   private readonly unprocessedRetryDelayMs: number;
+  readonly indexShards: number;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-    options: DetectionLogOptions = {},
+    options: DetectionLogOptions,
   ) {
+    this.indexShards = options.indexShards;
     this.unprocessedRetryDelayMs = options.unprocessedRetryDelayMs ?? DEFAULT_UNPROCESSED_RETRY_DELAY_MS;
   }
 
@@ -71,7 +76,7 @@ export class DynamoDbDetectionLog implements DetectionLog {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: recordToItem(record),
+          Item: { ...recordToItem(record), ...indexKeys(record, this.indexShards) },
           ConditionExpression: 'attribute_not_exists(#id)',
           ExpressionAttributeNames: { '#id': TABLE_PARTITION_KEY },
         }),
@@ -107,7 +112,11 @@ export class DynamoDbDetectionLog implements DetectionLog {
     try {
       const out = await this.doc.send(
         new UpdateCommand({
-          ...this.transitionInput(id, 'SET ProcessingStatus = :next, #ts = :at', { ':next': statusToItem('PROCESSING'), ':at': at }),
+          ...this.transitionInput(id, 'SET ProcessingStatus = :next, StatusPK = :statusKey, #ts = :at', {
+            ':next': statusToItem('PROCESSING'),
+            ':statusKey': indexKeys({ id, status: 'PROCESSING' }, this.indexShards).StatusPK,
+            ':at': at,
+          }),
           ReturnValues: 'ALL_NEW',
           // The refused write returns the item as it is, so a duplicate delivery costs no separate read.
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -123,8 +132,11 @@ export class DynamoDbDetectionLog implements DetectionLog {
   }
 
   complete(id: string, outcome: CompletedOutcome): Promise<boolean> {
+    const keys = indexKeys({ id, status: 'COMPLETED', detectedAnimal: outcome.animal, uncertain: outcome.uncertain }, this.indexShards);
     const set = [
       'ProcessingStatus = :next',
+      'StatusPK = :statusKey',
+      'AnimalPK = :animalKey',
       '#ts = :at',
       'ClassifiedAt = :at',
       'DetectedAnimal = :animal',
@@ -136,6 +148,8 @@ export class DynamoDbDetectionLog implements DetectionLog {
     ];
     const values: Record<string, unknown> = {
       ':next': statusToItem('COMPLETED'),
+      ':statusKey': keys.StatusPK,
+      ':animalKey': keys.AnimalPK,
       ':at': outcome.classifiedAt,
       ':animal': animalToItem(outcome.animal),
       ':confidence': outcome.confidence,
@@ -149,66 +163,65 @@ export class DynamoDbDetectionLog implements DetectionLog {
       values[':fileSize'] = outcome.fileSize;
     }
     // UncertainKey exists only on uncertain images, which keeps the ByUncertain index sparse.
-    if (outcome.uncertain) {
+    if (keys.UncertainKey) {
       set.push('UncertainKey = :uncertainKey');
-      values[':uncertainKey'] = UNCERTAIN_PARTITION_VALUE;
+      values[':uncertainKey'] = keys.UncertainKey;
     }
     return this.transition(id, `SET ${set.join(', ')}${outcome.uncertain ? '' : ' REMOVE UncertainKey'}`, values);
   }
 
   fail(id: string, reason: string, at: string): Promise<boolean> {
-    return this.transition(id, 'SET ProcessingStatus = :next, #ts = :at, FailureReason = :reason', {
+    return this.transition(id, 'SET ProcessingStatus = :next, StatusPK = :statusKey, #ts = :at, FailureReason = :reason', {
       ':next': statusToItem('FAILED'),
+      ':statusKey': indexKeys({ id, status: 'FAILED' }, this.indexShards).StatusPK,
       ':at': at,
       ':reason': reason,
     });
   }
 
   async query(plan: ImageQueryPlan): Promise<ImageQueryPage> {
+    if (plan.positions.length !== this.indexShards) throw new TypeError(`A plan for ${plan.positions.length} shards reached a log of ${this.indexShards}`);
     const request = buildQuery(this.tableName, plan);
     const filtered = request.FilterExpression !== undefined;
-    const page: Array<{ entry: IndexEntry; record: ImageRecord }> = [];
-    // Index entries read but not fetched yet. One entry more than the page is read: finding it is what
-    // proves another page exists, so nextToken is set exactly when more matches remain and a page is
-    // never short or empty while it is set.
-    const unread: IndexEntry[] = [];
-    let startKey = plan.startKey;
-    let exhausted = false;
-    for (;;) {
-      while (!exhausted && page.length + unread.length <= plan.limit) {
-        const wanted = plan.limit + 1 - page.length - unread.length;
-        let out;
-        try {
-          out = await this.doc.send(
-            new QueryCommand({
-              ...request,
-              ExclusiveStartKey: startKey,
-              Limit: filtered ? Math.max(FILTERED_READ_SIZE, wanted) : wanted,
-            }),
-          );
-        } catch (error) {
-          throw unavailable(error);
-        }
-        unread.push(...((out.Items ?? []) as IndexEntry[]));
-        startKey = out.LastEvaluatedKey;
-        exhausted = startKey === undefined;
+    const readShard = async (partition: string, startKey: Record<string, unknown> | undefined, wanted: number) => {
+      let out;
+      try {
+        out = await this.doc.send(
+          new QueryCommand({
+            ...request,
+            ExpressionAttributeValues: { ...request.ExpressionAttributeValues, ':pk': partition },
+            ExclusiveStartKey: startKey,
+            Limit: filtered ? Math.max(Math.ceil(FILTERED_READ_SIZE / this.indexShards), wanted) : wanted,
+          }),
+        );
+      } catch (error) {
+        throw unavailable(error);
       }
-      const batch = unread.splice(0, plan.limit - page.length);
+      return { entries: (out.Items ?? []) as IndexEntry[], ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
+    };
+    // One entry more than the page is merged: finding it is what proves another page exists, so nextToken
+    // is set exactly when more matches remain and a page is never short or empty while it is set.
+    const merge = new ShardMerge(plan.index, plan.partitionValue, plan.positions, readShard, plan.limit + 1);
+    const page: ImageRecord[] = [];
+    for (;;) {
+      const batch: IndexEntry[] = [];
+      while (batch.length < plan.limit - page.length) {
+        const entry = await merge.next();
+        if (!entry) break;
+        batch.push(entry);
+      }
       if (batch.length === 0) break;
       const items = await this.batchGet(batch.map((entry) => entry[TABLE_PARTITION_KEY] as string));
       // An entry whose item is gone (TTL deleted it since the index was read) is skipped, and the loop
       // reads on to fill its place.
       for (const entry of batch) {
         const item = items.get(entry[TABLE_PARTITION_KEY] as string);
-        if (item) page.push({ entry, record: itemToRecord(item) });
+        if (item) page.push(itemToRecord(item));
       }
       if (page.length === plan.limit) break;
     }
-
-    const result: ImageQueryPage = { items: page.map((p) => p.record) };
-    const last = page[page.length - 1];
-    // Resume from the index entry, not the fetched item: DynamoDB resumes after the key it listed.
-    if (unread.length > 0 && last) result.lastKey = resumeKey(last.entry, plan);
+    const result: ImageQueryPage = { items: page };
+    if (page.length > 0 && (await merge.peek())) result.positions = merge.positions();
     return result;
   }
 
@@ -261,13 +274,10 @@ export class DynamoDbDetectionLog implements DetectionLog {
 
 }
 
-/** The index key of the last entry returned: DynamoDB resumes strictly after it. */
-const resumeKey = (entry: IndexEntry, plan: ImageQueryPlan): Record<string, unknown> =>
-  Object.fromEntries(pageKeyAttributes(plan.index).map((name) => [name, entry[name]]));
-
 export const buildQuery = (tableName: string, plan: ImageQueryPlan): QueryCommandInput => {
   const index = INDEXES[plan.index];
   const names: Record<string, string> = { '#pk': index.partitionKey };
+  // ':pk' is each shard's partition (`<value>#<shard>`), set per Query.
   const values: Record<string, unknown> = { ':pk': plan.partitionValue };
   let keyCondition = '#pk = :pk';
   if (plan.createdAfter || plan.createdBefore) names['#sk'] = index.sortKey;

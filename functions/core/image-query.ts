@@ -8,8 +8,9 @@ import type { Animal, ImageRecord, ProcessingStatus } from './domain';
 import { UnauthorizedError, ValidationError } from './errors';
 import { decodeNextToken, encodeNextToken } from './page-token';
 import { animalToItem, statusToItem } from './record-mapping';
+import type { ShardPosition } from './shard-merge';
 import type { IndexKey } from './table-design';
-import { INDEXES, LIST_PARTITION_VALUE, TABLE_PARTITION_KEY, UNCERTAIN_PARTITION_VALUE } from './table-design';
+import { LIST_PARTITION_VALUE, UNCERTAIN_PARTITION_VALUE } from './table-design';
 
 export interface ImageFilter {
   detectedAnimal?: Animal | null;
@@ -25,6 +26,7 @@ export const MAX_PAGE_SIZE = 100;
 
 export interface ImageQueryPlan {
   index: IndexKey;
+  /** The index partition's value before sharding ('IMAGE', 'cat', ...): shard s is `<value>#<s>`. */
   partitionValue: string;
   /** Inclusive CreatedAt bounds, as a key condition on the index's sort key. */
   createdAfter?: string;
@@ -38,14 +40,22 @@ export interface ImageQueryPlan {
   };
   /** Items wanted in this page. */
   limit: number;
-  /** Where the previous page stopped (a LastEvaluatedKey), decoded from nextToken. */
-  startKey?: Record<string, unknown>;
+  /** Where each of the index's shards stands: all 'start' for a first page, else decoded from nextToken. */
+  positions: ShardPosition[];
+  /** What a nextToken of this query is bound to: the normalised filter and the partition read (so the caller's scope). */
+  tokenBinding: TokenBinding;
+}
+
+export interface TokenBinding {
+  filter: ImageFilter;
+  index: IndexKey;
+  partitionValue: string;
 }
 
 export interface ImageQueryPage {
   items: ImageRecord[];
-  /** Set only when more items may match: the key to resume after the last returned item. */
-  lastKey?: Record<string, unknown>;
+  /** Set only when more items match: where each shard resumes after the last returned item. */
+  positions?: ShardPosition[];
 }
 
 const ANIMALS: readonly Animal[] = ['CAT', 'DOG', 'OTHER'];
@@ -94,12 +104,6 @@ export const validateLimit = (limit: number | null | undefined): number => {
   return limit;
 };
 
-/** The attributes of a resume key on each index: the table key plus the index's own key. */
-export const pageKeyAttributes = (index: IndexKey): string[] => {
-  const { partitionKey, sortKey } = INDEXES[index];
-  return [TABLE_PARTITION_KEY, partitionKey, sortKey];
-};
-
 /**
  * A caller with an owner reads only that owner's partition of ByOwner, every filter residual on it.
  * Everyone's images (analysts) are read from the global index whose partition covers the most selective
@@ -109,8 +113,9 @@ export const pageKeyAttributes = (index: IndexKey): string[] => {
 export const planImageQuery = (
   scope: CallerScope,
   filterInput: ImageFilter | null | undefined,
-  limitInput?: number | null,
-  nextToken?: string | null,
+  limitInput: number | null | undefined,
+  nextToken: string | null | undefined,
+  shards: number,
 ): ImageQueryPlan => {
   if (scope.kind === 'none') throw new UnauthorizedError('images', 'Query');
   const filter = normaliseFilter(filterInput);
@@ -139,26 +144,18 @@ export const planImageQuery = (
   if (filter.uncertain === false || (filter.uncertain === true && index !== 'byUncertain')) residual.uncertain = filter.uncertain;
   if (filter.minConfidence !== undefined && filter.minConfidence !== null) residual.minConfidence = filter.minConfidence;
 
-  const plan: ImageQueryPlan = { index, partitionValue, residual, limit };
+  // Bound to the partition too: another owner's token names positions in another partition.
+  const tokenBinding: TokenBinding = { filter, index, partitionValue };
+  const positions =
+    nextToken === null || nextToken === undefined
+      ? Array.from({ length: shards }, (): ShardPosition => 'start')
+      : decodeNextToken(nextToken, tokenBinding, shards);
+  const plan: ImageQueryPlan = { index, partitionValue, residual, limit, positions, tokenBinding };
   if (filter.createdAfter) plan.createdAfter = filter.createdAfter;
   if (filter.createdBefore) plan.createdBefore = filter.createdBefore;
-  if (nextToken !== null && nextToken !== undefined) {
-    const startKey = decodeNextToken(nextToken, filter);
-    const expected = pageKeyAttributes(index);
-    const names = Object.keys(startKey);
-    const partitionAttribute = INDEXES[index].partitionKey;
-    if (
-      names.length !== expected.length ||
-      !expected.every((n) => names.includes(n)) ||
-      startKey[partitionAttribute] !== partitionValue
-    ) {
-      throw new ValidationError('InvalidNextToken', 'nextToken does not belong to this query');
-    }
-    plan.startKey = startKey;
-  }
   return plan;
 };
 
-/** The nextToken for a page, bound to the (normalised) filter that produced it. */
-export const nextTokenFor = (page: ImageQueryPage, filter: ImageFilter | null | undefined): string | null =>
-  page.lastKey ? encodeNextToken(page.lastKey, normaliseFilter(filter)) : null;
+/** The nextToken for a page, bound to the (normalised) filter and the partition that produced it. */
+export const nextTokenFor = (page: ImageQueryPage, plan: Pick<ImageQueryPlan, 'tokenBinding'>): string | null =>
+  page.positions ? encodeNextToken(page.positions, plan.tokenBinding) : null;

@@ -1,21 +1,27 @@
 /**
- * The opaque `nextToken` of `images`: base64url JSON holding where the previous page stopped (a
- * DynamoDB key), a hash of the filter it was issued for and a checksum over both. The checksum catches
- * an edited or truncated token; the filter hash catches a token replayed with another filter, which
- * would otherwise resume on the wrong index. It is not a secret: the key only names a position.
+ * The opaque `nextToken` of `images`: base64url JSON holding where the previous page stopped in each
+ * shard of the index (shard-merge.ts), a hash of what it was issued for (the filter and the partition read,
+ * image-query.ts TokenBinding) and a checksum over both. The checksum catches an edited or truncated token;
+ * the hash catches a token replayed with another filter or by another owner, which would otherwise resume
+ * on the wrong index or partition. It is not a secret: it only names positions.
  */
 import { createHash } from 'node:crypto';
 import { ValidationError } from './errors';
+import { MAX_INDEX_SHARDS } from './index-keys';
+import type { ShardPosition } from './shard-merge';
 
-const TOKEN_VERSION = 1;
-/** A DynamoDB key is three short strings; anything much longer is not one of ours. */
-const MAX_TOKEN_LENGTH = 2048;
+/** 2: one position per shard (1 held a single DynamoDB key). */
+const TOKEN_VERSION = 2;
+/** A position is a timestamp and an id (~70 characters): this fits the largest shard count, base64-encoded. */
+const MAX_TOKEN_LENGTH = 128 + MAX_INDEX_SHARDS * 128;
+const MAX_FIELD_LENGTH = 256;
 
-type Key = Record<string, string>;
+/** A position as the token stores it: 0 = not read yet, 1 = read to the end, [createdAt, id] = resume after. */
+type EncodedPosition = 0 | 1 | [string, string];
 
 interface TokenBody {
   v: number;
-  k: Key;
+  p: EncodedPosition[];
   f: string;
   c: string;
 }
@@ -36,29 +42,34 @@ export const canonicalJson = (value: unknown): string => {
 
 export const filterHash = (filter: unknown): string => digest(canonicalJson(filter ?? {}));
 
-const checksum = (key: Key, filterDigest: string): string => digest(`${TOKEN_VERSION}|${canonicalJson(key)}|${filterDigest}`);
+const checksum = (positions: EncodedPosition[], filterDigest: string): string =>
+  digest(`${TOKEN_VERSION}|${canonicalJson(positions)}|${filterDigest}`);
 
-export const encodeNextToken = (lastKey: Record<string, unknown>, filter: unknown): string => {
-  const key: Key = {};
-  for (const [name, value] of Object.entries(lastKey)) {
-    if (typeof value !== 'string') throw new TypeError(`Page key attribute ${name} is not a string`);
-    key[name] = value;
-  }
+const encodePosition = (position: ShardPosition): EncodedPosition =>
+  position === 'start' ? 0 : position === 'done' ? 1 : [position.createdAt, position.id];
+
+const decodePosition = (position: EncodedPosition): ShardPosition =>
+  position === 0 ? 'start' : position === 1 ? 'done' : { createdAt: position[0], id: position[1] };
+
+export const encodeNextToken = (positions: readonly ShardPosition[], filter: unknown): string => {
+  const p = positions.map(encodePosition);
   const f = filterHash(filter);
-  const body: TokenBody = { v: TOKEN_VERSION, k: key, f, c: checksum(key, f) };
+  const body: TokenBody = { v: TOKEN_VERSION, p, f, c: checksum(p, f) };
   return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
 };
 
 const invalid = (why: string): ValidationError => new ValidationError('InvalidNextToken', `nextToken ${why}`);
 
-const isKey = (value: unknown): value is Key =>
-  value !== null &&
-  typeof value === 'object' &&
-  !Array.isArray(value) &&
-  Object.values(value as object).every((v) => typeof v === 'string');
+const isField = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= MAX_FIELD_LENGTH;
 
-/** The key to resume from; throws InvalidNextToken for a token that was altered or issued for another filter. */
-export const decodeNextToken = (token: string, filter: unknown): Key => {
+const isPosition = (value: unknown): value is EncodedPosition =>
+  value === 0 || value === 1 || (Array.isArray(value) && value.length === 2 && isField(value[0]) && isField(value[1]));
+
+/**
+ * Each shard's position to resume from; throws InvalidNextToken for a token that was altered, issued for
+ * another filter, or issued for another shard count (a deployment changed it between two pages).
+ */
+export const decodeNextToken = (token: string, filter: unknown, shards: number): ShardPosition[] => {
   if (token.length === 0 || token.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) {
     throw invalid('is malformed');
   }
@@ -68,10 +79,18 @@ export const decodeNextToken = (token: string, filter: unknown): Key => {
   } catch {
     throw invalid('is malformed');
   }
-  if (!body || body.v !== TOKEN_VERSION || !isKey(body.k) || typeof body.f !== 'string' || typeof body.c !== 'string') {
+  if (
+    !body ||
+    body.v !== TOKEN_VERSION ||
+    !Array.isArray(body.p) ||
+    !body.p.every(isPosition) ||
+    typeof body.f !== 'string' ||
+    typeof body.c !== 'string'
+  ) {
     throw invalid('is malformed');
   }
-  if (checksum(body.k, body.f) !== body.c) throw invalid('has been altered');
-  if (body.f !== filterHash(filter)) throw invalid('was issued for a different filter');
-  return body.k;
+  if (checksum(body.p, body.f) !== body.c) throw invalid('has been altered');
+  if (body.f !== filterHash(filter)) throw invalid('was issued for a different filter or caller');
+  if (body.p.length !== shards) throw invalid('was issued for another layout of the index; start again without it');
+  return body.p.map(decodePosition);
 };

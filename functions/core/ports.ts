@@ -64,6 +64,8 @@ export type ProcessingClaim =
   | { kind: 'missing' };
 
 export interface DetectionLog {
+  /** How many write shards each list index has: a query plan holds one position per shard. */
+  readonly indexShards: number;
   /** Conditional put: fails with DuplicateImageError when the id exists. */
   createPending(record: ImageRecord): Promise<void>;
   get(id: string): Promise<ImageRecord | undefined>;

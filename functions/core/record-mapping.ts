@@ -6,7 +6,6 @@
  */
 import type { Image, PublishImageClassifiedInput } from '../../graphql/types';
 import type { Animal, DetectedLabel, ImageFormat, ImageRecord, ProcessingStatus } from './domain';
-import { LIST_PARTITION_VALUE, UNCERTAIN_PARTITION_VALUE } from './table-design';
 
 export type ItemAnimal = 'cat' | 'dog' | 'other';
 export type ItemStatus = 'pending' | 'processing' | 'completed' | 'failed';
@@ -38,13 +37,17 @@ export interface DetectionLogItem {
   ContentType: string;
   CreatedAt: string;
   ExpiresAt: number;
-  ListPK: string;
-  /** The ByOwner index's partition key (table-design.ts OWNER_ATTRIBUTE). */
+  /** The sharded index keys (index-keys.ts), written by the adapter next to the mapped attributes. */
+  ListPK?: string;
+  StatusPK?: string;
+  AnimalPK?: string;
+  UncertainKey?: string;
+  /** Who uploaded the image (table-design.ts OWNER_ATTRIBUTE); ByOwner is keyed on its sharded OwnerPK. */
   Owner?: string;
+  OwnerPK?: string;
   DetectedAnimal?: ItemAnimal;
   ConfidenceScore?: number;
   Uncertain?: boolean;
-  UncertainKey?: string;
   Labels?: ItemLabel[];
   ClassifiedAt?: string;
   FailureReason?: string;
@@ -106,13 +109,11 @@ export const recordToItem = (record: ImageRecord): DetectionLogItem => {
     ContentType: record.contentType,
     CreatedAt: record.createdAt,
     ExpiresAt: record.expiresAt,
-    ListPK: LIST_PARTITION_VALUE,
   };
   if (record.owner) item.Owner = record.owner;
   if (record.detectedAnimal) item.DetectedAnimal = animalToItem(record.detectedAnimal);
   if (record.confidence !== undefined) item.ConfidenceScore = record.confidence;
   if (record.uncertain !== undefined) item.Uncertain = record.uncertain;
-  if (record.uncertain) item.UncertainKey = UNCERTAIN_PARTITION_VALUE;
   if (record.labels) item.Labels = record.labels.map(labelToItem);
   if (record.classifiedAt) item.ClassifiedAt = record.classifiedAt;
   if (record.failureReason) item.FailureReason = record.failureReason;

@@ -66,6 +66,7 @@ export const ANIMAL_DIMENSION = 'Animal';
  */
 export const ENV = {
   tableName: 'TABLE_NAME',
+  indexShards: 'INDEX_SHARDS',
   bucketName: 'BUCKET_NAME',
   region: 'AWS_REGION',
   forcePathStyle: 'S3_FORCE_PATH_STYLE',

@@ -1,15 +1,17 @@
 /**
  * DetectionLogs' physical design, shared by the adapters, the resolvers, the CDK stack and the local stack.
  *
- * Every `images` filter is a Query on one of these indexes, newest first on CreatedAt:
- * - ByCreatedAt: every image under one constant partition (ListPK = "IMAGE"). One partition absorbs
- *   about 1,000 writes/s, i.e. ~300 images/s at three writes per image: far above this product's load.
- * - ByAnimal: sparse; only classified images carry DetectedAnimal.
- * - ByStatus: every image by ProcessingStatus.
- * - ByUncertain: sparse; only uncertain images carry UncertainKey.
- * - ByOwner: one partition per owner (a Cognito `sub`, or the public owner of API-key uploads), so a user's
- *   own images page without reading anyone else's; every filter is residual on it. The other indexes are
- *   global and serve analysts, who read everyone's (functions/core/caller-scope.ts).
+ * Every `images` filter is a Query on one of these indexes, newest first on CreatedAt. Each partition key
+ * is `<value>#<shard>` with the shard derived from the image id (index-keys.ts), so an index's writes
+ * spread over N partitions (N per stage in infra/config.ts) and a query merges N shards (shard-merge.ts):
+ * - ByCreatedAt: every image, ListPK = "IMAGE#<shard>".
+ * - ByAnimal: sparse; only classified images carry AnimalPK ("cat#<shard>").
+ * - ByStatus: every image by StatusPK ("completed#<shard>"), rewritten at each status change.
+ * - ByUncertain: sparse; only uncertain images carry UncertainKey ("UNCERTAIN#<shard>").
+ * - ByOwner: one partition per owner and shard (OwnerPK = "<owner>#<shard>"; an owner is a Cognito `sub`, or
+ *   the public owner of every API-key upload, which makes it as hot as ByCreatedAt), so a user's own images
+ *   page without reading anyone else's; every filter is residual on it. The other indexes are global and
+ *   serve analysts, who read everyone's (functions/core/caller-scope.ts).
  * Filters that no key covers (minConfidence, or a second filter) are FilterExpressions, and the
  * image-reader reads on until the page is full, so a page is never short while a nextToken remains.
  * The indexes hold keys and filter attributes only (indexProjection); the records come from the table.
@@ -21,8 +23,8 @@ export const OWNER_ATTRIBUTE = 'Owner';
 
 export const INDEXES = {
   byCreatedAt: { name: 'ByCreatedAt', partitionKey: 'ListPK', sortKey: 'CreatedAt', filters: ['uncertain', 'minConfidence'] },
-  byAnimal: { name: 'ByAnimal', partitionKey: 'DetectedAnimal', sortKey: 'CreatedAt', filters: ['status', 'uncertain', 'minConfidence'] },
-  byStatus: { name: 'ByStatus', partitionKey: 'ProcessingStatus', sortKey: 'CreatedAt', filters: ['uncertain', 'minConfidence'] },
+  byAnimal: { name: 'ByAnimal', partitionKey: 'AnimalPK', sortKey: 'CreatedAt', filters: ['status', 'uncertain', 'minConfidence'] },
+  byStatus: { name: 'ByStatus', partitionKey: 'StatusPK', sortKey: 'CreatedAt', filters: ['uncertain', 'minConfidence'] },
   byUncertain: {
     name: 'ByUncertain',
     partitionKey: 'UncertainKey',
@@ -31,7 +33,7 @@ export const INDEXES = {
   },
   byOwner: {
     name: 'ByOwner',
-    partitionKey: 'Owner',
+    partitionKey: 'OwnerPK',
     sortKey: 'CreatedAt',
     filters: ['detectedAnimal', 'status', 'uncertain', 'minConfidence'],
   },

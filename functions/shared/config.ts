@@ -8,6 +8,7 @@
 import * as z from 'zod/mini';
 import { validateThresholds, type PolicyThresholds } from '../core/classification-policy';
 import { ConfigurationError } from '../core/errors';
+import { MAX_INDEX_SHARDS } from '../core/index-keys';
 import {
   DEFAULT_LABELS,
   DEFAULT_LAMBDA_CLASSIFIER_WORKERS,
@@ -29,6 +30,8 @@ const flag = z._default(z.stringbool(), false);
 
 const storage = {
   [ENV.tableName]: required,
+  // No default: a reader that assumed fewer shards than the writers would silently miss images.
+  [ENV.indexShards]: z.coerce.number().check(z.int(), z.gte(1), z.lte(MAX_INDEX_SHARDS)),
   [ENV.bucketName]: required,
   [ENV.region]: required,
   [ENV.forcePathStyle]: flag,
@@ -102,6 +105,7 @@ const parse = <F extends FunctionName>(fn: F, env: Env): z.output<(typeof schema
 
 export interface StorageConfig {
   tableName: string;
+  indexShards: number;
   bucketName: string;
   region: string;
   forcePathStyle: boolean;
@@ -109,6 +113,7 @@ export interface StorageConfig {
 
 const storageConfig = (c: z.output<typeof schemas.imageReader>): StorageConfig => ({
   tableName: c[ENV.tableName],
+  indexShards: c[ENV.indexShards],
   bucketName: c[ENV.bucketName],
   region: c[ENV.region],
   forcePathStyle: c[ENV.forcePathStyle],

@@ -68,6 +68,7 @@ export const factsFromTemplate = (template: Template, stage: Stage, prefix: stri
     projection: gsi.Projection.ProjectionType,
     ...(gsi.Projection.NonKeyAttributes ? { nonKeyAttributes: gsi.Projection.NonKeyAttributes } : {}),
   }));
+  const readerEnv = (functionResource('image-reader').Properties?.Environment as { Variables: Record<string, string> }).Variables;
   const webAcls = ofType(template, 'AWS::WAFv2::WebACL');
   // The images bucket is the one whose lifecycle expires every object (a rule with no prefix).
   const lifecycleRules = ofType(template, 'AWS::S3::Bucket').flatMap(
@@ -83,6 +84,7 @@ export const factsFromTemplate = (template: Template, stage: Stage, prefix: stri
     uploadBatchSize: batchSize((r) => r.Properties?.StartingPosition === undefined),
     streamBatchSize: batchSize((r) => r.Properties?.StartingPosition !== undefined),
     indexes,
+    indexShards: Number(readerEnv.INDEX_SHARDS),
     emailSubscriptions: ofType(template, 'AWS::SNS::Subscription').filter((r) => r.Properties?.Protocol === 'email').length,
     alarms: ofType(template, 'AWS::CloudWatch::Alarm').length,
     dashboards: ofType(template, 'AWS::CloudWatch::Dashboard').length,

@@ -5,7 +5,8 @@
  */
 import type { ImageRecord } from '../../functions/core/domain';
 import { applyClassificationPolicy, MAX_STORED_LABELS } from '../../functions/core/classification-policy';
-import { recordToItem, type DetectionLogItem } from '../../functions/core/record-mapping';
+import { indexKeys } from '../../functions/core/index-keys';
+import { recordToItem } from '../../functions/core/record-mapping';
 import { TABLE_PARTITION_KEY } from '../../functions/core/table-design';
 import type { FunctionName, TraceSampling } from '../config';
 import { PRICES } from './prices';
@@ -27,6 +28,8 @@ export interface DeploymentFacts {
   uploadBatchSize: number;
   streamBatchSize: number;
   indexes: IndexFact[];
+  /** Write shards per list index (the image-reader's INDEX_SHARDS): a page Queries this many partitions. */
+  indexShards: number;
   emailSubscriptions: number;
   alarms: number;
   dashboards: number;
@@ -157,7 +160,8 @@ const readUnits = (bytes: number, consistent: boolean): number => Math.max(1, Ma
 
 /** A DetectionLogs item as plain attributes. */
 export type Item = Readonly<Record<string, unknown>>;
-const asItem = (item: DetectionLogItem): Item => item as unknown as Item;
+/** The item as the adapter writes it: the mapped record plus its index keys (their size barely depends on the shard count). */
+const asItem = (record: ImageRecord): Item => ({ ...recordToItem(record), ...indexKeys(record, 8) }) as unknown as Item;
 
 /**
  * A realistic record at each step. The labels are what the classification policy stores from a
@@ -204,10 +208,10 @@ export const sampleRecords = () => {
     s3Location: 's3://serverlessapp-prod-images-123456789012-us-east-1/cats/3f8e2a4c-9b1d-4e7a-8c6f-2d5b7e9a1c3f.jpg',
   });
   return {
-    pending: asItem(recordToItem(base)),
-    processing: asItem(recordToItem(processing)),
-    completed: asItem(recordToItem(completed(false))),
-    completedUncertain: asItem(recordToItem(completed(true))),
+    pending: asItem(base),
+    processing: asItem(processing),
+    completed: asItem(completed(false)),
+    completedUncertain: asItem(completed(true)),
   };
 };
 
@@ -322,14 +326,18 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
     add('DynamoDB', `writes: ${what}`, units, PRICES.dynamoWriteUnit.usd, `${units.toFixed(1)} WRU incl. ${facts.indexes.length} GSIs (${projections} projection)`);
   }
   const completedBytes = itemBytes(items.completed);
-  // The gallery lists everything (ByCreatedAt): a Query reads page + 1 index entries (summed, 4 KB per
-  // unit), then BatchGetItem reads each record on its own (each rounded up to 4 KB), and imageUrls again.
+  // The gallery lists everything (ByCreatedAt): one Query per shard, each reading its share of page + 1
+  // index entries plus one (summed per Query, 4 KB per unit, and never less than one unit per Query: the
+  // price of the write shards), then BatchGetItem reads each record on its own (each rounded up to 4 KB),
+  // and imageUrls again.
   const listIndex = facts.indexes.find((i) => i.partitionKey === 'ListPK') ?? facts.indexes[0];
   const entryBytes = listIndex ? itemBytes(indexEntry(items.completed, listIndex)) : completedBytes;
-  const pageReads = readUnits((usage.galleryPageSize + 1) * entryBytes, false) + usage.galleryPageSize * readUnits(completedBytes, false);
+  const entriesPerShard = Math.ceil((usage.galleryPageSize + 1) / facts.indexShards) + 1;
+  const queryReads = facts.indexShards * readUnits(entriesPerShard * entryBytes, false);
+  const pageReads = queryReads + usage.galleryPageSize * readUnits(completedBytes, false);
   const reads = [
     ['image(id) re-read by the subscriber', readUnits(completedBytes, false) * usage.subscribersPerImage],
-    ['images page: Query + BatchGet (share)', pageReads / usage.galleryPageSize],
+    [`images page: ${facts.indexShards} shard Queries + BatchGet (share)`, pageReads / usage.galleryPageSize],
     ['imageUrls BatchGetItem (share)', readUnits(completedBytes, false)],
   ] as const;
   for (const [what, units] of reads) add('DynamoDB', `reads: ${what}`, units, PRICES.dynamoReadUnit.usd, `${units.toFixed(2)} RRU`);
@@ -420,7 +428,7 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
       `X-Ray: the images arrive evenly over ${usage.periodDays} days as a Poisson stream (${imagesPerSecond.toFixed(3)} images/s), which is what the per-second reservoirs see; ` +
         `GraphQL requests follow ${facts.apiTraceSampling ? `the API's rule ${facts.apiTraceSampling.ruleName}` : "X-Ray's default rule"} (${describeSampling(apiSampling)}) and request-upload/image-reader inherit its decision; ` +
         `image-processor and stream-publisher are sampled by Lambda itself (${describeSampling(XRAY_DEFAULT_SAMPLING)} per function, no rule applies), per invocation`,
-      `DynamoDB reads: the gallery's index Query reads entries of ${entryBytes} B; every BatchGetItem record counts as its own read (rounded up to 4 KB)`,
+      `DynamoDB reads: a gallery page Queries each of the ${facts.indexShards} index shards (entries of ${entryBytes} B, at least 0.5 RRU per Query); every BatchGetItem record counts as its own read (rounded up to 4 KB)`,
       'us-east-1 list prices, free tiers ignored; Rekognition at the first-1M tier',
     ],
     items: {

@@ -21,6 +21,9 @@ export const LOCAL_NAMES = {
   streamFailureQueue: 'serverlessapp-local-stream-failures',
 } as const;
 
+/** Four write shards per list index: enough that every local page is a real fan-out and merge, as in AWS. */
+export const LOCAL_INDEX_SHARDS = 4;
+
 /** The API key clients send in x-api-key; fixed so that a restart keeps clients working. */
 export const LOCAL_API_KEY = 'da2-localpetdetectorapikey000000';
 

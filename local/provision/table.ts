@@ -94,7 +94,18 @@ const describe = async (client: DynamoDBClient, tableName: string): Promise<{ st
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     if (!Table?.LatestStreamArn) throw new Error(`Table ${tableName} exists without a stream; run with --reset`);
-    return { streamArn: Table.LatestStreamArn, indexNames: (Table.GlobalSecondaryIndexes ?? []).flatMap((g) => (g.IndexName ? [g.IndexName] : [])) };
+    const indexes = (Table.GlobalSecondaryIndexes ?? []).map((g) => ({
+      name: g.IndexName ?? '',
+      keys: (g.KeySchema ?? []).map((k) => k.AttributeName).join('/'),
+    }));
+    // An index kept from an older version with other keys (before the write shards) cannot be altered in place.
+    for (const index of Object.values(INDEXES)) {
+      const kept = indexes.find((i) => i.name === index.name);
+      if (kept && kept.keys !== `${index.partitionKey}/${index.sortKey}`) {
+        throw new Error(`Table ${tableName}: index ${index.name} is keyed ${kept.keys}, not ${index.partitionKey}/${index.sortKey}; run with --reset`);
+      }
+    }
+    return { streamArn: Table.LatestStreamArn, indexNames: indexes.map((i) => i.name) };
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return undefined;
     throw error;

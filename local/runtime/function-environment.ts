@@ -12,7 +12,7 @@ import {
   ENV,
   METRIC_NAMESPACE,
 } from '../../functions/core/settings';
-import { LOCAL_NAMES } from '../common/naming';
+import { LOCAL_INDEX_SHARDS, LOCAL_NAMES } from '../common/naming';
 
 export interface FunctionEnvironmentInput {
   region: string;
@@ -31,6 +31,7 @@ export interface FunctionEnvironmentInput {
 export const functionEnvironment = (input: FunctionEnvironmentInput): Record<string, string> => {
   const env: Record<string, string> = {
     [ENV.tableName]: LOCAL_NAMES.table,
+    [ENV.indexShards]: String(LOCAL_INDEX_SHARDS),
     [ENV.bucketName]: LOCAL_NAMES.bucket,
     [ENV.topicArn]: input.topicArn,
     [ENV.graphqlUrl]: input.graphqlUrl,

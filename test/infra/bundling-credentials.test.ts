@@ -112,6 +112,7 @@ describe('a built bundle, run as Lambda runs it', () => {
       AWS_CONFIG_FILE: path.join(outdir, 'missing-config'),
       AWS_SHARED_CREDENTIALS_FILE: path.join(outdir, 'missing-credentials'),
       TABLE_NAME: 'serverlessapp-test-detection-logs',
+      INDEX_SHARDS: '8',
       BUCKET_NAME: 'serverlessapp-test-images',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',

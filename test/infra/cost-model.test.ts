@@ -76,7 +76,7 @@ describe('write units with the designed INCLUDE projections', () => {
 
   it('stores keys and filter attributes only, so an entry of a completed image is far under 1 KB', () => {
     const entry = indexEntry(completed, byName(DESIGNED_INDEXES, 'ByAnimal'));
-    expect(Object.keys(entry).sort()).toEqual(['ConfidenceScore', 'CreatedAt', 'DetectedAnimal', 'ImageID', 'ProcessingStatus', 'Uncertain']);
+    expect(Object.keys(entry).sort()).toEqual(['AnimalPK', 'ConfidenceScore', 'CreatedAt', 'ImageID', 'ProcessingStatus', 'Uncertain']);
     expect(itemBytes(entry)).toBeLessThan(200);
     expect(itemBytes(completed)).toBeGreaterThan(1024);
   });
@@ -130,6 +130,7 @@ describe('costReport', () => {
     uploadBatchSize: 10,
     streamBatchSize: 100,
     indexes: DESIGNED_INDEXES,
+    indexShards: 8,
     emailSubscriptions: 0,
     alarms: 17,
     dashboards: 1,
@@ -194,10 +195,12 @@ describe('costReport', () => {
     expect(xray(10_000_000)).toBeLessThan(xray(1_000_000));
   });
 
-  it('reads a gallery page as an index Query plus one read per record fetched', () => {
+  it('reads a gallery page as one index Query per shard plus one read per record fetched', () => {
     const report = costReport(facts());
-    // 20 records at 0.5 RRU each plus one Query of 21 small entries (0.5 RRU), per 20 images.
-    expect(line(report, 'reads: images page: Query + BatchGet (share)').perImage).toBeCloseTo((20 * 0.5 + 0.5) / 20, 9);
+    // 20 records at 0.5 RRU each plus 8 Queries of 4 small entries (0.5 RRU each), per 20 images.
+    expect(line(report, 'reads: images page: 8 shard Queries + BatchGet (share)').perImage).toBeCloseTo((20 * 0.5 + 8 * 0.5) / 20, 9);
+    const single = costReport(facts({ indexShards: 1 }));
+    expect(line(single, 'reads: images page: 1 shard Queries + BatchGet (share)').perImage).toBeCloseTo((20 * 0.5 + 0.5) / 20, 9);
   });
 
   it('prices storage for the images\' whole life, bounded by the lifecycle (retention + noncurrent + rounding)', () => {

@@ -15,9 +15,9 @@ export const MAX_URL_IDS = 100;
 export const IMAGE_URL_TTL_SECONDS = 900;
 
 export const readImages = async (deps: { log: DetectionLog }, scope: CallerScope, args: QueryImagesArgs): Promise<ImageConnection> => {
-  const plan = planImageQuery(scope, args.filter, args.limit, args.nextToken);
+  const plan = planImageQuery(scope, args.filter, args.limit, args.nextToken, deps.log.indexShards);
   const page = await deps.log.query(plan);
-  return { items: page.items.map(recordToImage), nextToken: nextTokenFor(page, args.filter) };
+  return { items: page.items.map(recordToImage), nextToken: nextTokenFor(page, plan) };
 };
 
 export interface ImageUrlsDeps {

@@ -26,7 +26,9 @@ const lazyClassifier: Classifier = {
 };
 
 export const processUploadDeps: ProcessUploadDeps = {
-  log: new DynamoDbDetectionLog(documentClient(processorConfig.region, traceClient), processorConfig.tableName),
+  log: new DynamoDbDetectionLog(documentClient(processorConfig.region, traceClient), processorConfig.tableName, {
+    indexShards: processorConfig.indexShards,
+  }),
   store: new S3ObjectStore(
     s3Client(processorConfig.region, processorConfig.forcePathStyle, traceClient),
     processorConfig.bucketName,

@@ -12,7 +12,7 @@ import { traceClient } from '../powertools';
 const config = loadRequestUploadConfig();
 
 export const requestUploadDeps: RequestUploadDeps = {
-  log: new DynamoDbDetectionLog(documentClient(config.region, traceClient), config.tableName),
+  log: new DynamoDbDetectionLog(documentClient(config.region, traceClient), config.tableName, { indexShards: config.indexShards }),
   signer: new S3UploadSigner(s3Client(config.region, config.forcePathStyle, traceClient), config.bucketName),
   clock: systemClock,
   newId: randomUUID,

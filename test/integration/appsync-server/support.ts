@@ -37,6 +37,8 @@ export interface TestStack {
 /** The environment the handlers read at cold start (contracts.md section 2), aimed at DynamoDB Local. */
 const handlerEnvironment = (dynamodbEndpoint: string): Record<string, string> => ({
   TABLE_NAME: TABLE,
+  // Eight write shards: every page these tests read is a real fan-out and merge on DynamoDB Local.
+  INDEX_SHARDS: '8',
   BUCKET_NAME: 'appsync-server-test-images',
   AWS_REGION: REGION,
   S3_FORCE_PATH_STYLE: 'true',

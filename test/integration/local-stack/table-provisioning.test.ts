@@ -60,7 +60,7 @@ it('adds ByOwner to a table made before owners existed, with the owned items alr
   await ddb.send(
     new PutItemCommand({
       TableName: 'kept',
-      Item: { ImageID: { S: 'a' }, ListPK: { S: 'IMAGE' }, CreatedAt: { S: '2026-01-01T00:00:00.000Z' }, Owner: { S: 'sub-a' } },
+      Item: { ImageID: { S: 'a' }, ListPK: { S: 'IMAGE' }, CreatedAt: { S: '2026-01-01T00:00:00.000Z' }, Owner: { S: 'sub-a' }, OwnerPK: { S: 'sub-a#3' } },
     }),
   );
   const before = (await ddb.send(new DescribeTableCommand({ TableName: 'kept' }))).Table?.LatestStreamArn;
@@ -74,12 +74,39 @@ it('adds ByOwner to a table made before owners existed, with the owned items alr
       TableName: 'kept',
       IndexName: 'ByOwner',
       KeyConditionExpression: '#o = :o',
-      ExpressionAttributeNames: { '#o': 'Owner' },
-      ExpressionAttributeValues: { ':o': { S: 'sub-a' } },
+      ExpressionAttributeNames: { '#o': 'OwnerPK' },
+      ExpressionAttributeValues: { ':o': { S: 'sub-a#3' } },
     }),
   );
   expect(owned.Items?.map((i) => i.ImageID?.S)).toEqual(['a']);
   // Idempotent: a second start changes nothing.
   await ensureDetectionLogsTable(ddb, 'kept');
   expect(await indexNames('kept')).toEqual(Object.values(INDEXES).map((i) => i.name).sort());
+});
+
+it('refuses, naming --reset, a kept table whose index has the keys of an older design', async () => {
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: 'unsharded',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'ImageID', AttributeType: 'S' },
+        { AttributeName: 'ProcessingStatus', AttributeType: 'S' },
+        { AttributeName: 'CreatedAt', AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: 'ImageID', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'ByStatus',
+          KeySchema: [
+            { AttributeName: 'ProcessingStatus', KeyType: 'HASH' },
+            { AttributeName: 'CreatedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    }),
+  );
+  await expect(ensureDetectionLogsTable(ddb, 'unsharded')).rejects.toThrow(/ByStatus is keyed ProcessingStatus\/CreatedAt, not StatusPK\/CreatedAt; run with --reset/);
 });

@@ -18,16 +18,20 @@ import { buildQuery, DynamoDbDetectionLog } from '../../../functions/adapters/dy
 import type { CallerScope } from '../../../functions/core/caller-scope';
 import { DuplicateImageError, TransientError } from '../../../functions/core/errors';
 import { nextTokenFor, planImageQuery, type ImageFilter } from '../../../functions/core/image-query';
+import { indexKeys, shardOf } from '../../../functions/core/index-keys';
 import { type DetectionLogItem, recordToItem } from '../../../functions/core/record-mapping';
 import { FILTER_ATTRIBUTES, INDEXES, indexProjection, TABLE_PARTITION_KEY } from '../../../functions/core/table-design';
 import { pendingRecord } from '../core/support/in-memory-ports';
-
-const everyone: CallerScope = { kind: 'everyone' };
+import type { ImageRecord } from '../../../functions/core/domain';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const TABLE = 'serverlessapp-test-detection-logs';
+const SHARDS = 4;
 // No pause between BatchGetItem rounds: the tests count rounds, not milliseconds.
-const log = new DynamoDbDetectionLog(documentClient('us-east-1'), TABLE, { unprocessedRetryDelayMs: 0 });
+const log = new DynamoDbDetectionLog(documentClient('us-east-1'), TABLE, { indexShards: SHARDS, unprocessedRetryDelayMs: 0 });
+const everyone: CallerScope = { kind: 'everyone' };
+const plan = (filter: ImageFilter, limit: number, nextToken?: string | null, scope: CallerScope = everyone) =>
+  planImageQuery(scope, filter, limit, nextToken, SHARDS);
 
 const conditionFailed = (item?: Record<string, AttributeValue>) =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, ...(item ? { Item: item } : {}) });
@@ -52,7 +56,8 @@ describe('DynamoDbDetectionLog writes', () => {
         FileName: 'whiskers.jpg',
         CreatedAt: '2026-11-22T02:59:00.000Z',
         ExpiresAt: 1_800_000_000,
-        ListPK: 'IMAGE',
+        ListPK: `IMAGE#${shardOf('img-1', SHARDS)}`,
+        StatusPK: `pending#${shardOf('img-1', SHARDS)}`,
       }),
     });
   });
@@ -84,7 +89,9 @@ describe('DynamoDbDetectionLog writes', () => {
       ':animal': 'dog',
       ':confidence': 66,
       ':uncertain': true,
-      ':uncertainKey': 'UNCERTAIN',
+      ':uncertainKey': `UNCERTAIN#${shardOf('img-1', SHARDS)}`,
+      ':animalKey': `dog#${shardOf('img-1', SHARDS)}`,
+      ':statusKey': `completed#${shardOf('img-1', SHARDS)}`,
       ':fileSize': 4321,
       ':labels': [{ Name: 'Dog', Confidence: 66, BoundingBoxes: [{ Left: 0.1, Top: 0.2, Width: 0.3, Height: 0.4 }] }],
       ':pending': 'pending',
@@ -188,7 +195,7 @@ describe('DynamoDbDetectionLog writes', () => {
   });
 
   it('waits before asking again for unprocessed keys, longer each round', async () => {
-    const paced = new DynamoDbDetectionLog(documentClient('us-east-1'), TABLE, { unprocessedRetryDelayMs: 20 });
+    const paced = new DynamoDbDetectionLog(documentClient('us-east-1'), TABLE, { indexShards: SHARDS, unprocessedRetryDelayMs: 20 });
     const at: number[] = [];
     let calls = 0;
     ddb.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => {
@@ -264,9 +271,12 @@ const fakeBatchGet =
     };
   };
 
+/** Items as the adapter writes them: the mapped record and its sharded index keys. */
+const stored = (record: ImageRecord): DetectionLogItem => ({ ...recordToItem(record), ...indexKeys(record, SHARDS) });
+
 const corpus = (count: number): DetectionLogItem[] =>
   Array.from({ length: count }, (_, i) =>
-    recordToItem({
+    stored({
       ...pendingRecord(`img-${String(i).padStart(4, '0')}`, {
         createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
       }),
@@ -290,10 +300,10 @@ const readAll = async (filter: ImageFilter, limit: number) => {
   const pages: string[][] = [];
   let nextToken: string | null = null;
   do {
-    const plan = planImageQuery(everyone, filter, limit, nextToken);
-    const page = await log.query(plan);
+    const planned = plan(filter, limit, nextToken);
+    const page = await log.query(planned);
     pages.push(page.items.map((i) => i.id));
-    nextToken = nextTokenFor(page, filter);
+    nextToken = nextTokenFor(page, planned);
   } while (nextToken);
   return pages;
 };
@@ -303,13 +313,13 @@ const newestFirst = (items: DetectionLogItem[]) => [...items].sort((a, b) => b.C
 describe('DynamoDbDetectionLog.query', () => {
   it('queries the planned index newest first, with the residual as a FilterExpression, never a Scan', async () => {
     serve(corpus(10));
-    await log.query(planImageQuery(everyone, { detectedAnimal: 'CAT', minConfidence: 90, createdAfter: '2026-01-01T00:00:00Z' }, 3));
+    await log.query(plan({ detectedAnimal: 'CAT', minConfidence: 90, createdAfter: '2026-01-01T00:00:00Z' }, 3));
     expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({
       TableName: TABLE,
       IndexName: 'ByAnimal',
       KeyConditionExpression: '#pk = :pk AND #sk >= :after',
-      ExpressionAttributeNames: { '#pk': 'DetectedAnimal', '#sk': 'CreatedAt' },
-      ExpressionAttributeValues: { ':pk': 'cat', ':after': '2026-01-01T00:00:00.000Z', ':minConfidence': 90 },
+      ExpressionAttributeNames: { '#pk': 'AnimalPK', '#sk': 'CreatedAt' },
+      ExpressionAttributeValues: { ':pk': 'cat#0', ':after': '2026-01-01T00:00:00.000Z', ':minConfidence': 90 },
       FilterExpression: 'ConfidenceScore >= :minConfidence',
       ScanIndexForward: false,
     });
@@ -329,9 +339,9 @@ describe('DynamoDbDetectionLog.query', () => {
     );
     const filterable: readonly string[] = Object.values(FILTER_ATTRIBUTES);
     for (const [scope, filter] of combinations.flatMap((f) => [[everyone, f], [{ kind: 'owner', owner: 'sub-a' }, f]] as const)) {
-      const plan = planImageQuery(scope, filter);
-      const request = buildQuery(TABLE, plan);
-      const index = INDEXES[plan.index];
+      const planned = plan(filter, 20, null, scope);
+      const request = buildQuery(TABLE, planned);
+      const index = INDEXES[planned.index];
       const available = [TABLE_PARTITION_KEY, index.partitionKey, index.sortKey, ...indexProjection(index).nonKeyAttributes];
       const tested = (request.FilterExpression ?? '').match(/\b[A-Z][a-z][A-Za-z]*\b/g) ?? [];
       expect(tested.filter((name) => filterable.includes(name) && !available.includes(name))).toEqual([]);
@@ -342,7 +352,7 @@ describe('DynamoDbDetectionLog.query', () => {
   it('returns whole records, fetched by key with BatchGetItem, in index order whatever order they arrive in', async () => {
     const items = corpus(12);
     serve(items, { reverse: true });
-    const page = await log.query(planImageQuery(everyone, { detectedAnimal: 'CAT' }, 4));
+    const page = await log.query(plan({ detectedAnimal: 'CAT' }, 4));
     expect(page.items.map((r) => r.id)).toEqual(newestFirst(items.filter((i) => i.DetectedAnimal === 'cat')).slice(0, 4));
     // Only the table has these: the index entries carry keys and filter attributes.
     expect(page.items.every((r) => r.fileName === 'whiskers.jpg' && r.labels?.[0]?.boundingBoxes?.length === 1)).toBe(true);
@@ -353,9 +363,9 @@ describe('DynamoDbDetectionLog.query', () => {
 
   it('fetches only the page, not the extra entry read to learn that another page exists', async () => {
     serve(corpus(10));
-    const page = await log.query(planImageQuery(everyone, {}, 3));
+    const page = await log.query(plan({}, 3));
     expect(page.items).toHaveLength(3);
-    expect(page.lastKey).toBeDefined();
+    expect(page.positions).toBeDefined();
     expect(ddb.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems![TABLE]!.Keys).toHaveLength(3);
   });
 
@@ -384,7 +394,7 @@ describe('DynamoDbDetectionLog.query', () => {
     const items = corpus(3);
     ddb.on(QueryCommand).callsFake(fakeQuery(items));
     ddb.on(BatchGetCommand).callsFake(fakeBatchGet([]));
-    const page = await log.query(planImageQuery(everyone, {}, 5));
+    const page = await log.query(plan({}, 5));
     expect(page).toEqual({ items: [] });
   });
 
@@ -400,10 +410,10 @@ describe('DynamoDbDetectionLog.query', () => {
   });
 
   it('serves a residual filter from the projected attributes (uncertain images of one animal, one status)', async () => {
-    const items = corpus(40).map((i, n) => (n % 4 === 1 ? { ...i, Uncertain: true, UncertainKey: 'UNCERTAIN' } : i));
+    const items = corpus(40).map((i, n) => (n % 4 === 1 ? { ...i, Uncertain: true, UncertainKey: `UNCERTAIN#${shardOf(i.ImageID, SHARDS)}` } : i));
     serve(items);
     const pages = await readAll({ uncertain: true, detectedAnimal: 'CAT', status: 'COMPLETED', minConfidence: 50 }, 3);
-    expect(pages.flat()).toEqual(newestFirst(items.filter((i) => i.UncertainKey === 'UNCERTAIN' && i.DetectedAnimal === 'cat')));
+    expect(pages.flat()).toEqual(newestFirst(items.filter((i) => i.Uncertain === true && i.DetectedAnimal === 'cat')));
     expect(pages.flat()).toHaveLength(10);
   });
 
@@ -413,17 +423,32 @@ describe('DynamoDbDetectionLog.query', () => {
     expect(pages.map((p) => p.length)).toEqual([10, 10]);
   });
 
-  it('asks for one item more than the page on an unfiltered index, to know whether more exist', async () => {
+  it('asks every shard, once, for its share of one item more than the page, to know whether more exist', async () => {
     serve(corpus(3));
-    const page = await log.query(planImageQuery(everyone, {}, 5));
+    const page = await log.query(plan({}, 5));
     expect(page.items).toHaveLength(3);
-    expect(page.lastKey).toBeUndefined();
-    expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input.Limit).toBe(6);
+    expect(page.positions).toBeUndefined();
+    const inputs = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    expect(inputs.map((i) => i.ExpressionAttributeValues![':pk']).sort()).toEqual(['IMAGE#0', 'IMAGE#1', 'IMAGE#2', 'IMAGE#3']);
+    // (5 + 1) / 4 shards, rounded up, plus one.
+    expect(inputs.every((i) => i.Limit === 3)).toBe(true);
+  });
+
+  it('resumes each shard where the previous page left it, and skips shards read to the end', async () => {
+    const items = corpus(30);
+    serve(items);
+    const first = await log.query(plan({}, 10));
+    const token = nextTokenFor(first, plan({}, 10));
+    ddb.resetHistory();
+    const second = await log.query(plan({}, 10, token));
+    expect([...first.items, ...second.items].map((r) => r.id)).toEqual(newestFirst(items).slice(0, 20));
+    const starts = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input.ExclusiveStartKey);
+    expect(starts.every((key) => key !== undefined)).toBe(true);
   });
 
   it('turns a failing BatchGetItem into a retryable DependencyUnavailable', async () => {
     ddb.on(QueryCommand).callsFake(fakeQuery(corpus(3)));
     ddb.on(BatchGetCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
-    await expect(log.query(planImageQuery(everyone, {}, 5))).rejects.toMatchObject({ code: 'DependencyUnavailable' });
+    await expect(log.query(plan({}, 5))).rejects.toMatchObject({ code: 'DependencyUnavailable' });
   });
 });

@@ -1,6 +1,6 @@
 import type { CallerScope } from '../../../functions/core/caller-scope';
 import { ValidationError } from '../../../functions/core/errors';
-import { nextTokenFor, planImageQuery } from '../../../functions/core/image-query';
+import { type ImageFilter, nextTokenFor, planImageQuery } from '../../../functions/core/image-query';
 import { decodeNextToken, encodeNextToken } from '../../../functions/core/page-token';
 
 const codeOf = (fn: () => unknown): string => {
@@ -15,25 +15,32 @@ const codeOf = (fn: () => unknown): string => {
 
 const everyone: CallerScope = { kind: 'everyone' };
 
+/** A plan over a single-shard index unless said otherwise. */
+const plan = (scope: CallerScope, filter: ImageFilter | undefined, limit?: number | null, nextToken?: string | null, shards = 1) =>
+  planImageQuery(scope, filter, limit, nextToken, shards);
+
 describe('images query planner', () => {
   it("reads an owner's images from its ByOwner partition, every filter residual there", () => {
     const filter = { detectedAnimal: 'CAT', status: 'COMPLETED', uncertain: true, minConfidence: 60, createdAfter: '2026-01-01T00:00:00Z' } as const;
-    expect(planImageQuery({ kind: 'owner', owner: 'sub-a' }, filter, 5)).toEqual({
+    expect(plan({ kind: 'owner', owner: 'sub-a' }, filter, 5)).toEqual({
       index: 'byOwner',
       partitionValue: 'sub-a',
       createdAfter: '2026-01-01T00:00:00.000Z',
       residual: { detectedAnimal: 'CAT', status: 'COMPLETED', uncertain: true, minConfidence: 60 },
       limit: 5,
+      positions: ['start'],
+      tokenBinding: expect.any(Object),
     });
   });
 
   it('plans nothing for a caller without a scope', () => {
-    expect(() => planImageQuery({ kind: 'none' }, {})).toThrow('Not Authorized to access images on type Query');
+    expect(() => plan({ kind: 'none' }, {})).toThrow('Not Authorized to access images on type Query');
   });
 
   it('lists every image newest first from ByCreatedAt without a filter, 20 per page', () => {
-    expect(planImageQuery(everyone, undefined)).toEqual({ index: 'byCreatedAt', partitionValue: 'IMAGE', residual: {}, limit: 20 });
-    expect(planImageQuery(everyone, {}, null, null).index).toBe('byCreatedAt');
+    expect(plan(everyone, undefined)).toEqual({ index: 'byCreatedAt', partitionValue: 'IMAGE', residual: {}, limit: 20, positions: ['start'], tokenBinding: expect.any(Object) });
+    expect(plan(everyone, undefined, null, null, 8).positions).toEqual(Array(8).fill('start'));
+    expect(plan(everyone, {}, null, null).index).toBe('byCreatedAt');
   });
 
   it.each([
@@ -41,27 +48,25 @@ describe('images query planner', () => {
     [{ status: 'FAILED' as const }, 'byStatus', 'failed'],
     [{ uncertain: true }, 'byUncertain', 'UNCERTAIN'],
   ])('serves %j from a key condition on an index', (filter, index, partitionValue) => {
-    const plan = planImageQuery(everyone, filter, 10);
-    expect(plan).toMatchObject({ index, partitionValue, residual: {}, limit: 10 });
+    expect(plan(everyone, filter, 10)).toMatchObject({ index, partitionValue, residual: {}, limit: 10 });
   });
 
   it('prefers the sparsest index and keeps the rest as residual filters', () => {
-    const plan = planImageQuery(everyone, { uncertain: true, detectedAnimal: 'CAT', status: 'COMPLETED', minConfidence: 55 });
-    expect(plan.index).toBe('byUncertain');
-    expect(plan.residual).toEqual({ detectedAnimal: 'CAT', status: 'COMPLETED', minConfidence: 55 });
-    expect(planImageQuery(everyone, { detectedAnimal: 'CAT', status: 'COMPLETED' })).toMatchObject({
+    const planned = plan(everyone, { uncertain: true, detectedAnimal: 'CAT', status: 'COMPLETED', minConfidence: 55 });
+    expect(planned.index).toBe('byUncertain');
+    expect(planned.residual).toEqual({ detectedAnimal: 'CAT', status: 'COMPLETED', minConfidence: 55 });
+    expect(plan(everyone, { detectedAnimal: 'CAT', status: 'COMPLETED' })).toMatchObject({
       index: 'byAnimal',
       residual: { status: 'COMPLETED' },
     });
   });
 
   it('cannot serve uncertain=false from the sparse index, so filters it', () => {
-    expect(planImageQuery(everyone, { uncertain: false })).toMatchObject({ index: 'byCreatedAt', residual: { uncertain: false } });
+    expect(plan(everyone, { uncertain: false })).toMatchObject({ index: 'byCreatedAt', residual: { uncertain: false } });
   });
 
   it('turns the time window into sort-key bounds, normalised to UTC', () => {
-    const plan = planImageQuery(everyone, { createdAfter: '2026-01-01T01:00:00+01:00', createdBefore: '2026-02-01T00:00:00Z' });
-    expect(plan).toMatchObject({ createdAfter: '2026-01-01T00:00:00.000Z', createdBefore: '2026-02-01T00:00:00.000Z' });
+    expect(plan(everyone, { createdAfter: '2026-01-01T01:00:00+01:00', createdBefore: '2026-02-01T00:00:00Z' })).toMatchObject({ createdAfter: '2026-01-01T00:00:00.000Z', createdBefore: '2026-02-01T00:00:00.000Z' });
   });
 
   it.each([
@@ -72,7 +77,7 @@ describe('images query planner', () => {
     [1, 'accepted'],
     [100, 'accepted'],
   ])('limit %p -> %s', (limit, code) => {
-    expect(codeOf(() => planImageQuery(everyone, undefined, limit))).toBe(code);
+    expect(codeOf(() => plan(everyone, undefined, limit))).toBe(code);
   });
 
   it.each([
@@ -83,55 +88,72 @@ describe('images query planner', () => {
     [{ detectedAnimal: 'HAMSTER' }],
     [{ status: 'DONE' }],
   ])('refuses the filter %j with InvalidFilter', (filter) => {
-    expect(codeOf(() => planImageQuery(everyone, filter as never))).toBe('InvalidFilter');
+    expect(codeOf(() => plan(everyone, filter as never))).toBe('InvalidFilter');
   });
 });
 
 describe('nextToken', () => {
-  const key = { ImageID: 'id-7', DetectedAnimal: 'cat', CreatedAt: '2026-01-01T00:00:00.000Z' };
+  const positions = [{ createdAt: '2026-01-01T00:00:00.000Z', id: 'id-7' }, 'done', 'start'] as const;
   const filter = { detectedAnimal: 'CAT' as const };
+  const binding = plan(everyone, filter, 5, null, 3).tokenBinding;
 
-  it('is opaque base64url and resumes on the same index', () => {
-    const token = encodeNextToken(key, filter);
+  it('is opaque base64url and resumes every shard where it stopped', () => {
+    const token = encodeNextToken(positions, binding);
     expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(token).not.toContain('id-7');
-    expect(planImageQuery(everyone, filter, 5, token).startKey).toEqual(key);
+    expect(plan(everyone, filter, 5, token, 3).positions).toEqual(positions);
   });
 
   it('is the same for the same filter written differently (nulls, key order)', () => {
-    const page = { items: [], lastKey: key };
-    const a = nextTokenFor(page, { detectedAnimal: 'CAT', status: null });
-    expect(planImageQuery(everyone, { status: undefined, detectedAnimal: 'CAT' }, 5, a).startKey).toEqual(key);
+    const page = { items: [], positions: [...positions] };
+    const a = nextTokenFor(page, plan(everyone, { detectedAnimal: 'CAT', status: null }, 5, null, 3));
+    expect(plan(everyone, { status: undefined, detectedAnimal: 'CAT' }, 5, a, 3).positions).toEqual(positions);
   });
 
-  it('is null when the index is exhausted', () => {
-    expect(nextTokenFor({ items: [] }, filter)).toBeNull();
+  it('is null when every shard is exhausted', () => {
+    expect(nextTokenFor({ items: [] }, plan(everyone, filter, 5, null, 3))).toBeNull();
   });
 
   it('is refused when used with another filter', () => {
-    const token = encodeNextToken(key, filter);
-    expect(() => planImageQuery(everyone, { detectedAnimal: 'DOG' }, 5, token)).toThrow('different filter');
-    expect(codeOf(() => planImageQuery(everyone, {}, 5, token))).toBe('InvalidNextToken');
+    const token = encodeNextToken(positions, binding);
+    expect(() => plan(everyone, { detectedAnimal: 'DOG' }, 5, token, 3)).toThrow('different filter');
+    expect(codeOf(() => plan(everyone, {}, 5, token, 3))).toBe('InvalidNextToken');
+  });
+
+  it("is refused for another owner's partition", () => {
+    const mine = plan({ kind: 'owner', owner: 'sub-a' }, filter, 5, null, 3);
+    const token = nextTokenFor({ items: [], positions: [...positions] }, mine);
+    expect(plan({ kind: 'owner', owner: 'sub-a' }, filter, 5, token, 3).positions).toEqual(positions);
+    expect(codeOf(() => plan({ kind: 'owner', owner: 'sub-b' }, filter, 5, token, 3))).toBe('InvalidNextToken');
+    expect(codeOf(() => plan(everyone, filter, 5, token, 3))).toBe('InvalidNextToken');
+  });
+
+  it('is refused after the shard count changed between two pages', () => {
+    const token = encodeNextToken(positions, binding);
+    expect(() => plan(everyone, filter, 5, token, 4)).toThrow('another layout');
+    expect(codeOf(() => plan(everyone, filter, 5, token, 2))).toBe('InvalidNextToken');
   });
 
   it('is refused when tampered with', () => {
-    const token = encodeNextToken(key, filter);
+    const token = encodeNextToken(positions, binding);
     const body = JSON.parse(Buffer.from(token, 'base64url').toString());
-    body.k.ImageID = 'someone-else';
+    body.p[0][1] = 'someone-else';
     const edited = Buffer.from(JSON.stringify(body)).toString('base64url');
-    expect(() => decodeNextToken(edited, filter)).toThrow('altered');
-    expect(codeOf(() => planImageQuery(everyone, filter, 5, edited))).toBe('InvalidNextToken');
+    expect(() => decodeNextToken(edited, binding, 3)).toThrow('altered');
+    expect(codeOf(() => plan(everyone, filter, 5, edited, 3))).toBe('InvalidNextToken');
   });
 
-  it.each(['', 'not a token!', 'e30', Buffer.from('[1,2]').toString('base64url'), 'A'.repeat(5000)])(
-    'refuses the malformed token %p',
-    (token) => {
-      expect(codeOf(() => planImageQuery(everyone, filter, 5, token))).toBe('InvalidNextToken');
-    },
-  );
-
-  it('refuses a well-formed token whose key does not fit the index', () => {
-    const foreign = encodeNextToken({ ImageID: 'x', ListPK: 'IMAGE', CreatedAt: '2026' }, filter);
-    expect(codeOf(() => planImageQuery(everyone, filter, 5, foreign))).toBe('InvalidNextToken');
+  it.each(
+    [
+      '',
+      'not a token!',
+      'e30',
+      Buffer.from('[1,2]').toString('base64url'),
+      'A'.repeat(10_000),
+      Buffer.from(JSON.stringify({ v: 2, p: [[1, 2]], f: 'x', c: 'y' })).toString('base64url'),
+      Buffer.from(JSON.stringify({ v: 1, k: { ImageID: 'x' }, f: 'x', c: 'y' })).toString('base64url'),
+    ].map((token) => [token.slice(0, 60), token]),
+  )('refuses the malformed token %p', (_, token) => {
+    expect(codeOf(() => plan(everyone, filter, 5, token, 1))).toBe('InvalidNextToken');
   });
 });

@@ -6,11 +6,12 @@ import {
 } from '../../../functions/shared/config';
 import { ConfigurationError } from '../../../functions/core/errors';
 
-const storage = { TABLE_NAME: 't', BUCKET_NAME: 'b', AWS_REGION: 'us-east-1' };
+const storage = { TABLE_NAME: 't', INDEX_SHARDS: '8', BUCKET_NAME: 'b', AWS_REGION: 'us-east-1' };
 
 describe('function configuration', () => {
   it.each([
-    ['TABLE_NAME', () => loadImageReaderConfig({ BUCKET_NAME: 'b', AWS_REGION: 'r' })],
+    ['TABLE_NAME', () => loadImageReaderConfig({ INDEX_SHARDS: '1', BUCKET_NAME: 'b', AWS_REGION: 'r' })],
+    ['INDEX_SHARDS', () => loadImageReaderConfig({ TABLE_NAME: 't', BUCKET_NAME: 'b', AWS_REGION: 'r' })],
     ['BUCKET_NAME', () => loadRequestUploadConfig({ TABLE_NAME: 't', AWS_REGION: 'r' })],
     ['TOPIC_ARN', () => loadStreamPublisherConfig({ GRAPHQL_URL: 'https://x/graphql', AWS_REGION: 'r' })],
     ['GRAPHQL_URL', () => loadStreamPublisherConfig({ TOPIC_ARN: 'arn', AWS_REGION: 'r' })],
@@ -24,6 +25,7 @@ describe('function configuration', () => {
   it('applies the documented defaults', () => {
     expect(loadImageProcessorConfig(storage)).toEqual({
       tableName: 't',
+      indexShards: 8,
       bucketName: 'b',
       region: 'us-east-1',
       forcePathStyle: false,
@@ -58,6 +60,8 @@ describe('function configuration', () => {
   it.each([
     ['UPLOAD_URL_TTL_SECONDS', '60', () => loadRequestUploadConfig({ ...storage, UPLOAD_URL_TTL_SECONDS: '60' })],
     ['UPLOAD_URL_TTL_SECONDS', '3600', () => loadRequestUploadConfig({ ...storage, UPLOAD_URL_TTL_SECONDS: '3600' })],
+    ['INDEX_SHARDS', '0', () => loadImageReaderConfig({ ...storage, INDEX_SHARDS: '0' })],
+    ['INDEX_SHARDS', '65', () => loadImageReaderConfig({ ...storage, INDEX_SHARDS: '65' })],
     ['CLASSIFIER', 'openai', () => loadImageProcessorConfig({ ...storage, CLASSIFIER: 'openai' })],
     ['CONFIDENT_THRESHOLD', 'high', () => loadImageProcessorConfig({ ...storage, CONFIDENT_THRESHOLD: 'high' })],
     ['GRAPHQL_URL', 'not a url', () => loadStreamPublisherConfig({ TOPIC_ARN: 'a', AWS_REGION: 'r', GRAPHQL_URL: 'not a url' })],

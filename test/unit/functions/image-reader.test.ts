@@ -1,4 +1,4 @@
-import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { captureConsole, lambdaContext, LAMBDA_ENV } from './support/lambda-env';
@@ -24,8 +24,11 @@ afterEach(() => output.restore());
 describe('image-reader handler', () => {
   it('answers Query.images from an index query and the records batch-got by key, as GraphQL images', async () => {
     // The index holds keys and filter attributes; the records come from the table.
-    const entry = (id: string) => ({ ImageID: id, ProcessingStatus: 'pending', CreatedAt: '2026-11-22T02:59:00.000Z' });
-    ddb.on(QueryCommand).resolves({ Items: [entry('a'), entry('b')] });
+    const entry = (id: string, second: number) => ({ ImageID: id, StatusPK: 'pending#2', CreatedAt: `2026-11-22T02:59:0${second}.000Z` });
+    // Both in shard 2 of the 4 (INDEX_SHARDS); the other shards' partitions are empty.
+    ddb.on(QueryCommand).callsFake((input: QueryCommandInput) => ({
+      Items: input.ExpressionAttributeValues?.[':pk'] === 'pending#2' ? [entry('a', 2), entry('b', 1)] : [],
+    }));
     ddb.on(BatchGetCommand).resolves({ Responses: { [LAMBDA_ENV.TABLE_NAME]: [recordToItem(pendingRecord('b')), recordToItem(pendingRecord('a'))] } });
     const result = await call('images', { filter: { status: 'PENDING' }, limit: 5 });
     expect(result).toMatchObject({
@@ -39,9 +42,10 @@ describe('image-reader handler', () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
     await call('images', { filter: { status: 'PENDING' } }, userA);
     await call('images', {}, null);
+    // One Query per write shard (INDEX_SHARDS = 4) of the caller's own partition.
     expect(ddb.commandCalls(QueryCommand).map((c) => [c.args[0].input.IndexName, c.args[0].input.ExpressionAttributeValues?.[':pk']])).toEqual([
-      ['ByOwner', 'owner-a'],
-      ['ByOwner', 'public'],
+      ...[0, 1, 2, 3].map((shard) => ['ByOwner', `owner-a#${shard}`]),
+      ...[0, 1, 2, 3].map((shard) => ['ByOwner', `public#${shard}`]),
     ]);
   });
 

@@ -5,7 +5,8 @@
  */
 import type { ImageRecord } from '../../../../functions/core/domain';
 import { DuplicateImageError, ObjectNotFoundError } from '../../../../functions/core/errors';
-import { type ImageQueryPage, type ImageQueryPlan, pageKeyAttributes } from '../../../../functions/core/image-query';
+import type { ImageQueryPage, ImageQueryPlan } from '../../../../functions/core/image-query';
+import { indexKeys } from '../../../../functions/core/index-keys';
 import type {
   Classifier,
   Clock,
@@ -21,12 +22,15 @@ import type {
   UncertainAlert,
   UploadSigner,
 } from '../../../../functions/core/ports';
-import { animalToItem, itemToRecord, recordToItem, statusToItem } from '../../../../functions/core/record-mapping';
+import { animalToItem, recordToItem, statusToItem } from '../../../../functions/core/record-mapping';
+import { type IndexEntry, ShardMerge } from '../../../../functions/core/shard-merge';
 import { INDEXES } from '../../../../functions/core/table-design';
 
 const OPEN = new Set(['PENDING', 'PROCESSING']);
 
 export class InMemoryDetectionLog implements DetectionLog {
+  constructor(readonly indexShards = 1) {}
+
   readonly records = new Map<string, ImageRecord>();
   /** Every status change that happened, in order: what a DynamoDB stream would carry. */
   readonly transitions: Array<{ id: string; from: string; to: string }> = [];
@@ -72,26 +76,39 @@ export class InMemoryDetectionLog implements DetectionLog {
     return this.transition(id, 'FAILED', (r) => ({ ...r, updatedAt: at, failureReason: reason }));
   }
 
+  /** The sharded indexes as DynamoDB holds them, read through the same merge as the DynamoDB adapter. */
   async query(plan: ImageQueryPlan): Promise<ImageQueryPage> {
     const index = INDEXES[plan.index];
     const { residual } = plan;
-    let items = [...this.records.values()]
-      .map(recordToItem)
-      .filter((item) => (item as unknown as Record<string, unknown>)[index.partitionKey] === plan.partitionValue)
-      .filter((item) => !plan.createdAfter || item.CreatedAt >= plan.createdAfter)
-      .filter((item) => !plan.createdBefore || item.CreatedAt <= plan.createdBefore)
-      .filter((item) => !residual.detectedAnimal || item.DetectedAnimal === animalToItem(residual.detectedAnimal))
-      .filter((item) => !residual.status || item.ProcessingStatus === statusToItem(residual.status))
-      .filter((item) => residual.uncertain === undefined || item.Uncertain === residual.uncertain)
-      .filter((item) => residual.minConfidence === undefined || (item.ConfidenceScore ?? -1) >= residual.minConfidence)
-      .sort((a, b) => b.CreatedAt.localeCompare(a.CreatedAt) || b.ImageID.localeCompare(a.ImageID));
-    if (plan.startKey) items = items.slice(items.findIndex((i) => i.ImageID === plan.startKey!.ImageID) + 1);
-    const page = items.slice(0, plan.limit);
-    const result: ImageQueryPage = { items: page.map(itemToRecord) };
-    const last = page[page.length - 1] as unknown as Record<string, unknown> | undefined;
-    if (items.length > plan.limit && last) {
-      result.lastKey = Object.fromEntries(pageKeyAttributes(plan.index).map((n) => [n, last[n]]));
+    const field = (entry: IndexEntry, name: string) => entry[name] as string;
+    const newestFirst = (a: IndexEntry, b: IndexEntry) =>
+      field(b, 'CreatedAt').localeCompare(field(a, 'CreatedAt')) || field(b, 'ImageID').localeCompare(field(a, 'ImageID'));
+    const entries: IndexEntry[] = [...this.records.values()]
+      .map((r) => ({ ...recordToItem(r), ...indexKeys(r, this.indexShards) }) as unknown as IndexEntry)
+      .filter((e) => !plan.createdAfter || field(e, 'CreatedAt') >= plan.createdAfter)
+      .filter((e) => !plan.createdBefore || field(e, 'CreatedAt') <= plan.createdBefore)
+      .sort(newestFirst);
+    const matches = (e: IndexEntry) =>
+      (!residual.detectedAnimal || e.DetectedAnimal === animalToItem(residual.detectedAnimal)) &&
+      (!residual.status || e.ProcessingStatus === statusToItem(residual.status)) &&
+      (residual.uncertain === undefined || e.Uncertain === residual.uncertain) &&
+      (residual.minConfidence === undefined || ((e.ConfidenceScore as number | undefined) ?? -1) >= residual.minConfidence);
+    // Like a Query: `wanted` entries evaluated strictly after startKey, the filter applied to those.
+    const readShard = async (partition: string, startKey: Record<string, unknown> | undefined, wanted: number) => {
+      const rows = entries.filter((e) => e[index.partitionKey] === partition && (!startKey || newestFirst(startKey, e) < 0));
+      const evaluated = rows.slice(0, wanted);
+      const last = evaluated[evaluated.length - 1];
+      return { entries: evaluated.filter(matches), ...(rows.length > wanted && last ? { lastKey: last } : {}) };
+    };
+    const merge = new ShardMerge(plan.index, plan.partitionValue, plan.positions, readShard, plan.limit + 1);
+    const page: ImageRecord[] = [];
+    while (page.length < plan.limit) {
+      const entry = await merge.next();
+      if (!entry) break;
+      page.push(structuredClone(this.records.get(field(entry, 'ImageID'))!));
     }
+    const result: ImageQueryPage = { items: page };
+    if (page.length > 0 && (await merge.peek())) result.positions = merge.positions();
     return result;
   }
 

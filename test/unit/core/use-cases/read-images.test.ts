@@ -1,6 +1,7 @@
 import type { CallerScope } from '../../../../functions/core/caller-scope';
 import type { ImageRecord } from '../../../../functions/core/domain';
 import { ValidationError } from '../../../../functions/core/errors';
+import type { QueryImagesArgs } from '../../../../graphql/types';
 import { imageUrls, readImages } from '../../../../functions/core/use-cases/read-images';
 import { fixedClock, InMemoryDetectionLog, pendingRecord, RecordingSigner } from '../support/in-memory-ports';
 
@@ -51,6 +52,38 @@ describe('readImages', () => {
     expect(page.items.length).toBeGreaterThan(0);
     expect(page.items.every((i) => i.detectedAnimal === 'DOG' && i.uncertain === true)).toBe(true);
     expect(page.nextToken).toBeNull();
+  });
+
+  it('pages 8 write shards exactly as one partition: same pages, same order, for every filter', async () => {
+    const single = new InMemoryDetectionLog(1);
+    const sharded = new InMemoryDetectionLog(8);
+    await seed(single, 137);
+    await seed(sharded, 137);
+    const readAll = async (log: InMemoryDetectionLog, filter: QueryImagesArgs['filter'], limit: number) => {
+      const pages: string[][] = [];
+      let nextToken: string | null | undefined;
+      do {
+        const page = await readImages({ log }, everyone, { filter, limit, nextToken });
+        pages.push(page.items.map((i) => i.id));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      return pages;
+    };
+    const filters: Array<QueryImagesArgs['filter']> = [
+      undefined,
+      { detectedAnimal: 'CAT' },
+      { status: 'COMPLETED', minConfidence: 90 },
+      { uncertain: true },
+      { uncertain: false, detectedAnimal: 'DOG' },
+      { createdAfter: at(20), createdBefore: at(100) },
+    ];
+    for (const filter of filters) {
+      for (const limit of [1, 7, 20, 100]) {
+        const expected = await readAll(single, filter, limit);
+        expect(expected.flat().length).toBeGreaterThan(0);
+        expect(await readAll(sharded, filter, limit)).toEqual(expected);
+      }
+    }
   });
 
   it('rejects a token from another filter', async () => {

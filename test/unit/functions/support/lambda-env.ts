@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 
 export const LAMBDA_ENV = {
   TABLE_NAME: 'serverlessapp-test-detection-logs',
+  INDEX_SHARDS: '4',
   BUCKET_NAME: 'serverlessapp-test-images',
   TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:serverlessapp-test-uncertain',
   AWS_REGION: 'us-east-1',

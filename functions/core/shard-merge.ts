@@ -1,0 +1,131 @@
+/**
+ * Reads a sharded index (index-keys.ts) as if it were one partition: every shard is read newest first,
+ * in parallel, and the heads are merged by (CreatedAt, ImageID) descending. Where each shard stopped is a
+ * ShardPosition, which the nextToken carries (page-token.ts), so the next page resumes every shard exactly
+ * after what this page consumed from it and re-reads nothing a filter already rejected.
+ * Hand-written: a k-way merge over paged async sources with resumable positions is a few dozen lines and
+ * no library models DynamoDB's "resume strictly after this key".
+ */
+import type { IndexKey } from './table-design';
+import { INDEXES, TABLE_PARTITION_KEY } from './table-design';
+import { shardedPartition } from './index-keys';
+
+/** An index entry as a Query returns it: the table key, the index's keys, the projected attributes. */
+export type IndexEntry = Record<string, unknown>;
+
+/** Where a shard stands: not read yet, read to the end, or resume strictly after this entry. */
+export type ShardPosition = 'start' | 'done' | { createdAt: string; id: string };
+
+export interface ShardRead {
+  entries: IndexEntry[];
+  /** DynamoDB's LastEvaluatedKey: absent when the shard has nothing more to evaluate. */
+  lastKey?: Record<string, unknown>;
+}
+
+/** One Query on one shard's partition: at least `wanted` entries evaluated after `startKey` (exclusive), newest first. */
+export type ReadShard = (partition: string, startKey: Record<string, unknown> | undefined, wanted: number) => Promise<ShardRead>;
+
+interface ShardState {
+  partition: string;
+  /** ExclusiveStartKey of the next read. */
+  startKey?: Record<string, unknown>;
+  /** The position this page started from, kept while nothing is consumed from the shard. */
+  initial: ShardPosition;
+  buffer: IndexEntry[];
+  exhausted: boolean;
+  lastConsumed?: IndexEntry;
+}
+
+export class ShardMerge {
+  private readonly shards: ShardState[];
+  private readonly partitionKey: string;
+  private readonly sortKey: string;
+  private consumed = 0;
+
+  /**
+   * @param want how many entries the caller expects to consume (page + 1), to size the first reads.
+   */
+  constructor(
+    index: IndexKey,
+    partitionValue: string,
+    positions: readonly ShardPosition[],
+    private readonly readShard: ReadShard,
+    private readonly want: number,
+  ) {
+    this.partitionKey = INDEXES[index].partitionKey;
+    this.sortKey = INDEXES[index].sortKey;
+    this.shards = positions.map((initial, shard) => {
+      const partition = shardedPartition(partitionValue, shard);
+      const state: ShardState = { partition, initial, buffer: [], exhausted: initial === 'done' };
+      if (typeof initial === 'object') state.startKey = this.keyAt(partition, initial);
+      return state;
+    });
+  }
+
+  /** The newest entry not consumed yet, across every shard, without consuming it. */
+  async peek(): Promise<IndexEntry | undefined> {
+    const shard = await this.head();
+    return shard?.buffer[0];
+  }
+
+  /** Consumes and returns the newest entry across every shard; undefined when every shard is exhausted. */
+  async next(): Promise<IndexEntry | undefined> {
+    const shard = await this.head();
+    if (!shard) return undefined;
+    const entry = shard.buffer.shift() as IndexEntry;
+    shard.lastConsumed = entry;
+    this.consumed += 1;
+    return entry;
+  }
+
+  /** Where each shard stands after what was consumed: what the next page resumes from. */
+  positions(): ShardPosition[] {
+    return this.shards.map((s) => {
+      if (s.buffer.length > 0) return s.lastConsumed ? this.positionOf(s.lastConsumed) : s.initial;
+      // Everything read from this shard was consumed or rejected by the filter: resume after the last evaluated key.
+      if (!s.exhausted) return s.startKey ? this.positionOf(s.startKey) : 'start';
+      return 'done';
+    });
+  }
+
+  /** The shard holding the newest unconsumed entry, after reading every shard whose buffer ran dry. */
+  private async head(): Promise<ShardState | undefined> {
+    let dry = this.shards.filter((s) => s.buffer.length === 0 && !s.exhausted);
+    while (dry.length > 0) {
+      const live = this.shards.filter((s) => !s.exhausted).length;
+      // An even share of what is still wanted, plus one: shards hold about equal shares of any time range.
+      const wanted = Math.ceil(Math.max(1, this.want - this.consumed) / live) + 1;
+      await Promise.all(dry.map((s) => this.fill(s, wanted)));
+      // A filtered read may evaluate entries and return none of them: read those shards on.
+      dry = dry.filter((s) => s.buffer.length === 0 && !s.exhausted);
+    }
+    let best: ShardState | undefined;
+    for (const s of this.shards) {
+      const entry = s.buffer[0];
+      if (entry && (!best || this.newer(entry, best.buffer[0] as IndexEntry))) best = s;
+    }
+    return best;
+  }
+
+  private async fill(shard: ShardState, wanted: number): Promise<void> {
+    const read = await this.readShard(shard.partition, shard.startKey, wanted);
+    shard.buffer.push(...read.entries);
+    if (read.lastKey) shard.startKey = read.lastKey;
+    else shard.exhausted = true;
+  }
+
+  private newer(a: IndexEntry, b: IndexEntry): boolean {
+    const at = a[this.sortKey] as string;
+    const bt = b[this.sortKey] as string;
+    if (at !== bt) return at > bt;
+    return (a[TABLE_PARTITION_KEY] as string) > (b[TABLE_PARTITION_KEY] as string);
+  }
+
+  private positionOf(entry: Record<string, unknown>): ShardPosition {
+    return { createdAt: entry[this.sortKey] as string, id: entry[TABLE_PARTITION_KEY] as string };
+  }
+
+  private keyAt(partition: string, position: { createdAt: string; id: string }): Record<string, unknown> {
+    return { [TABLE_PARTITION_KEY]: position.id, [this.partitionKey]: partition, [this.sortKey]: position.createdAt };
+  }
+}
