@@ -58,7 +58,24 @@ const DEFAULT_JOB_TIMEOUT_MS = 60_000;
 const unavailable = (message: string, cause?: unknown): PetDetectorError =>
   new PetDetectorError('ModelUnavailable', message, false, { cause });
 
+/** How a pool's workers are doing, for the local stack's GET /local/health. */
+export interface WorkerPoolHealth {
+  /** false until the first image starts the workers (the model loads lazily). */
+  started: boolean;
+  size: number;
+  /** Workers with the model loaded. */
+  ready: number;
+  /** No worker left and none could be restarted: every image fails. */
+  failed: boolean;
+}
+
+/** Every open pool in this process: the local stack runs the processor in-process and reports on them. */
+const openPools = new Set<ModelWorkerPool>();
+export const workerPoolsHealth = (): WorkerPoolHealth[] => [...openPools].map((pool) => pool.health());
+
 export class ModelWorkerPool {
+  private failed = false;
+
   private readonly ready: Slot[] = [];
   private readonly everyWorker = new Set<Worker>();
   private readonly queue: Job[] = [];
@@ -70,6 +87,11 @@ export class ModelWorkerPool {
     if (!Number.isInteger(options.size) || options.size < 1 || options.size > 64) {
       throw new RangeError(`worker pool size must be an integer from 1 to 64, got ${options.size}`);
     }
+    openPools.add(this);
+  }
+
+  health(): WorkerPoolHealth {
+    return { started: this.started !== undefined, size: this.options.size, ready: this.ready.length, failed: this.failed };
   }
 
   /** Starts every worker once; concurrent and later callers share the same outcome. */
@@ -93,6 +115,7 @@ export class ModelWorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    openPools.delete(this);
     for (const job of this.queue.splice(0)) job.reject(unavailable('the local classifier was closed before this image ran'));
     await Promise.all([...this.everyWorker].map((w) => w.terminate()));
   }
@@ -101,6 +124,7 @@ export class ModelWorkerPool {
     const outcomes = await Promise.allSettled(Array.from({ length: this.options.size }, () => this.spawn()));
     const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failure) {
+      this.failed = true;
       await Promise.all([...this.everyWorker].map((w) => w.terminate()));
       throw failure.reason;
     }
@@ -175,6 +199,7 @@ export class ModelWorkerPool {
       if (this.ready.length > 0) return;
       // No worker left and none can start: every later call fails fast instead of waiting forever.
       const reason = error instanceof PetDetectorError ? error : unavailable('the local model could not be restarted', error);
+      this.failed = true;
       this.started = Promise.reject(reason);
       this.started.catch(() => undefined);
       for (const job of this.queue.splice(0)) job.reject(reason);

@@ -38,6 +38,8 @@ const banner = (stack: LocalStack, seconds: number, stateDir: string): string =>
     ['SNS alerts (JSON)', o.GraphQLApiUrl.replace(/\/graphql$/, '/local/alerts')],
     ['S3 (upload gateway)', `${o.S3Endpoint}  bucket ${o.BucketName}`],
     ['DynamoDB Local', `${o.DynamoDbEndpoint}  table ${o.TableName}`],
+    // The jar has no bind option (docs/local-stack.md): say so where the operator looks.
+    ['', `(Java listens on every interface, port ${new URL(o.DynamoDbEndpoint).port}: firewall it on an untrusted network)`],
     ['SQS/SNS (fauxqs)', `${stack.endpoints.sqs}  topic ${LOCAL_NAMES.topic}`],
     ['Classifier', classifier],
     ['Outputs', resolve(stateDir, 'outputs.json')],
@@ -91,6 +93,11 @@ const main = async (): Promise<number> => {
       staticDir: consoleServed ? CONSOLE_BUILD_DIR : undefined,
       logLevel: env.LOG_LEVEL,
       logger,
+      // A child died after start-up; the stack has stopped itself. Say so and exit non-zero.
+      onFatal: (message) => {
+        console.error(`\nThe local stack stopped: ${message}\n`);
+        process.exit(1);
+      },
     });
   } catch (error) {
     // Start-up errors are for people: one clear sentence, no stack trace.

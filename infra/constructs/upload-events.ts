@@ -11,6 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FORMAT_BY_CONTENT_TYPE, INPUT_PREFIX } from '../../functions/core/domain';
 import type { StageConfig } from '../config';
+import { sqsVisibilityTimeoutSeconds } from '../sqs-visibility';
 
 /** Upload tickets write input/<imageId>.<format>, so these are the only suffixes that can ever need work. */
 export const UPLOAD_SUFFIXES = [...new Set(Object.values(FORMAT_BY_CONTENT_TYPE))].map((format) => `.${format}`);
@@ -43,8 +44,7 @@ export class UploadEvents extends Construct {
       // SSE-SQS rather than a KMS key: S3 event notifications can deliver to it without a key policy.
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      // AWS's rule for SQS event sources: at least 6x the function timeout, plus the batching window.
-      visibilityTimeout: Duration.seconds(6 * props.processorTimeoutSeconds + maxBatchingWindowSeconds),
+      visibilityTimeout: Duration.seconds(sqsVisibilityTimeoutSeconds(props.processorTimeoutSeconds, maxBatchingWindowSeconds)),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });

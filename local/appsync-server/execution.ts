@@ -64,6 +64,17 @@ export type SubscriptionStart =
 type Phase = 'execute' | 'subscribe' | 'deliver';
 
 const MAX_CACHED_DOCUMENTS = 500;
+/**
+ * Only documents up to 16 KB are cached, so the cache holds at most 500 x 16 KB = 8 MB of query text
+ * (plus their ASTs); a bigger one is parsed each time, like any one-off query.
+ */
+export const MAX_CACHED_DOCUMENT_CHARS = 16 * 1024;
+/**
+ * graphql-js parses without limit; AppSync executes at most 10,000 resolvers per request (its published
+ * quota), and every field selection costs at least one token, so a document of more tokens than that
+ * cannot be a useful request: it is refused while parsing instead of being turned into a huge AST.
+ */
+export const MAX_DOCUMENT_TOKENS = 10_000;
 
 interface RequestState extends CallerContext {
   phase: Phase;
@@ -119,12 +130,13 @@ export class Executor {
     if (cached) return cached;
     let checked: { ok: true; document: DocumentNode } | { ok: false; errors: AppSyncGraphQLError[] };
     try {
-      const document = parse(query);
+      const document = parse(query, { maxTokens: MAX_DOCUMENT_TOKENS });
       const validationErrors = validate(this.appsync.schema, document);
       checked = validationErrors.length > 0 ? { ok: false, errors: validationErrors.map(formatGraphQLError) } : { ok: true, document };
     } catch (error) {
       checked = { ok: false, errors: [formatGraphQLError(error as GraphQLError)] };
     }
+    if (query.length > MAX_CACHED_DOCUMENT_CHARS) return checked;
     if (this.checkedDocuments.size >= MAX_CACHED_DOCUMENTS) {
       this.checkedDocuments.delete(this.checkedDocuments.keys().next().value as string);
     }

@@ -12,6 +12,8 @@ import { z } from 'zod';
 import { loadResolverManifest, type ResolverSpec } from '../../appsync/resolver-manifest';
 import type { ResolverLogger } from '../../appsync/runtime/evaluate';
 import type { AuthConfig } from './auth/authenticate';
+import { createLocalOrigins, type LocalOrigins } from '../common/origins';
+import { describeFault, guardRequests, type FaultReporter } from '../common/request-guard';
 import { createDataSource, type DataSource, type DataSourceConfig } from './data-sources';
 import { Executor, type Publication } from './execution';
 import { createHttpHandler, type ExtraRoute } from './http-handler';
@@ -22,7 +24,7 @@ import { loadAppSyncSchema } from './schema';
 import { SubscriptionRegistry } from './subscriptions';
 
 export type { DataSourceConfig, LocalLambdaHandler } from './data-sources';
-export type { ExtraRoute } from './http-handler';
+export { corsHeaders, type ExtraRoute } from './http-handler';
 export type { Publication } from './execution';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -58,6 +60,8 @@ export interface AppSyncServerOptions {
   resolverLogger?: ResolverLogger;
   /** Told about failures of the server itself (a request that could not be answered). */
   onInternalError?: (error: unknown) => void;
+  /** Browser origins allowed: the server adds its own (the console it serves) once it listens. */
+  origins?: LocalOrigins;
 }
 
 export interface AppSyncServer {
@@ -75,6 +79,8 @@ export interface AppSyncServer {
   publish(publication: Publication): Promise<number>;
   /** Subscriptions currently started (after start_ack). */
   readonly subscriptionCount: number;
+  /** The origins browsers may call from: the server's own and those it was given. */
+  origins: LocalOrigins;
   close(): Promise<void>;
 }
 
@@ -175,7 +181,10 @@ export const startAppSyncServer = async (options: AppSyncServerOptions): Promise
     publish(publication).catch((error: unknown) => options.onInternalError?.(error));
   };
 
-  const handler = createHttpHandler({
+  const origins = options.origins ?? createLocalOrigins();
+  const reportFault: FaultReporter = (fault) => options.onInternalError?.(new Error(describeFault(fault)));
+  const listener = createHttpHandler({
+    origins,
     graphqlPath: GRAPHQL_PATH,
     auth,
     executor,
@@ -184,7 +193,18 @@ export const startAppSyncServer = async (options: AppSyncServerOptions): Promise
     extraRoutes: routesOf(options.extraRoutes),
     ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
   });
+  const handler = guardRequests(
+    'AppSync API',
+    listener,
+    (_request, response) => {
+      const body = JSON.stringify({ errors: [{ errorType: 'InternalFailure', message: 'The local AppSync server failed to answer.' }] });
+      response.writeHead(500, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(body) }).end(body);
+    },
+    reportFault,
+  );
   const realtime = createRealtimeEndpoint({
+    origins,
+    onFault: reportFault,
     realtimePath: REALTIME_PATH,
     graphqlPath: GRAPHQL_PATH,
     auth,
@@ -211,6 +231,8 @@ export const startAppSyncServer = async (options: AppSyncServerOptions): Promise
   try {
     const port = await listen(httpServer, parsed.data.port, host);
     const httpsPort = httpsServer ? await listen(httpsServer, options.httpsPort!, host) : undefined;
+    origins.addServer('http', port);
+    if (httpsPort !== undefined) origins.addServer('https', httpsPort);
     const h = urlHost(host);
     return {
       url: `http://${h}:${port}${GRAPHQL_PATH}`,
@@ -224,6 +246,7 @@ export const startAppSyncServer = async (options: AppSyncServerOptions): Promise
       get subscriptionCount() {
         return registry.size;
       },
+      origins,
       close: async () => {
         realtime.close();
         await Promise.all(servers.map(closeServer));

@@ -8,7 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { LocalOrigins } from '../common/origins';
+import { guardUpgrades, rejectUpgrade, type FaultReporter } from '../common/request-guard';
 import { authenticate, type AuthConfig, type Caller } from './auth/authenticate';
 import { isRequestError } from './auth/sigv4';
 import { NOT_AUTHORIZED, type AppSyncGraphQLError, type RequestError } from './errors';
@@ -21,6 +23,13 @@ export const CONNECTION_TIMEOUT_MS = 300_000;
 const DEFAULT_KEEP_ALIVE_MS = 60_000;
 /** AppSync's default quota of subscriptions on one connection ("Subscriptions per connection"). */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
+/**
+ * AppSync's quota on a subscription payload (240 KB) bounds every message here: `ws` refuses a bigger
+ * frame with close code 1009 before buffering it, instead of its default of 100 MiB.
+ */
+export const MAX_MESSAGE_BYTES = 240 * 1024;
+/** Before connection_init is acknowledged a client has nothing big to say; more is refused unparsed. */
+export const MAX_UNACKNOWLEDGED_MESSAGE_BYTES = 16 * 1024;
 
 export interface RealtimeOptions {
   /** Where the WebSocket endpoint listens, e.g. /graphql/realtime. */
@@ -33,6 +42,10 @@ export interface RealtimeOptions {
   keepAliveIntervalMs?: number;
   /** AppSync's quota is adjustable; the default is its default. */
   maxSubscriptionsPerConnection?: number;
+  /** Browser origins allowed to open a connection, and the Host names we answer to. */
+  origins: LocalOrigins;
+  /** Where a failure of the server itself is reported (with its request). */
+  onFault: FaultReporter;
 }
 
 type ErrorEntry = Partial<AppSyncGraphQLError> & { message: string; errorType?: string; errorCode?: number };
@@ -82,6 +95,8 @@ const connectionErrorType = (errorType: string): string =>
 class Connection {
   readonly id = randomUUID();
   private initialised = false;
+  /** Set by connection_init: a start sent right after it (before the ack) waits for it, as messages are ordered. */
+  private initialising: Promise<void> | undefined;
   private keepAlive: NodeJS.Timeout | undefined;
   private readonly pending = new Set<string>();
   private readonly own = new Set<string>();
@@ -92,10 +107,10 @@ class Connection {
     private readonly options: RealtimeOptions,
   ) {
     socket.on('message', (data) => {
-      const text = String(data);
-      this.onMessage(text).catch(() => {
+      this.receive(data).catch((error: unknown) => {
         // A failure of the server itself: the client hears about it instead of the process dying.
-        this.error(idOf(text), [{ errorType: 'InternalFailure', message: 'The local AppSync server failed to handle this message.' }]);
+        this.options.onFault({ server: 'AppSync realtime', method: 'WS', url: options.realtimePath, error });
+        this.error(undefined, [{ errorType: 'InternalFailure', message: 'The local AppSync server failed to handle this message.' }]);
       });
     });
     socket.on('close', () => this.dispose());
@@ -110,6 +125,35 @@ class Connection {
     this.send(id === undefined ? { type: 'error', payload: { errors } } : { id, type: 'error', payload: { errors } });
   }
 
+  private async receive(data: RawData): Promise<void> {
+    const size = Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : data.byteLength;
+    if (!this.initialised) {
+      // Nothing is parsed for a connection whose credentials were refused, and nothing big before the ack.
+      const caller = await this.auth;
+      if (isRequestError(caller)) return this.refuse(caller);
+      if (size > MAX_UNACKNOWLEDGED_MESSAGE_BYTES) {
+        this.error(undefined, [{ errorType: 'BadRequestException', message: `Messages before connection_ack are limited to ${MAX_UNACKNOWLEDGED_MESSAGE_BYTES} bytes` }]);
+        this.socket.close(1009);
+        return;
+      }
+    }
+    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
+    try {
+      await this.onMessage(text);
+    } catch (error) {
+      this.options.onFault({ server: 'AppSync realtime', method: 'WS', url: this.options.realtimePath, error });
+      this.error(idOf(text), [{ errorType: 'InternalFailure', message: 'The local AppSync server failed to handle this message.' }]);
+    }
+  }
+
+  private refuse(caller: RequestError): void {
+    this.send({
+      type: 'connection_error',
+      payload: { errors: [{ errorType: connectionErrorType(caller.errorType), message: caller.message, errorCode: caller.status }] },
+    });
+    this.socket.close(1000);
+  }
+
   private async onMessage(text: string): Promise<void> {
     let message: { type?: unknown; id?: unknown; payload?: unknown };
     try {
@@ -121,9 +165,11 @@ class Connection {
     const id = typeof message.id === 'string' ? message.id : undefined;
     switch (message.type) {
       case 'connection_init':
-        await this.onInit();
+        this.initialising ??= this.onInit();
+        await this.initialising;
         return;
       case 'start':
+        if (!this.initialised && this.initialising) await this.initialising;
         if (!this.initialised) {
           this.error(id, [{ errorType: 'BadRequestException', message: 'connection_init must come before start' }]);
           return;
@@ -145,14 +191,7 @@ class Connection {
 
   private async onInit(): Promise<void> {
     const caller = await this.auth;
-    if (isRequestError(caller)) {
-      this.send({
-        type: 'connection_error',
-        payload: { errors: [{ errorType: connectionErrorType(caller.errorType), message: caller.message, errorCode: caller.status }] },
-      });
-      this.socket.close(1000);
-      return;
-    }
+    if (isRequestError(caller)) return this.refuse(caller);
     if (this.initialised) return;
     this.initialised = true;
     this.send({ type: 'connection_ack', payload: { connectionTimeoutMs: CONNECTION_TIMEOUT_MS } });
@@ -246,14 +285,29 @@ export interface RealtimeEndpoint {
 export const createRealtimeEndpoint = (options: RealtimeOptions): RealtimeEndpoint => {
   const wss = new WebSocketServer({
     noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
     handleProtocols: (protocols) => (protocols.has(GRAPHQL_WS_PROTOCOL) ? GRAPHQL_WS_PROTOCOL : false),
   });
   const connections = new Set<Connection>();
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+    let pathname: string;
+    try {
+      pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      rejectUpgrade(socket, 400, 'Bad Request', 'BadRequestException: the request URL is malformed');
+      return;
+    }
     if (pathname !== options.realtimePath) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      rejectUpgrade(socket, 404, 'Not Found', `NotFoundException: nothing at ${pathname}`);
+      return;
+    }
+    if (!options.origins.allowsHost(request.headers.host)) {
+      rejectUpgrade(socket, 403, 'Forbidden', 'ForbiddenException: this server answers only to its loopback names');
+      return;
+    }
+    if (!options.origins.allowsOrigin(request.headers.origin)) {
+      rejectUpgrade(socket, 403, 'Forbidden', `ForbiddenException: origin ${request.headers.origin} is not allowed`);
       return;
     }
     const { headers, payload } = connectionAuth(request);
@@ -270,7 +324,7 @@ export const createRealtimeEndpoint = (options: RealtimeOptions): RealtimeEndpoi
   };
 
   return {
-    attach: (server) => server.on('upgrade', onUpgrade),
+    attach: (server) => server.on('upgrade', guardUpgrades('AppSync realtime', onUpgrade, options.onFault)),
     close: () => {
       for (const client of wss.clients) client.terminate();
       for (const connection of connections) connection.dispose();

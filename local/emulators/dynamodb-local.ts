@@ -4,7 +4,10 @@
  * We go through the package's own spawn factory so its jar location and argument rules stay the package's,
  * and only decorate the spawn call: JVM flags that halve start-up on a small machine, and -disableTelemetry,
  * which the package cannot pass and without which the jar tries to reach Pinpoint (we must run offline).
- * DynamoDB Local has no bind-address option (Jetty listens on every interface); see docs/local-stack.md.
+ * DynamoDB Local has no bind-address option: its Jetty server is built with `new Server(port)`, which listens
+ * on every interface, and reads no property that would change that. The banner says so (docs/local-stack.md).
+ * What we can close is the browser: its CORS allow-list defaults to `*`, so any page could call it; it
+ * gets an origin that no page can have (.invalid is reserved, RFC 2606).
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { dirname } from 'node:path';
@@ -24,9 +27,10 @@ export interface DynamoDbLocal {
 
 const JVM_FLAGS = ['-Xms64m', '-Xmx384m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xss512k'];
 const READY_TIMEOUT_MS = 30_000;
+export const NO_BROWSER_ORIGIN = 'https://dynamodb-local.invalid';
 
 const decoratedSpawn = ((command: string, args: readonly string[], options: SpawnOptions) =>
-  spawn(command, [...JVM_FLAGS, ...args, '-disableTelemetry'], options)) as unknown as typeof spawn;
+  spawn(command, [...JVM_FLAGS, ...args, '-disableTelemetry', '-cors', NO_BROWSER_ORIGIN], options)) as unknown as typeof spawn;
 
 export const startDynamoDbLocal = async (options: { dataDir?: string; port?: number }): Promise<DynamoDbLocal> => {
   const port = options.port || (await findFreePort());

@@ -24,11 +24,6 @@ const send = (message: unknown): void => {
   process.send?.(message);
 };
 
-// Browsers (the web console) POST uploads and GET presigned images cross-origin.
-const CORS_XML = `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod>
-<AllowedMethod>HEAD</AllowedMethod><AllowedMethod>POST</AllowedMethod><AllowedMethod>PUT</AllowedMethod>
-<AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3000</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
-
 const main = async (): Promise<void> => {
   const fauxqs = buildApp({ logger: false, defaultRegion: options.region });
   await fauxqs.listen({ port: 0, host: '127.0.0.1' });
@@ -48,10 +43,11 @@ const main = async (): Promise<void> => {
     port: 0,
     silent: true,
     directory: options.s3Directory,
-    // s3rver's SigV4 support is partial (its own words); the upload gateway in front is where uploads are verified.
-    allowMismatchedSignatures: true,
+    // Signatures are checked: the upload gateway in front refuses unsigned requests, s3rver the wrong ones.
+    allowMismatchedSignatures: false,
     vhostBuckets: false,
-    configureBuckets: [{ name: options.bucket, configs: [CORS_XML] }],
+    // No CORS configuration: the upload gateway answers browsers, for the console's origins only.
+    configureBuckets: [{ name: options.bucket, configs: [] }],
   });
   const s3Address = await s3.run();
   s3.on('event', (event: unknown) => send({ type: 's3-event', event }));

@@ -8,10 +8,17 @@
  * the AWS error type, so an Error named ThrottlingException arrives as Rekognition's throttling.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Classifier } from '../../functions/core/ports';
+import { guardRequests, type FaultReporter } from '../common/request-guard';
+
+/**
+ * Rekognition takes image bytes up to 5 MB, which base64 in a JSON body makes about 6.7 MB; anything
+ * bigger is refused as it arrives instead of being buffered.
+ */
+export const MAX_DETECT_LABELS_BODY_BYTES = Math.ceil((5 * 1024 * 1024 * 4) / 3) + 64 * 1024;
 
 const STATUS_BY_ERROR: Record<string, number> = {
   ThrottlingException: 400,
@@ -24,6 +31,9 @@ const STATUS_BY_ERROR: Record<string, number> = {
   AccessDeniedException: 400,
   ServiceUnavailableException: 503,
   InternalServerError: 500,
+  SerializationException: 400,
+  RequestEntityTooLargeException: 413,
+  UnknownOperationException: 400,
 };
 
 interface DetectLabelsRequest {
@@ -37,25 +47,40 @@ export interface RekognitionApi {
   close(): Promise<void>;
 }
 
-export const startRekognitionApi = async (options: { classifier: Classifier; s3: S3Client }): Promise<RekognitionApi> => {
-  const server: Server = createServer((req, res) => {
+export const startRekognitionApi = async (options: { classifier: Classifier; s3: S3Client; onFault?: FaultReporter }): Promise<RekognitionApi> => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    const reply = (status: number, body: unknown, errorType?: string) => {
+      if (res.headersSent) return;
+      const text = JSON.stringify(body);
+      res.writeHead(status, {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amzn-requestid': randomUUID(),
+        ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+      });
+      res.end(text);
+    };
+    const fail = (type: string, message: string) => reply(STATUS_BY_ERROR[type] ?? 500, { __type: type, message }, type);
+    if (req.headers['x-amz-target'] !== 'RekognitionService.DetectLabels') {
+      req.resume();
+      return fail('UnknownOperationException', `Only DetectLabels is served locally, not ${String(req.headers['x-amz-target'])}`);
+    }
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_DETECT_LABELS_BODY_BYTES) chunks.push(chunk);
+    });
     req.on('end', () => {
-      const reply = (status: number, body: unknown, errorType?: string) => {
-        const text = JSON.stringify(body);
-        res.writeHead(status, {
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amzn-requestid': randomUUID(),
-          ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-        });
-        res.end(text);
-      };
-      const fail = (type: string, message: string) => reply(STATUS_BY_ERROR[type] ?? 500, { __type: type, message }, type);
-      if (req.headers['x-amz-target'] !== 'RekognitionService.DetectLabels') {
-        return fail('UnknownOperationException', `Only DetectLabels is served locally, not ${req.headers['x-amz-target']}`);
+      if (size > MAX_DETECT_LABELS_BODY_BYTES) {
+        return fail('RequestEntityTooLargeException', `The request body exceeds ${MAX_DETECT_LABELS_BODY_BYTES} bytes`);
       }
-      const request = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as DetectLabelsRequest;
+      let request: DetectLabelsRequest;
+      try {
+        request = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as DetectLabelsRequest;
+      } catch {
+        return fail('SerializationException', 'The request body is not valid JSON');
+      }
+      if (typeof request !== 'object' || request === null) return fail('SerializationException', 'The request body must be a JSON object');
       void detect(options, request)
         .then((out) => reply(200, out))
         .catch((error: unknown) => {
@@ -63,7 +88,18 @@ export const startRekognitionApi = async (options: { classifier: Classifier; s3:
           fail(STATUS_BY_ERROR[name] ? name : 'InternalServerError', error instanceof Error ? error.message : String(error));
         });
     });
-  });
+  };
+  const server: Server = createServer(
+    guardRequests(
+      'Rekognition stand-in',
+      listener,
+      (_req, res) => {
+        res.writeHead(500, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'InternalServerError' });
+        res.end(JSON.stringify({ __type: 'InternalServerError', message: 'The local DetectLabels endpoint failed.' }));
+      },
+      (fault) => options.onFault?.(fault),
+    ),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -87,6 +87,18 @@ export const S3Errors = {
     new S3ErrorResponse('MaxPostPreDataLengthExceeded', 400, 'Your POST request fields preceeding the upload file was too large.', {
       MaxPostPreDataLength: 20480,
     }),
+  requestTimeTooSkewed: () =>
+    new S3ErrorResponse('RequestTimeTooSkewed', 403, "The difference between the request time and the server's time is too large."),
+  presignExpired: () => new S3ErrorResponse('AccessDenied', 403, 'Request has expired'),
+  invalidUri: () => new S3ErrorResponse('InvalidURI', 400, "Couldn't parse the specified URI."),
+  dotDotKey: () =>
+    new S3ErrorResponse('InvalidURI', 400, "Couldn't parse the specified URI: the local S3 endpoint refuses keys with '..' segments."),
+  corsForbidden: () =>
+    new S3ErrorResponse(
+      'AccessForbidden',
+      403,
+      'CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource\'s CORS spec.',
+    ),
   noSuchBucket: (bucket: string) =>
     new S3ErrorResponse('NoSuchBucket', 404, 'The specified bucket does not exist', { BucketName: bucket }),
 };

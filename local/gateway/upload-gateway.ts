@@ -4,12 +4,19 @@
  * answering as S3 would, and proxies every other S3 request to s3rver unchanged.
  *
  * A verified POST is forwarded byte for byte, so s3rver stores it and emits ObjectCreated:Post exactly as
- * for a direct upload. The body is buffered to do that, bounded by the policy's own size limit.
+ * for a direct upload. The body is buffered to do that, bounded by the policy's own size limit (or by
+ * MAX_UPLOAD_BYTES when the policy sets none).
+ *
+ * What else it refuses before s3rver sees it, because s3rver would not: unsigned requests, browser
+ * origins other than the console's, and keys with `..` segments (s3rver maps keys to file paths).
  */
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import busboy from 'busboy';
+import { MAX_UPLOAD_BYTES } from '../../functions/core/upload-validation';
+import { guardRequests, type FaultReporter } from '../common/request-guard';
 import { checkPostPolicy, type AcceptedPost, type FormField } from './post-policy';
+import { checkS3Signature } from './s3-signature';
 import { renderS3Error, S3ErrorResponse, S3Errors } from './s3-errors';
 
 export interface UploadGatewayOptions {
@@ -19,8 +26,12 @@ export interface UploadGatewayOptions {
   host?: string;
   port?: number;
   clock?: () => Date;
-  /** Called for every rejected POST (the log says why an upload failed). */
+  /** Called for every rejected request (the log says why an upload failed). */
   onReject?: (error: S3ErrorResponse, bucket: string) => void;
+  /** Browser origins that may call (the console's); requests from any other Origin get 403 AccessForbidden. */
+  origins?: { allowsOrigin(origin: string | undefined): boolean };
+  /** Told about a failure of the gateway itself, with its request. */
+  onFault?: FaultReporter;
 }
 
 export interface UploadGateway {
@@ -30,23 +41,44 @@ export interface UploadGateway {
 
 /** S3 refuses POST bodies whose form fields (before the file) exceed 20 KB; the file size is the policy's. */
 const MAX_PRE_FILE_BYTES = 20 * 1024;
+/** Room for the multipart boundaries, part headers and the fields S3 ignores after the file. */
+const MULTIPART_SLACK_BYTES = 64 * 1024;
+
+const CORS_METHODS = 'GET, HEAD, POST';
 
 export const startUploadGateway = async (options: UploadGatewayOptions): Promise<UploadGateway> => {
   const upstream = new URL(options.upstream);
   // Every handler's S3 call passes through here: reuse connections to s3rver instead of one per call.
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
-  const server: Server = createServer((req, res) => {
-    const bucket = postUploadBucket(req);
-    if (bucket === undefined) {
-      proxy(req, res, upstream, agent);
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const target = parseTarget(req);
+    const refuse = (error: S3ErrorResponse) => {
+      options.onReject?.(error, target.ok ? target.bucket : '');
+      req.resume();
+      sendError(req, res, error, target.ok ? target.bucket : '');
+    };
+    if (!target.ok) return refuse(target.error);
+    const origin = req.headers.origin;
+    if (origin !== undefined && !(options.origins?.allowsOrigin(origin) ?? true)) return refuse(S3Errors.corsForbidden());
+    mayReadAnswer.add(req);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(200, { ...corsGrant(req), 'access-control-allow-methods': CORS_METHODS, 'access-control-allow-headers': '*', 'content-length': 0 });
+      res.end();
       return;
     }
-    handlePost(req, res, bucket, options, upstream, agent).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500).end();
-      req.resume();
-      void error;
-    });
-  });
+    if (target.isPostUpload) return handlePost(req, res, target.bucket, options, upstream, agent);
+    const unsigned = await checkS3Signature(req, target.rawPath, target.query, options.credentials, options.clock?.() ?? new Date());
+    if (unsigned) return refuse(unsigned);
+    proxy(req, res, upstream, agent);
+  };
+  const server: Server = createServer(
+    guardRequests(
+      'upload gateway',
+      route,
+      (req, res) => sendError(req, res, new S3ErrorResponse('InternalError', 500, 'We encountered an internal error. Please try again.'), ''),
+      (fault) => options.onFault?.(fault),
+    ),
+  );
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -60,14 +92,48 @@ export const startUploadGateway = async (options: UploadGatewayOptions): Promise
   };
 };
 
-/** A browser-style upload is a POST to the bucket itself (path style), with no sub-resource in the query. */
-const postUploadBucket = (req: IncomingMessage): string | undefined => {
-  if (req.method !== 'POST') return undefined;
-  const url = new URL(req.url ?? '/', 'http://local');
-  const match = /^\/([^/]+)\/?$/.exec(url.pathname);
-  if (!match || url.search !== '') return undefined;
-  return decodeURIComponent(match[1] ?? '');
+type Target =
+  | { ok: true; bucket: string; rawPath: string; query: URLSearchParams; isPostUpload: boolean }
+  | { ok: false; error: S3ErrorResponse };
+
+/** A `..` segment, however the key spells its separators: s3rver would resolve it as a file path. */
+export const hasDotDotSegment = (key: string): boolean => key.split(/[/\\]/).includes('..');
+
+/**
+ * Path-style S3 addressing: /<bucket>/<key>. A browser-style upload is a POST to the bucket itself, with
+ * no sub-resource in the query. A URL that cannot be decoded, or a key (or copy source) with a `..`
+ * segment, raw or percent-encoded, is refused with S3's InvalidURI.
+ */
+const parseTarget = (req: IncomingMessage): Target => {
+  let path: string;
+  let query: URLSearchParams;
+  // The path as sent: URL parsing would resolve `..` segments away before we could see them.
+  const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+  try {
+    query = new URL(req.url ?? '/', 'http://local').searchParams;
+    path = decodeURIComponent(rawPath);
+    const copySource = req.headers['x-amz-copy-source'];
+    if (typeof copySource === 'string' && hasDotDotSegment(decodeURIComponent(copySource))) return { ok: false, error: S3Errors.dotDotKey() };
+  } catch {
+    return { ok: false, error: S3Errors.invalidUri() };
+  }
+  if (hasDotDotSegment(path)) return { ok: false, error: S3Errors.dotDotKey() };
+  const match = /^\/([^/]+)(\/?)(.*)$/s.exec(path);
+  const bucket = match?.[1] ?? '';
+  const isPostUpload = req.method === 'POST' && match !== null && match[3] === '' && [...query.keys()].length === 0;
+  return { ok: true, bucket, rawPath, query, isPostUpload };
 };
+
+/** Requests whose Origin (if any) was allowed: only their answers carry a CORS grant. */
+const mayReadAnswer = new WeakSet<IncomingMessage>();
+
+/** The CORS grant for an allowed browser origin (none for callers that send no Origin). */
+const corsGrant = (req: IncomingMessage): Record<string, string> =>
+  req.headers.origin && mayReadAnswer.has(req) ? { 'access-control-allow-origin': req.headers.origin, 'access-control-expose-headers': 'ETag', vary: 'Origin' } : {};
+
+/** s3rver's own CORS headers are dropped: the gateway decides which origins get a grant. */
+const withoutUpstreamCors = (headers: Record<string, string | string[] | undefined>) =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => !name.toLowerCase().startsWith('access-control-')));
 
 const proxy = (req: IncomingMessage, res: ServerResponse, upstream: URL, agent: Agent, body?: Buffer): void => {
   const headers = { ...req.headers };
@@ -81,7 +147,7 @@ const proxy = (req: IncomingMessage, res: ServerResponse, upstream: URL, agent: 
   const forward = httpRequest(
     { hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
     (upstreamRes) => {
-      res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+      res.writeHead(upstreamRes.statusCode ?? 502, { ...withoutUpstreamCors(upstreamRes.headers), ...corsGrant(req) });
       upstreamRes.pipe(res);
     },
   );
@@ -98,8 +164,8 @@ const sendError = (req: IncomingMessage, res: ServerResponse, error: S3ErrorResp
   res.writeHead(error.status, {
     'content-type': 'application/xml',
     'x-amz-request-id': requestId,
-    // Browsers must be able to read why their upload failed.
-    'access-control-allow-origin': req.headers.origin ?? '*',
+    // Browsers (the console's origins only) must be able to read why their upload failed.
+    ...corsGrant(req),
     'content-length': Buffer.byteLength(body),
   });
   res.end(body);
@@ -150,21 +216,33 @@ const handlePost = async (
     if (files === 0 && !fields.has(name.toLowerCase())) fields.set(name.toLowerCase(), { name, value });
   });
   parser.on('file', (name, stream) => {
-    if (name.toLowerCase() !== 'file' || files > 0) {
+    // A part cut short errors on its own stream too; the parser's error already decides the answer.
+    stream.on('error', () => undefined);
+    if (name.toLowerCase() !== 'file') {
       stream.resume();
       return;
     }
     files += 1;
+    if (files > 1) {
+      // S3 takes exactly one file per POST; a second one is refused, not buffered.
+      fail(S3Errors.oneFile());
+      stream.resume();
+      return;
+    }
+    const key = fields.get('key')?.value ?? '';
+    if (hasDotDotSegment(key)) fail(S3Errors.dotDotKey());
     // The policy is complete once the file starts: check it now, then count bytes against its limit.
     verification = checkPostPolicy({ bucket, fields, now: options.clock?.() ?? new Date(), secretFor: (id) => options.credentials[id] })
       .then((result) => {
         accepted = result;
-        if (fileSize > result.maxBytes) fail(S3Errors.tooLarge(fileSize, result.maxBytes));
+        const maxFile = Math.min(result.maxBytes, MAX_UPLOAD_BYTES);
+        if (fileSize > maxFile) fail(S3Errors.tooLarge(fileSize, maxFile));
       })
       .catch((error: unknown) => fail(error instanceof S3ErrorResponse ? error : S3Errors.malformed()));
     stream.on('data', (chunk: Buffer) => {
       fileSize += chunk.length;
-      if (accepted && fileSize > accepted.maxBytes) fail(S3Errors.tooLarge(fileSize, accepted.maxBytes));
+      const maxFile = Math.min(accepted?.maxBytes ?? MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES);
+      if (fileSize > maxFile) fail(S3Errors.tooLarge(fileSize, maxFile));
     });
   });
 
@@ -173,12 +251,16 @@ const handlePost = async (
     received += chunk.length;
     // Bounds what is buffered before the policy (and its size limit) is known; one chunk of slack
     // because the file part may start inside the chunk that crosses the limit.
-    if (files === 0 && received > MAX_PRE_FILE_BYTES + 64 * 1024) fail(S3Errors.preDataTooLarge());
+    if (files === 0 && received > MAX_PRE_FILE_BYTES + MULTIPART_SLACK_BYTES) fail(S3Errors.preDataTooLarge());
+    // Then the whole body is bounded by the file's limit: the policy's, or the product's own without one.
+    const maxFile = Math.min(accepted?.maxBytes ?? MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES);
+    if (received > MAX_PRE_FILE_BYTES + maxFile + MULTIPART_SLACK_BYTES) fail(S3Errors.tooLarge(fileSize, maxFile));
     if (!failure) chunks.push(chunk);
   });
   const parsed = new Promise<void>((resolve, reject2) => {
     parser.once('close', resolve);
-    parser.once('error', reject2);
+    // `on`, not `once`: busboy may report a cut-short body more than once, and an unheard error ends the process.
+    parser.on('error', reject2);
   });
   req.pipe(parser);
   try {

@@ -11,18 +11,22 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { S3Client } from '@aws-sdk/client-s3';
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import type { Classifier } from '../../functions/core/ports';
+import { corsHeaders, startAppSyncServer, type AppSyncServer } from '../appsync-server';
+import { workerPoolsHealth } from '../../classifier/worker-pool';
+import { sqsVisibilityTimeoutSeconds } from '../../infra/sqs-visibility';
+import { createLocalOrigins, type LocalOrigins } from '../common/origins';
+import { describeFault, type FaultReporter } from '../common/request-guard';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../emulators/dynamodb-local';
 import { startNodeEmulators, type NodeEmulators } from '../emulators/node-emulators';
 import { startRekognitionApi, type RekognitionApi } from '../emulators/rekognition-api';
 import { createRekognitionBridge } from '../emulators/rekognition-bridge';
-import { startAppSyncServer } from '../appsync-server';
 import { startUploadGateway, type UploadGateway } from '../gateway/upload-gateway';
 import { ensureDetectionLogsTable } from '../provision/table';
 import { provisionMessaging, type Messaging } from '../provision/messaging';
@@ -30,14 +34,18 @@ import { DEFAULT_MAX_RECEIVE_COUNT } from '../../functions/core/settings';
 import { applyEnvironment, functionEnvironment } from '../runtime/function-environment';
 import { createHandlerLoader, FUNCTIONS } from '../runtime/handlers';
 import { startAlertsInbox, type AlertsInbox } from '../wiring/alerts-inbox';
+import { checkHealth, healthRoute, type ComponentHealth, type HealthProbe, type HealthReport } from './health';
+import { createSupervisor, describeChildExit, type Supervisor } from './supervisor';
 import { openCheckpointStore } from '../wiring/checkpoint-store';
 import { createS3NotificationForwarder } from '../wiring/s3-notifications';
-import { findWaitingUploads, objectCreatedRecord } from '../wiring/upload-recovery';
+import { objectCreatedRecord, planUploadRecovery } from '../wiring/upload-recovery';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbDetectionLog } from '../../functions/adapters/dynamodb-detection-log';
 import { startSqsEventSource, type EventSource, type SqsHandler } from '../wiring/sqs-event-source';
 import { STREAM_FILTER_PATTERNS } from '../../functions/stream-publisher/trigger-filters';
 import { startStreamEventSource, type StreamHandler } from '../wiring/stream-event-source';
 import { silentLogger, type StackLogger } from './logger';
-import { LOCAL_API_KEY, LOCAL_CREDENTIALS, LOCAL_NAMES, LOCAL_REGION } from '../common/naming';
+import { LOCAL_API_KEY, LOCAL_CREDENTIALS, LOCAL_INDEX_SHARDS, LOCAL_NAMES, LOCAL_REGION } from '../common/naming';
 import { writeOutputs, type LocalOutputs } from './outputs';
 import { DEFAULT_STATE_DIR, REPO_ROOT } from '../common/paths';
 import { ensureResolverBundles, RESOLVER_BUNDLE_DIR } from './resolver-bundles';
@@ -63,7 +71,10 @@ export interface LocalStackOptions {
   reset?: boolean;
   classifier?: ClassifierChoice;
   localClassifierWorkers?: number;
-  /** The uploads queue's visibility timeout: how soon a failed image is retried. Default 30 s. */
+  /**
+   * The uploads queue's visibility timeout: how soon a failed image is retried. Default: the CDK stack's
+   * rule (infra/sqs-visibility.ts), six times the processor's timeout. Tests shorten it to see retries.
+   */
   visibilityTimeoutSeconds?: number;
   /** Image-processor batches in flight at once. Default 2. */
   processorConcurrency?: number;
@@ -78,6 +89,13 @@ export interface LocalStackOptions {
   uploadClock?: () => Date;
   /** Powertools log level for the handlers. Default WARN. */
   logLevel?: string;
+  /**
+   * Called when a child process (Java, the emulators) dies after start-up; the stack has then stopped
+   * itself. `npm start` prints the message and exits.
+   */
+  onFatal?: (message: string) => void;
+  /** SDK attempts per call in the handlers. Default: the SDK's own, except 1 for an injected classifier. */
+  sdkMaxAttempts?: number;
 }
 
 export interface LocalStack {
@@ -99,215 +117,92 @@ export interface LocalStack {
   alerts: AlertsInbox;
   /** Java's pid and the Node emulators' pid, for whoever wants to measure them. */
   pids: { dynamodb?: number; nodeEmulators?: number };
+  /** What GET /local/health answers. */
+  health(): Promise<HealthReport>;
   stop(): Promise<void>;
 }
+
+/** What every step may use: the options, the logger, and the list of things to undo at stop. */
+interface StackContext {
+  options: LocalStackOptions;
+  logger: StackLogger;
+  stateDir: string;
+  dataDir: string;
+  persist: boolean;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  onFault: FaultReporter;
+  /** Undone in reverse order at stop. */
+  cleanups: Array<() => Promise<void> | void>;
+}
+
+const NAMES = { dynamodb: 'DynamoDB Local (Java)', nodeEmulators: 's3rver + fauxqs (child process)' } as const;
 
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const logger = options.logger ?? silentLogger;
   const stateDir = resolve(options.stateDir ?? DEFAULT_STATE_DIR);
-  const persist = options.persist ?? true;
-  const dataDir = join(stateDir, 'data');
-  const region = LOCAL_REGION;
-  const choice = options.classifier ?? 'local';
-  const credentials = { ...LOCAL_CREDENTIALS };
-
-  const cleanups: Array<() => Promise<void> | void> = [];
-  const stopAll = async () => {
-    for (const cleanup of cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        logger.warn(`shutdown: ${(error as Error).message}`);
-      }
-    }
-    cleanups.length = 0;
+  const context: StackContext = {
+    options,
+    logger,
+    stateDir,
+    dataDir: join(stateDir, 'data'),
+    persist: options.persist ?? true,
+    region: LOCAL_REGION,
+    credentials: { ...LOCAL_CREDENTIALS },
+    onFault: (fault) => logger.error(describeFault(fault)),
+    cleanups: [],
   };
+  let stopping: Promise<void> | undefined;
+  const stopAll = (): Promise<void> => {
+    stopping ??= (async () => {
+      supervisor.standDown();
+      for (const cleanup of context.cleanups.reverse()) {
+        try {
+          await cleanup();
+        } catch (error) {
+          logger.warn(`shutdown: ${(error as Error).message}`);
+        }
+      }
+      context.cleanups.length = 0;
+    })();
+    return stopping;
+  };
+  // A child that dies after start-up stops everything: never serve half alive (see supervisor.ts).
+  const supervisor = createSupervisor((exit) => {
+    const message = describeChildExit(exit);
+    logger.error(message);
+    void stopAll().then(() => options.onFatal?.(message));
+  });
 
   try {
-    if (options.reset) await rm(dataDir, { recursive: true, force: true });
-    let s3Directory = join(dataDir, 's3');
-    if (persist) await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
-    else {
-      s3Directory = await mkdtemp(join(tmpdir(), 'pet-detector-s3-'));
-      cleanups.push(() => rm(s3Directory, { recursive: true, force: true }));
-    }
-
-    // allSettled, not all: when one emulator fails, the others must still be stopped, not left running.
-    const [dynamoStart, emulatorsStart, bundles] = await Promise.allSettled([
-      startDynamoDbLocal({ dataDir: persist ? join(dataDir, 'dynamodb') : undefined }),
-      startNodeEmulators({ s3Directory, bucket: LOCAL_NAMES.bucket, region, ...credentials }),
-      ensureResolverBundles(),
-    ]);
-    if (dynamoStart.status === 'fulfilled') cleanups.push(() => dynamoStart.value.stop());
-    if (emulatorsStart.status === 'fulfilled') cleanups.push(() => emulatorsStart.value.stop());
-    for (const result of [dynamoStart, emulatorsStart, bundles]) if (result.status === 'rejected') throw result.reason;
-    const dynamo = (dynamoStart as PromiseFulfilledResult<DynamoDbLocal>).value;
-    const emulators = (emulatorsStart as PromiseFulfilledResult<NodeEmulators>).value;
-    const rebuilt = (bundles as PromiseFulfilledResult<boolean>).value;
-    if (rebuilt) logger.info('resolver bundles rebuilt (dist/resolvers)');
-
-    const gateway: UploadGateway = await startUploadGateway({
-      upstream: emulators.s3rverEndpoint,
-      credentials: { [credentials.accessKeyId]: credentials.secretAccessKey },
-      clock: options.uploadClock,
-      onReject: (error) => logger.info(`upload rejected: ${error.code}: ${error.message}`),
-    });
-    cleanups.push(() => gateway.close());
-
-    const clientConfig = { region, credentials };
-    const ddb = new DynamoDBClient({ ...clientConfig, endpoint: dynamo.endpoint });
-    const streams = new DynamoDBStreamsClient({ ...clientConfig, endpoint: dynamo.endpoint });
-    const sqs = new SQSClient({ ...clientConfig, endpoint: emulators.sqsEndpoint });
-    const sns = new SNSClient({ ...clientConfig, endpoint: emulators.sqsEndpoint });
-    const s3 = new S3Client({ ...clientConfig, endpoint: gateway.endpoint, forcePathStyle: true });
-    cleanups.push(() => [ddb, streams, sqs, sns, s3].forEach((c) => c.destroy()));
-
+    const { dynamo, emulators, s3Directory } = await startEmulators(context, supervisor);
+    const origins = createLocalOrigins();
+    const gateway = await startGateway(context, emulators, origins);
+    const clients = createClients(context, dynamo.endpoint, emulators.sqsEndpoint, gateway.endpoint);
+    void s3Directory;
     const [table, messaging] = await Promise.all([
-      ensureDetectionLogsTable(ddb, LOCAL_NAMES.table),
-      provisionMessaging({ sqs, sns }, { visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30 }),
-    ]);
-
-    let rekognition: RekognitionApi | undefined;
-    if (typeof choice === 'object' || choice === 'rekognition') {
-      let served: Classifier;
-      if (typeof choice === 'object') served = choice.inject;
-      else {
-        const bridge = await createRekognitionBridge();
-        cleanups.push(() => bridge.close());
-        served = bridge;
-      }
-      rekognition = await startRekognitionApi({ classifier: served, s3 });
-      cleanups.push(() => rekognition?.close());
-    }
-    const classifierModule = existsSync(resolve(REPO_ROOT, 'classifier', 'index.ts'));
-    const classifier: LocalStack['classifier'] =
-      typeof choice === 'object'
-        ? { kind: 'injected', available: true, note: 'injected through the local DetectLabels endpoint' }
-        : choice === 'rekognition'
-          ? { kind: 'rekognition', available: true, note: 'Amazon Rekognition with your AWS credentials, fed the local bytes' }
-          : classifierModule
-            ? { kind: 'local', available: true }
-            : { kind: 'local', available: false, note: 'classifier/index.ts is missing: uploads will end FAILED' };
-
-    // Known once the AppSync server listens (port 0 = free); only stream-publisher reads it, at its first batch.
-    const graphqlUrl = 'http://127.0.0.1/graphql';
-    const restoreEnv = applyEnvironment(
-      functionEnvironment({
-        region,
-        credentials,
-        topicArn: messaging.topicArn,
-        graphqlUrl,
-        endpoints: {
-          s3: gateway.endpoint,
-          dynamodb: dynamo.endpoint,
-          sqs: emulators.sqsEndpoint,
-          sns: emulators.sqsEndpoint,
-          rekognition: rekognition?.endpoint,
-        },
-        classifier: choice === 'local' ? 'local' : 'rekognition',
-        localClassifierWorkers: options.localClassifierWorkers ?? 1,
-        maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT,
-        logLevel: options.logLevel ?? 'WARN',
-        // Injected faults must reach the queue, not be absorbed by the SDK's own retries.
-        sdkMaxAttempts: typeof choice === 'object' ? 1 : undefined,
+      ensureDetectionLogsTable(clients.ddb, LOCAL_NAMES.table),
+      provisionMessaging(clients, {
+        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? sqsVisibilityTimeoutSeconds(FUNCTIONS.imageProcessor.timeoutMs / 1000),
       }),
-    );
-    cleanups.push(restoreEnv);
-
-    const handlers = createHandlerLoader();
-    const lambda = (key: 'requestUpload' | 'imageReader') => ({
-      type: 'lambda' as const,
-      handler: async (event: unknown, context: Context) => (await handlers.load<(e: unknown, c: Context) => Promise<unknown>>(key))(event, context),
-    });
-
+    ]);
+    const classifier = await startClassifier(context, clients.s3);
+    const handlers = startFunctions(context, { dynamo, emulators, gateway, messaging, classifier });
     const alerts = startAlertsInbox({
-      sqs,
+      sqs: clients.sqs,
       queueUrl: messaging.alerts.url,
       onAlert: (alert) => logger.info(`SNS ${LOCAL_NAMES.topic}: ${JSON.stringify(alert.message)}`),
     });
-    cleanups.push(() => alerts.stop());
+    context.cleanups.push(() => alerts.stop());
 
-    const appsync = await startAppSyncServer({
-      host: '127.0.0.1',
-      port: options.port ?? 4000,
-      httpsPort: options.httpsPort ?? (options.port === 0 ? 0 : (options.port ?? 4000) + 443),
-      apiKey: LOCAL_API_KEY,
-      iamCredentials: credentials,
-      region,
-      schemaPaths: [resolve(REPO_ROOT, 'schema.graphql'), resolve(REPO_ROOT, 'appsync', 'builtins.graphql')],
-      resolversDir: RESOLVER_BUNDLE_DIR,
-      dataSources: {
-        DetectionLogs: { type: 'dynamodb', tableName: LOCAL_NAMES.table, client: ddb },
-        ImageReader: lambda('imageReader'),
-        RequestUpload: lambda('requestUpload'),
-        None: { type: 'none' },
-      },
-      staticDir: options.staticDir,
-      extraRoutes: {
-        'GET /local/alerts': (_req, res) => {
-          res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
-          res.end(JSON.stringify({ alerts: alerts.list() }));
-        },
-      },
-      tls: { dir: join(stateDir, 'tls') },
-    });
-    cleanups.push(() => appsync.close());
-    process.env.GRAPHQL_URL = appsync.url;
-
-    const forwarder = createS3NotificationForwarder({
-      sqs,
-      queueUrl: messaging.uploads.url,
-      region,
-      bucket: LOCAL_NAMES.bucket,
-      onError: (error) => logger.error(`S3 notification lost: ${(error as Error).message}`),
-    });
-    emulators.onS3Event((records) => forwarder.forward(records));
-    cleanups.push(() => forwarder.drain());
-    if (persist) {
-      const waiting = await findWaitingUploads({ s3, ddb }, LOCAL_NAMES.bucket, LOCAL_NAMES.table);
-      if (waiting.length > 0) logger.info(`re-announcing ${waiting.length} upload(s) that were waiting when the stack last stopped`);
-      forwarder.forward(waiting.map((object) => objectCreatedRecord(LOCAL_NAMES.bucket, region, object)));
-    }
-
-    const sources: EventSource[] = [];
-    sources.push(
-      startSqsEventSource({
-        sqs,
-        queueUrl: messaging.uploads.url,
-        queueArn: messaging.uploads.arn,
-        region,
-        functionName: FUNCTIONS.imageProcessor.name,
-        handler: () => handlers.load<SqsHandler>('imageProcessor'),
-        concurrency: options.processorConcurrency ?? 2,
-        timeoutMs: FUNCTIONS.imageProcessor.timeoutMs,
-        onInvocation: ({ records, failed, error }) => {
-          if (error) logger.warn(`image-processor failed a batch of ${records}: ${(error as Error).message}`);
-          else if (failed > 0) logger.info(`image-processor: ${failed} of ${records} messages back to the queue`);
-        },
-      }),
+    const probes: Record<string, HealthProbe> = {};
+    const appsync = await startAppSync(context, { clients, handlers, alerts, origins, probes });
+    const uploads = await wireUploads(context, { emulators, clients, messaging, handlers });
+    const stream = await wireStream(context, { clients, messaging, table, handlers });
+    Object.assign(
+      probes,
+      healthProbes({ supervisor, clients, messaging, uploads, stream, classifier: classifier.description }),
     );
-    const checkpoints = await openCheckpointStore(persist ? join(dataDir, 'stream-checkpoints.json') : undefined, table.streamArn);
-    sources.push(
-      startStreamEventSource({
-        streams,
-        sqs,
-        streamArn: table.streamArn,
-        region,
-        functionName: FUNCTIONS.streamPublisher.name,
-        handler: () => handlers.load<StreamHandler>('streamPublisher'),
-        checkpoints,
-        onFailureQueueUrl: messaging.streamFailures.url,
-        filters: STREAM_FILTER_PATTERNS,
-        retryDelayMs: options.streamRetryDelayMs ?? 200,
-        timeoutMs: FUNCTIONS.streamPublisher.timeoutMs,
-        onInvocation: ({ records, failed, error }) => {
-          if (error) logger.warn(`stream-publisher failed a batch of ${records}: ${(error as Error).message}`);
-          else if (failed > 0) logger.info(`stream-publisher: ${failed} of ${records} records will be retried`);
-        },
-        onGiveUp: (records, reason) => logger.error(`stream-publisher gave up on ${records} records (${reason}): see the on-failure queue`),
-      }),
-    );
-    cleanups.push(() => Promise.all(sources.map((s) => s.stop())).then(() => undefined));
 
     const outputs: LocalOutputs = {
       GraphQLApiUrl: appsync.url,
@@ -316,7 +211,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       BucketName: LOCAL_NAMES.bucket,
       TableName: LOCAL_NAMES.table,
       TopicArn: messaging.topicArn,
-      Region: region,
+      Region: context.region,
       GraphQLApiUrlHttps: appsync.httpsUrl,
       CaCertificatePath: appsync.caCertificatePath,
       S3Endpoint: gateway.endpoint,
@@ -328,8 +223,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     return {
       outputs,
       apiKey: LOCAL_API_KEY,
-      region,
-      credentials,
+      region: context.region,
+      credentials: context.credentials,
       endpoints: {
         graphqlUrl: appsync.url,
         realtimeUrl: appsync.realtimeUrl,
@@ -340,13 +235,309 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         sqs: emulators.sqsEndpoint,
       },
       queues: messaging,
-      classifier,
+      classifier: classifier.description,
       alerts,
       pids: { dynamodb: dynamo.process.pid, nodeEmulators: emulators.process.pid },
+      health: () => checkHealth(probes),
       stop: stopAll,
     };
   } catch (error) {
     await stopAll();
     throw error;
   }
+};
+
+/** Step 1: DynamoDB Local, s3rver + fauxqs and the resolver bundles, side by side; each child supervised. */
+const startEmulators = async (context: StackContext, supervisor: Supervisor) => {
+  const { options, dataDir, persist, cleanups, region, credentials } = context;
+  if (options.reset) await rm(dataDir, { recursive: true, force: true });
+  let s3Directory = join(dataDir, 's3');
+  if (persist) await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
+  else {
+    s3Directory = await mkdtemp(join(tmpdir(), 'pet-detector-s3-'));
+    cleanups.push(() => rm(s3Directory, { recursive: true, force: true }));
+  }
+  // allSettled, not all: when one emulator fails, the others must still be stopped, not left running.
+  const [dynamoStart, emulatorsStart, bundles] = await Promise.allSettled([
+    startDynamoDbLocal({ dataDir: persist ? join(dataDir, 'dynamodb') : undefined }),
+    startNodeEmulators({ s3Directory, bucket: LOCAL_NAMES.bucket, region, ...credentials }),
+    ensureResolverBundles(),
+  ]);
+  if (dynamoStart.status === 'fulfilled') cleanups.push(() => dynamoStart.value.stop());
+  if (emulatorsStart.status === 'fulfilled') cleanups.push(() => emulatorsStart.value.stop());
+  for (const result of [dynamoStart, emulatorsStart, bundles]) if (result.status === 'rejected') throw result.reason;
+  const dynamo = (dynamoStart as PromiseFulfilledResult<DynamoDbLocal>).value;
+  const emulators = (emulatorsStart as PromiseFulfilledResult<NodeEmulators>).value;
+  if ((bundles as PromiseFulfilledResult<boolean>).value) context.logger.info('resolver bundles rebuilt (dist/resolvers)');
+  supervisor.watch(NAMES.dynamodb, dynamo.process);
+  supervisor.watch(NAMES.nodeEmulators, emulators.process);
+  return { dynamo, emulators, s3Directory };
+};
+
+/** Step 2: the local S3 endpoint in front of s3rver. */
+const startGateway = async (context: StackContext, emulators: NodeEmulators, origins: LocalOrigins): Promise<UploadGateway> => {
+  const gateway = await startUploadGateway({
+    upstream: emulators.s3rverEndpoint,
+    credentials: { [context.credentials.accessKeyId]: context.credentials.secretAccessKey },
+    clock: context.options.uploadClock,
+    origins,
+    onFault: context.onFault,
+    onReject: (error) => context.logger.info(`S3 request refused: ${error.code}: ${error.message}`),
+  });
+  context.cleanups.push(() => gateway.close());
+  return gateway;
+};
+
+type Clients = ReturnType<typeof createClients>;
+
+const createClients = (context: StackContext, dynamodbEndpoint: string, sqsEndpoint: string, s3Endpoint: string) => {
+  const config = { region: context.region, credentials: context.credentials };
+  const clients = {
+    ddb: new DynamoDBClient({ ...config, endpoint: dynamodbEndpoint }),
+    streams: new DynamoDBStreamsClient({ ...config, endpoint: dynamodbEndpoint }),
+    sqs: new SQSClient({ ...config, endpoint: sqsEndpoint }),
+    sns: new SNSClient({ ...config, endpoint: sqsEndpoint }),
+    s3: new S3Client({ ...config, endpoint: s3Endpoint, forcePathStyle: true }),
+  };
+  context.cleanups.push(() => Object.values(clients).forEach((c) => c.destroy()));
+  return clients;
+};
+
+/** Step 3: which classifier the processor meets, and the local DetectLabels endpoint when it needs one. */
+const startClassifier = async (context: StackContext, s3: S3Client) => {
+  const choice = context.options.classifier ?? 'local';
+  let rekognition: RekognitionApi | undefined;
+  if (typeof choice === 'object' || choice === 'rekognition') {
+    let served: Classifier;
+    if (typeof choice === 'object') served = choice.inject;
+    else {
+      const bridge = await createRekognitionBridge();
+      context.cleanups.push(() => bridge.close());
+      served = bridge;
+    }
+    const api = await startRekognitionApi({ classifier: served, s3, onFault: context.onFault });
+    rekognition = api;
+    context.cleanups.push(() => api.close());
+  }
+  const description: LocalStack['classifier'] =
+    typeof choice === 'object'
+      ? { kind: 'injected', available: true, note: 'injected through the local DetectLabels endpoint' }
+      : choice === 'rekognition'
+        ? { kind: 'rekognition', available: true, note: 'Amazon Rekognition with your AWS credentials, fed the local bytes' }
+        : existsSync(resolve(REPO_ROOT, 'classifier', 'index.ts'))
+          ? { kind: 'local', available: true }
+          : { kind: 'local', available: false, note: 'classifier/index.ts is missing: uploads will end FAILED' };
+  return { choice, rekognition, description };
+};
+
+/** Step 4: the Lambda environment (a superset of every function's) and the lazily loaded handlers. */
+const startFunctions = (
+  context: StackContext,
+  parts: {
+    dynamo: DynamoDbLocal;
+    emulators: NodeEmulators;
+    gateway: UploadGateway;
+    messaging: Messaging;
+    classifier: Awaited<ReturnType<typeof startClassifier>>;
+  },
+) => {
+  const { options } = context;
+  const injected = typeof parts.classifier.choice === 'object';
+  const restoreEnv = applyEnvironment(
+    functionEnvironment({
+      region: context.region,
+      credentials: context.credentials,
+      topicArn: parts.messaging.topicArn,
+      // Known once the AppSync server listens (port 0 = free); only stream-publisher reads it, at its first batch.
+      graphqlUrl: 'http://127.0.0.1/graphql',
+      endpoints: {
+        s3: parts.gateway.endpoint,
+        dynamodb: parts.dynamo.endpoint,
+        sqs: parts.emulators.sqsEndpoint,
+        sns: parts.emulators.sqsEndpoint,
+        rekognition: parts.classifier.rekognition?.endpoint,
+      },
+      classifier: parts.classifier.choice === 'local' ? 'local' : 'rekognition',
+      localClassifierWorkers: options.localClassifierWorkers ?? 1,
+      maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT,
+      logLevel: options.logLevel ?? 'WARN',
+      // Injected faults must reach the queue, not be absorbed by the SDK's own retries (unless asked).
+      sdkMaxAttempts: options.sdkMaxAttempts ?? (injected ? 1 : undefined),
+    }),
+  );
+  context.cleanups.push(restoreEnv);
+  return createHandlerLoader();
+};
+
+type Handlers = ReturnType<typeof createHandlerLoader>;
+
+/** Step 5: the local AppSync server, with the stack's own routes (/local/alerts, /local/health). */
+const startAppSync = async (
+  context: StackContext,
+  parts: { clients: Clients; handlers: Handlers; alerts: AlertsInbox; origins: LocalOrigins; probes: Record<string, HealthProbe> },
+): Promise<AppSyncServer> => {
+  const { options, logger } = context;
+  const lambda = (key: 'requestUpload' | 'imageReader') => ({
+    type: 'lambda' as const,
+    handler: async (event: unknown, lambdaContext: Context) =>
+      (await parts.handlers.load<(e: unknown, c: Context) => Promise<unknown>>(key))(event, lambdaContext),
+  });
+  const appsync = await startAppSyncServer({
+    host: '127.0.0.1',
+    port: options.port ?? 4000,
+    httpsPort: options.httpsPort ?? (options.port === 0 ? 0 : (options.port ?? 4000) + 443),
+    apiKey: LOCAL_API_KEY,
+    iamCredentials: context.credentials,
+    region: context.region,
+    schemaPaths: [resolve(REPO_ROOT, 'schema.graphql'), resolve(REPO_ROOT, 'appsync', 'builtins.graphql')],
+    resolversDir: RESOLVER_BUNDLE_DIR,
+    dataSources: {
+      DetectionLogs: { type: 'dynamodb', tableName: LOCAL_NAMES.table, client: parts.clients.ddb },
+      ImageReader: lambda('imageReader'),
+      RequestUpload: lambda('requestUpload'),
+      None: { type: 'none' },
+    },
+    staticDir: options.staticDir,
+    origins: parts.origins,
+    onInternalError: (error) => logger.error(`AppSync server: ${error instanceof Error ? error.message : String(error)}`),
+    extraRoutes: {
+      'GET /local/alerts': (req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', ...corsHeaders(req) });
+        res.end(JSON.stringify({ alerts: parts.alerts.list() }));
+      },
+      'GET /local/health': healthRoute(parts.probes, corsHeaders),
+    },
+    tls: { dir: join(context.stateDir, 'tls') },
+  });
+  context.cleanups.push(() => appsync.close());
+  process.env.GRAPHQL_URL = appsync.url;
+  parts.probes.appsync = () => ({ up: true });
+  return appsync;
+};
+
+/** Step 6: S3 ObjectCreated -> SQS -> image-processor, and the uploads left waiting by the last run. */
+const wireUploads = async (
+  context: StackContext,
+  parts: { emulators: NodeEmulators; clients: Clients; messaging: Messaging; handlers: Handlers },
+) => {
+  const { logger, options } = context;
+  const forwarder = createS3NotificationForwarder({
+    sqs: parts.clients.sqs,
+    queueUrl: parts.messaging.uploads.url,
+    region: context.region,
+    bucket: LOCAL_NAMES.bucket,
+    onError: (error, record) => logger.warn(`S3 notification for ${record.s3.object.key} not delivered yet, retrying: ${(error as Error).message}`),
+  });
+  parts.emulators.onS3Event((records) => forwarder.forward(records));
+  context.cleanups.push(() => forwarder.drain());
+  if (context.persist) {
+    const documents = DynamoDBDocumentClient.from(parts.clients.ddb, { marshallOptions: { removeUndefinedValues: true } });
+    const plan = await planUploadRecovery({
+      s3: parts.clients.s3,
+      log: new DynamoDbDetectionLog(documents, LOCAL_NAMES.table, { indexShards: LOCAL_INDEX_SHARDS }),
+      bucket: LOCAL_NAMES.bucket,
+      countsFile: join(context.dataDir, 'recovery-announcements.json'),
+    });
+    if (plan.waiting.length > 0) logger.info(`re-announcing ${plan.waiting.length} upload(s) that were waiting when the stack last stopped`);
+    if (plan.abandoned.length > 0) logger.warn(`gave up on ${plan.abandoned.length} upload(s) re-announced at every start without finishing: ${plan.abandoned.join(', ')} (now FAILED)`);
+    if (plan.tidied.length > 0) logger.info(`deleted ${plan.tidied.length} input/ object(s) of FAILED uploads`);
+    forwarder.forward(plan.waiting.map((object) => objectCreatedRecord(LOCAL_NAMES.bucket, context.region, object)));
+  }
+  const source = startSqsEventSource({
+    sqs: parts.clients.sqs,
+    queueUrl: parts.messaging.uploads.url,
+    queueArn: parts.messaging.uploads.arn,
+    region: context.region,
+    functionName: FUNCTIONS.imageProcessor.name,
+    handler: () => parts.handlers.load<SqsHandler>('imageProcessor'),
+    concurrency: options.processorConcurrency ?? 2,
+    timeoutMs: FUNCTIONS.imageProcessor.timeoutMs,
+    onInvocation: ({ records, failed, error }) => {
+      if (error) logger.warn(`image-processor failed a batch of ${records}: ${(error as Error).message}`);
+      else if (failed > 0) logger.info(`image-processor: ${failed} of ${records} messages back to the queue`);
+    },
+  });
+  context.cleanups.push(() => source.stop());
+  return { forwarder, source };
+};
+
+/** Step 7: the table's stream -> stream-publisher, checkpointed per shard. */
+const wireStream = async (
+  context: StackContext,
+  parts: { clients: Clients; messaging: Messaging; table: { streamArn: string }; handlers: Handlers },
+): Promise<EventSource> => {
+  const { logger, options } = context;
+  const checkpoints = await openCheckpointStore(
+    context.persist ? join(context.dataDir, 'stream-checkpoints.json') : undefined,
+    parts.table.streamArn,
+    (message) => logger.warn(message),
+  );
+  const source = startStreamEventSource({
+    streams: parts.clients.streams,
+    sqs: parts.clients.sqs,
+    streamArn: parts.table.streamArn,
+    region: context.region,
+    functionName: FUNCTIONS.streamPublisher.name,
+    handler: () => parts.handlers.load<StreamHandler>('streamPublisher'),
+    checkpoints,
+    onFailureQueueUrl: parts.messaging.streamFailures.url,
+    filters: STREAM_FILTER_PATTERNS,
+    retryDelayMs: options.streamRetryDelayMs ?? 200,
+    timeoutMs: FUNCTIONS.streamPublisher.timeoutMs,
+    onInvocation: ({ records, failed, error }) => {
+      if (error) logger.warn(`stream-publisher failed a batch of ${records}: ${(error as Error).message}`);
+      else if (failed > 0) logger.info(`stream-publisher: ${failed} of ${records} records will be retried`);
+    },
+    onGiveUp: (records, reason) => logger.error(`stream-publisher gave up on ${records} records (${reason}): see the on-failure queue`),
+  });
+  context.cleanups.push(() => source.stop());
+  return source;
+};
+
+/** What GET /local/health probes: each component live, not just "was started". */
+const healthProbes = (parts: {
+  supervisor: Supervisor;
+  clients: Clients;
+  messaging: Messaging;
+  uploads: Awaited<ReturnType<typeof wireUploads>>;
+  stream: EventSource;
+  classifier: LocalStack['classifier'];
+}): Record<string, HealthProbe> => {
+  const child = (name: string) => (parts.supervisor.alive(name) ? undefined : { up: false, detail: `${name} is not running` });
+  return {
+    dynamodb: async () => {
+      const dead = child(NAMES.dynamodb);
+      if (dead) return dead;
+      await parts.clients.ddb.send(new DescribeTableCommand({ TableName: LOCAL_NAMES.table }));
+      return { up: true };
+    },
+    s3: async () => {
+      const dead = child(NAMES.nodeEmulators);
+      if (dead) return dead;
+      await parts.clients.s3.send(new HeadBucketCommand({ Bucket: LOCAL_NAMES.bucket }));
+      return { up: true };
+    },
+    sqsSns: async () => {
+      const dead = child(NAMES.nodeEmulators);
+      if (dead) return dead;
+      await parts.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: parts.messaging.uploads.url, AttributeNames: ['QueueArn'] }));
+      const backlog = parts.uploads.forwarder.backlog;
+      return backlog > 0 ? { up: true, detail: `${backlog} S3 event(s) being delivered` } : { up: true };
+    },
+    uploadEvents: () => parts.uploads.source.health(),
+    streamEvents: () => parts.stream.health(),
+    classifier: () => classifierHealth(parts.classifier),
+  };
+};
+
+const classifierHealth = (classifier: LocalStack['classifier']): ComponentHealth => {
+  if (!classifier.available) return { up: false, detail: classifier.note };
+  if (classifier.kind !== 'local') return { up: true, detail: classifier.note };
+  const pools = workerPoolsHealth();
+  if (pools.length === 0 || pools.every((p) => !p.started)) return { up: true, detail: 'the model loads with the first image' };
+  const failed = pools.find((p) => p.failed);
+  if (failed) return { up: false, detail: 'no model worker is running and none could be restarted' };
+  const ready = pools.reduce((sum, p) => sum + p.ready, 0);
+  const size = pools.reduce((sum, p) => sum + p.size, 0);
+  return { up: true, detail: `${ready} of ${size} model workers ready` };
 };

@@ -31,14 +31,34 @@ export interface SqsEventSourceOptions {
   onInvocation?: (outcome: { records: number; failed: number; error?: unknown; durationMs: number }) => void;
 }
 
+export interface EventSourceHealth {
+  up: boolean;
+  /** Why not, when not: the last error of the source's own calls (not of the function). */
+  detail?: string;
+}
+
 export interface EventSource {
+  /** Up while its last poll of the queue or stream succeeded. */
+  health(): EventSourceHealth;
   stop(): Promise<void>;
 }
 
+/** What a mapping's pollers report about their own calls to the queue or stream. */
+export const pollTracker = () => {
+  let lastError: string | undefined;
+  return {
+    succeeded: () => (lastError = undefined),
+    failed: (error: unknown) => (lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
+    health: (): EventSourceHealth => (lastError === undefined ? { up: true } : { up: false, detail: lastError }),
+  };
+};
+
 export const startSqsEventSource = (options: SqsEventSourceOptions): EventSource => {
   const abort = new AbortController();
-  const pollers = Array.from({ length: options.concurrency ?? 2 }, () => poll(options, abort.signal));
+  const tracker = pollTracker();
+  const pollers = Array.from({ length: options.concurrency ?? 2 }, () => poll(options, abort.signal, tracker));
   return {
+    health: tracker.health,
     stop: async () => {
       abort.abort();
       await Promise.allSettled(pollers);
@@ -46,7 +66,7 @@ export const startSqsEventSource = (options: SqsEventSourceOptions): EventSource
   };
 };
 
-const poll = async (options: SqsEventSourceOptions, signal: AbortSignal): Promise<void> => {
+const poll = async (options: SqsEventSourceOptions, signal: AbortSignal, tracker: ReturnType<typeof pollTracker>): Promise<void> => {
   while (!signal.aborted) {
     let messages: Message[] = [];
     try {
@@ -61,8 +81,10 @@ const poll = async (options: SqsEventSourceOptions, signal: AbortSignal): Promis
         { abortSignal: signal },
       );
       messages = received.Messages ?? [];
-    } catch {
+      tracker.succeeded();
+    } catch (error) {
       if (signal.aborted) return;
+      tracker.failed(error);
       // The emulator is restarting or gone; Lambda's poller backs off the same way.
       await sleep(500);
       continue;

@@ -20,7 +20,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { CheckpointStore } from './checkpoint-store';
 import { eventFilter } from './event-filter';
-import type { EventSource } from './sqs-event-source';
+import { pollTracker, type EventSource } from './sqs-event-source';
 import { invokeWithTimeout } from '../runtime/lambda-context';
 import { LOCAL_ACCOUNT_ID } from '../common/naming';
 
@@ -59,8 +59,10 @@ export const startStreamEventSource = (options: StreamEventSourceOptions): Event
   const accepts = options.filters ? eventFilter(options.filters) : () => true;
   let stopped = false;
   let wake: (() => void) | undefined;
-  const loop = run({ ...options, accepts }, () => stopped, (resume) => (wake = resume));
+  const tracker = pollTracker();
+  const loop = run({ ...options, accepts }, () => stopped, (resume) => (wake = resume), tracker);
   return {
+    health: tracker.health,
     stop: async () => {
       stopped = true;
       wake?.();
@@ -75,6 +77,7 @@ const run = async (
   options: MappingOptions,
   isStopped: () => boolean,
   setWake: (wake: () => void) => void,
+  tracker: ReturnType<typeof pollTracker>,
 ): Promise<void> => {
   const shards = new Map<string, ShardState>();
   let lastDiscovery = 0;
@@ -100,9 +103,11 @@ const run = async (
         delivered += await pollShard(options, state, isStopped);
         if (state.finished) lastDiscovery = 0;
       }
+      tracker.succeeded();
       if (delivered === 0) await pause(options.pollIntervalMs ?? 50);
-    } catch {
+    } catch (error) {
       if (isStopped()) return;
+      tracker.failed(error);
       // DynamoDB Local is restarting or busy: back off and keep the checkpoints as they are.
       await pause(1_000);
     }

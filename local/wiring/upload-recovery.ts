@@ -3,48 +3,109 @@
  * start, while SQS would have kept them. To stay as durable as SQS, each start re-announces the uploads
  * that are still waiting: objects under input/ whose record is PENDING or PROCESSING. The processor is
  * idempotent, so a re-announced upload that was in fact finished is only a duplicate.
+ *
+ * Two guards keep that from going wrong:
+ * - an image re-announced MAX_REANNOUNCEMENTS times without ever finishing (one that crashes the whole
+ *   process, say) is not announced again: its record is made FAILED (`RecoveryAbandoned`), published like
+ *   any other final status, so the stack cannot crash-loop on it;
+ * - the input/ object of a FAILED record is deleted: nothing will ever read it again.
+ *
+ * Records are read through the product's DetectionLog adapter, which asks again for the keys DynamoDB
+ * leaves unprocessed.
  */
-import { BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { S3EventRecord } from 'aws-lambda';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { INPUT_PREFIX } from '../../functions/core/domain';
-import { statusToItem } from '../../functions/core/record-mapping';
-import { TABLE_PARTITION_KEY } from '../../functions/core/table-design';
+import type { DetectionLog } from '../../functions/core/ports';
 
-const WAITING = new Set<string>([statusToItem('PENDING'), statusToItem('PROCESSING')]);
+export interface WaitingObject {
+  key: string;
+  size: number;
+  eTag?: string;
+}
 
-export const findWaitingUploads = async (clients: { s3: S3Client; ddb: DynamoDBClient }, bucket: string, table: string) => {
-  const objects: Array<{ key: string; size: number; eTag?: string }> = [];
+export interface RecoveryPlan {
+  /** To re-announce. */
+  waiting: WaitingObject[];
+  /** Ids given up on this time (made FAILED). */
+  abandoned: string[];
+  /** input/ keys deleted because their record is FAILED. */
+  tidied: string[];
+}
+
+/** After this many starts that re-announced an image without it ever finishing, it is given up on. */
+export const MAX_REANNOUNCEMENTS = 3;
+export const RECOVERY_ABANDONED = 'RecoveryAbandoned';
+
+const idOfKey = (key: string): string => key.slice(INPUT_PREFIX.length).replace(/\.[^.]+$/, '');
+
+/** How many times each image was re-announced, kept in the state folder across starts. */
+const readCounts = async (file: string): Promise<Record<string, number>> => {
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, number>) : {};
+  } catch {
+    // Missing or unreadable: counting starts again, which at worst allows a few more announcements.
+    return {};
+  }
+};
+
+const writeCounts = async (file: string, counts: Record<string, number>): Promise<void> => {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(`${file}.tmp`, JSON.stringify(counts));
+  await rename(`${file}.tmp`, file);
+};
+
+export const planUploadRecovery = async (
+  deps: { s3: S3Client; log: DetectionLog; bucket: string; countsFile: string; now?: () => Date },
+): Promise<RecoveryPlan> => {
+  const objects: WaitingObject[] = [];
   let token: string | undefined;
   do {
-    const page = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: INPUT_PREFIX, ContinuationToken: token }));
+    const page = await deps.s3.send(new ListObjectsV2Command({ Bucket: deps.bucket, Prefix: INPUT_PREFIX, ContinuationToken: token }));
     for (const o of page.Contents ?? []) if (o.Key) objects.push({ key: o.Key, size: o.Size ?? 0, eTag: o.ETag });
     token = page.NextContinuationToken;
   } while (token);
 
-  const waiting: typeof objects = [];
+  const counts = await readCounts(deps.countsFile);
+  const plan: RecoveryPlan = { waiting: [], abandoned: [], tidied: [] };
+  const at = (deps.now?.() ?? new Date()).toISOString();
   for (let i = 0; i < objects.length; i += 100) {
     const chunk = objects.slice(i, i + 100);
-    const ids = chunk.map((o) => ({ object: o, id: o.key.slice(INPUT_PREFIX.length).replace(/\.[^.]+$/, '') }));
-    const { Responses } = await clients.ddb.send(
-      new BatchGetItemCommand({
-        RequestItems: {
-          [table]: {
-            Keys: [...new Set(ids.map((x) => x.id))].map((id) => ({ [TABLE_PARTITION_KEY]: { S: id } })),
-            ProjectionExpression: '#id, ProcessingStatus',
-            ExpressionAttributeNames: { '#id': TABLE_PARTITION_KEY },
-          },
-        },
-      }),
-    );
-    const status = new Map((Responses?.[table] ?? []).map((item) => [item[TABLE_PARTITION_KEY]?.S, item.ProcessingStatus?.S]));
-    waiting.push(...ids.filter((x) => WAITING.has(status.get(x.id) ?? '')).map((x) => x.object));
+    const records = new Map((await deps.log.getMany(chunk.map((o) => idOfKey(o.key)))).map((r) => [r.id, r]));
+    for (const object of chunk) {
+      const id = idOfKey(object.key);
+      const status = records.get(id)?.status;
+      if (status === 'FAILED') plan.tidied.push(object.key);
+      if (status !== 'PENDING' && status !== 'PROCESSING') continue;
+      const announced = counts[id] ?? 0;
+      if (announced >= MAX_REANNOUNCEMENTS) {
+        await deps.log.fail(id, `${RECOVERY_ABANDONED}: re-announced ${announced} times at start-up without finishing`, at);
+        plan.abandoned.push(id);
+        plan.tidied.push(object.key);
+        delete counts[id];
+        continue;
+      }
+      counts[id] = announced + 1;
+      plan.waiting.push(object);
+    }
   }
-  return waiting;
+  // Only images still waiting keep a count; finished ones drop out of the file.
+  const waitingIds = new Set(plan.waiting.map((o) => idOfKey(o.key)));
+  for (const id of Object.keys(counts)) if (!waitingIds.has(id)) delete counts[id];
+  await writeCounts(deps.countsFile, counts);
+
+  for (let i = 0; i < plan.tidied.length; i += 1000) {
+    const keys = plan.tidied.slice(i, i + 1000);
+    await deps.s3.send(new DeleteObjectsCommand({ Bucket: deps.bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
+  }
+  return plan;
 };
 
 /** The notification S3 would have sent for an object POSTed to the bucket. */
-export const objectCreatedRecord = (bucket: string, region: string, object: { key: string; size: number; eTag?: string }): S3EventRecord =>
+export const objectCreatedRecord = (bucket: string, region: string, object: WaitingObject): S3EventRecord =>
   ({
     eventVersion: '2.1',
     eventSource: 'aws:s3',

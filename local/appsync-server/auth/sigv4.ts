@@ -16,7 +16,7 @@ const toBinary = (data: SourceData): BinaryLike =>
  * SHA-256 / HMAC-SHA256 for the signer from node:crypto (what the AWS SDK uses in Node). The pure-JS
  * @aws-crypto/sha256-js works too but costs several times more per verification under load.
  */
-class NodeSha256 implements Checksum {
+export class NodeSha256 implements Checksum {
   private hash: Hash | Hmac;
 
   constructor(private readonly secret?: SourceData) {

@@ -132,11 +132,19 @@ describe('Lambda data source', () => {
 describe('other HTTP routes', () => {
   const base = () => stack.server.url.replace(/\/graphql$/, '');
 
-  it('answers a CORS preflight on /graphql for the headers browsers send', async () => {
-    const response = await fetch(stack.server.url, { method: 'OPTIONS' });
+  it('answers a CORS preflight on /graphql from its own origin, for the headers browsers send', async () => {
+    const origin = new URL(stack.server.url).origin;
+    const response = await fetch(stack.server.url, { method: 'OPTIONS', headers: { origin } });
     expect(response.status).toBe(204);
-    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-origin')).toBe(origin);
     expect(response.headers.get('access-control-allow-headers')).toEqual(expect.stringContaining('x-api-key'));
+  });
+
+  it('refuses a CORS preflight from any other origin: 403 ForbiddenException, no grant', async () => {
+    const response = await fetch(stack.server.url, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(await response.json()).toMatchObject({ errors: [{ errorType: 'ForbiddenException' }] });
   });
 
   it('serves the extra routes the local stack adds', async () => {
