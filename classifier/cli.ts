@@ -2,7 +2,7 @@
  * `npx pet-detector classify [--json] [--workers N] <files or folders...>`
  *
  * Classifies photos with the local model and the product's classification policy. Folders are
- * walked for .jpg/.jpeg/.png; when they are named cat/dog/other the human output ends with a
+ * walked for .jpg/.jpeg/.png/.heic/.heif/.webp; when they are named cat/dog/other the human output ends with a
  * confusion matrix and the accuracy. `--json` prints one JSON array and nothing else on stdout.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -10,13 +10,13 @@ import { extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyClassificationPolicy } from '../functions/core/classification-policy';
 import { DEFAULT_THRESHOLDS } from '../functions/core/settings';
-import type { Animal, DetectedLabel } from '../functions/core/domain';
+import { type Animal, CONTENT_TYPE_BY_EXTENSION, type DetectedLabel } from '../functions/core/domain';
 import { describeFailure } from '../functions/core/errors';
 import { ANIMALS, confusionMatrix, expectedAnimal, formatMatrix, score, type Verdict } from './evaluation';
 import { createLocalClassifier, LOCAL_MODEL_VERSION } from './index';
 import { DEFAULT_MODEL_WORKERS } from './worker-pool';
 
-const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png']);
+const IMAGE_EXTENSIONS = new Set(Object.keys(CONTENT_TYPE_BY_EXTENSION).map((extension) => `.${extension}`));
 
 export interface FileResult {
   file: string;
@@ -93,7 +93,7 @@ export const main = async (args: string[]): Promise<number> => {
     return 2;
   }
   if (files.length === 0) {
-    console.error(`no .jpg, .jpeg or .png files in ${parsed.positionals.join(', ')}`);
+    console.error(`no .jpg, .jpeg, .png, .heic, .heif or .webp files in ${parsed.positionals.join(', ')}`);
     return 1;
   }
 

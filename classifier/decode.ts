@@ -2,6 +2,7 @@
  * Image bytes -> the RGB pixels the model reads, with sharp (libvips).
  */
 import sharp, { type Sharp } from 'sharp';
+import { decodeHeifPrimary } from '../functions/adapters/media/heif-decoder';
 import { PetDetectorError } from '../functions/core/errors';
 import { MAX_IMAGE_PIXELS } from '../functions/core/image-validation';
 
@@ -35,17 +36,26 @@ const toRgb = async (pipeline: Sharp): Promise<RgbImage> => {
   return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
 };
 
+/** HEIF files start with an ftyp box; sharp's prebuilt libvips reads their headers but cannot decode HEVC. */
+const isHeif = (bytes: Uint8Array): boolean => Buffer.from(bytes.subarray(4, 8)).toString('latin1') === 'ftyp';
+
+/** JPEG, PNG and WebP go to sharp as they are; HEIC/HEIF as the pixels of its primary image. */
+const openImage = async (bytes: Uint8Array): Promise<Sharp> => {
+  // The processor validates the pixel count first; the same cap here keeps this decoder safe on its own.
+  if (!isHeif(bytes)) return sharp(bytes, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS }).rotate();
+  const { width, height, rgba } = await decodeHeifPrimary(bytes, MAX_IMAGE_PIXELS);
+  return sharp(rgba, { raw: { width, height, channels: 4 } });
+};
+
 /**
- * Decodes JPEG/PNG bytes: turns the image upright by its EXIF orientation, flattens any
+ * Decodes JPEG/PNG/WebP/HEIC bytes: turns the image upright by its EXIF orientation, flattens any
  * transparency onto white (transparent pixels carry arbitrary colours that would otherwise show),
  * converts grey or CMYK to sRGB and shrinks it so the longest side is at most MAX_SIDE.
  */
 export const decodeImage = async (bytes: Uint8Array): Promise<RgbImage> => {
   try {
     return await toRgb(
-      // The processor validates the pixel count first; the same cap here keeps this decoder safe on its own.
-      sharp(bytes, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS })
-        .rotate()
+      (await openImage(bytes))
         .flatten({ background: '#ffffff' })
         .toColourspace('srgb')
         .resize(MAX_SIDE, MAX_SIDE, { fit: 'inside', withoutEnlargement: true }),

@@ -56,6 +56,8 @@ export type DetectedLabelInput = {
 
 export type Image = {
   __typename?: 'Image';
+  cameraMake?: Maybe<Scalars['String']['output']>;
+  cameraModel?: Maybe<Scalars['String']['output']>;
   classifiedAt?: Maybe<Scalars['AWSDateTime']['output']>;
   /** 0-100: the confidence of the best label for the detected animal. */
   confidence?: Maybe<Scalars['Float']['output']>;
@@ -64,14 +66,23 @@ export type Image = {
   failureReason?: Maybe<Scalars['String']['output']>;
   fileName?: Maybe<Scalars['String']['output']>;
   fileSize?: Maybe<Scalars['Int']['output']>;
+  /** Whether the photo carried GPS position tags. The coordinates themselves are never stored or returned. */
+  hasLocation?: Maybe<Scalars['Boolean']['output']>;
+  height?: Maybe<Scalars['Int']['output']>;
   id: Scalars['ID']['output'];
   imageFormat?: Maybe<Scalars['String']['output']>;
   labels?: Maybe<Array<DetectedLabel>>;
+  /** EXIF orientation (1-8) as the photo recorded it; thumbnails are already upright. */
+  orientation?: Maybe<Scalars['Int']['output']>;
   /** Who uploaded it: the uploader's Cognito sub, or 'public' for an API-key upload. */
   owner?: Maybe<Scalars['String']['output']>;
   s3Location?: Maybe<Scalars['String']['output']>;
   status: ProcessingStatus;
+  /** When the photo was taken (EXIF DateTimeOriginal), ISO 8601 local time with the UTC offset when the photo records one. */
+  takenAt?: Maybe<Scalars['String']['output']>;
   uncertain?: Maybe<Scalars['Boolean']['output']>;
+  /** Pixels as displayed (after the EXIF orientation); null until processed. */
+  width?: Maybe<Scalars['Int']['output']>;
 };
 
 export type ImageConnection = {
@@ -96,6 +107,11 @@ export type ImageUrl = {
   id: Scalars['ID']['output'];
   url: Scalars['AWSURL']['output'];
 };
+
+/** Which rendition of an image a URL points at: the upload as it was, or its 320 px WebP thumbnail. */
+export type ImageVariant =
+  | 'ORIGINAL'
+  | 'THUMBNAIL';
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -122,6 +138,8 @@ export type ProcessingStatus =
 
 /** Every Image field, so that subscribers may select any of them. */
 export type PublishImageClassifiedInput = {
+  cameraMake?: InputMaybe<Scalars['String']['input']>;
+  cameraModel?: InputMaybe<Scalars['String']['input']>;
   classifiedAt?: InputMaybe<Scalars['AWSDateTime']['input']>;
   confidence?: InputMaybe<Scalars['Float']['input']>;
   createdAt: Scalars['AWSDateTime']['input'];
@@ -129,19 +147,24 @@ export type PublishImageClassifiedInput = {
   failureReason?: InputMaybe<Scalars['String']['input']>;
   fileName?: InputMaybe<Scalars['String']['input']>;
   fileSize?: InputMaybe<Scalars['Int']['input']>;
+  hasLocation?: InputMaybe<Scalars['Boolean']['input']>;
+  height?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
   imageFormat?: InputMaybe<Scalars['String']['input']>;
   labels?: InputMaybe<Array<DetectedLabelInput>>;
+  orientation?: InputMaybe<Scalars['Int']['input']>;
   owner?: InputMaybe<Scalars['String']['input']>;
   s3Location?: InputMaybe<Scalars['String']['input']>;
   status: ProcessingStatus;
+  takenAt?: InputMaybe<Scalars['String']['input']>;
   uncertain?: InputMaybe<Scalars['Boolean']['input']>;
+  width?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type Query = {
   __typename?: 'Query';
   image?: Maybe<Image>;
-  /** Presigned GET URLs for up to 100 filed images; ids that are not filed yet are left out. */
+  /** Presigned GET URLs for up to 100 filed images; ids that are not filed yet (or, for THUMBNAIL, have no thumbnail) are left out. */
   imageUrls: Array<ImageUrl>;
   /** Newest first. limit defaults to 20 (1-100). A page is never short while nextToken is set. */
   images: ImageConnection;
@@ -155,6 +178,7 @@ export type QueryImageArgs = {
 
 export type QueryImageUrlsArgs = {
   ids: Array<Scalars['ID']['input']>;
+  variant?: InputMaybe<ImageVariant>;
 };
 
 

@@ -30,6 +30,13 @@ export const PUBLISH_MUTATION = /* GraphQL */ `
       failureReason
       createdAt
       classifiedAt
+      width
+      height
+      takenAt
+      cameraMake
+      cameraModel
+      orientation
+      hasLocation
     }
   }
 `;

@@ -27,6 +27,7 @@ import {
   type DetectionLogItem,
   itemToRecord,
   labelsToItem,
+  metadataToItem,
   recordToItem,
   statusToItem,
 } from '../core/record-mapping';
@@ -162,12 +163,20 @@ export class DynamoDbDetectionLog implements DetectionLog {
       set.push('FileSize = :fileSize');
       values[':fileSize'] = outcome.fileSize;
     }
+    // Through placeholders: some of these names (Width, Height...) may be DynamoDB reserved words.
+    const names: Record<string, string> = {};
+    const extra = { ...(outcome.metadata ? metadataToItem(outcome.metadata) : {}), ...(outcome.thumbnailKey ? { ThumbnailKey: outcome.thumbnailKey } : {}) };
+    for (const [name, value] of Object.entries(extra)) {
+      set.push(`#${name} = :${name}`);
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+    }
     // UncertainKey exists only on uncertain images, which keeps the ByUncertain index sparse.
     if (keys.UncertainKey) {
       set.push('UncertainKey = :uncertainKey');
       values[':uncertainKey'] = keys.UncertainKey;
     }
-    return this.transition(id, `SET ${set.join(', ')}${outcome.uncertain ? '' : ' REMOVE UncertainKey'}`, values);
+    return this.transition(id, `SET ${set.join(', ')}${outcome.uncertain ? '' : ' REMOVE UncertainKey'}`, values, names);
   }
 
   fail(id: string, reason: string, at: string): Promise<boolean> {
@@ -251,20 +260,25 @@ export class DynamoDbDetectionLog implements DetectionLog {
     return found;
   }
 
-  private transitionInput(id: string, update: string, values: Record<string, unknown>) {
+  private transitionInput(id: string, update: string, values: Record<string, unknown>, names: Record<string, string> = {}) {
     return {
       TableName: this.tableName,
       Key: { [TABLE_PARTITION_KEY]: id },
       UpdateExpression: update,
       ConditionExpression: `attribute_exists(#id) AND ${IS_OPEN}`,
-      ExpressionAttributeNames: { '#id': TABLE_PARTITION_KEY, '#ts': 'Timestamp' },
+      ExpressionAttributeNames: { '#id': TABLE_PARTITION_KEY, '#ts': 'Timestamp', ...names },
       ExpressionAttributeValues: { ...OPEN_STATUSES, ...values },
     };
   }
 
-  private async transition(id: string, update: string, values: Record<string, unknown>): Promise<boolean> {
+  private async transition(
+    id: string,
+    update: string,
+    values: Record<string, unknown>,
+    names: Record<string, string> = {},
+  ): Promise<boolean> {
     try {
-      await this.doc.send(new UpdateCommand(this.transitionInput(id, update, values)));
+      await this.doc.send(new UpdateCommand(this.transitionInput(id, update, values, names)));
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;

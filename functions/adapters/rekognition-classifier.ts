@@ -1,5 +1,6 @@
 /**
- * Classifier on Amazon Rekognition DetectLabels, reading the object straight from S3 (no bytes sent).
+ * Classifier on Amazon Rekognition DetectLabels, reading the object straight from S3 (no bytes sent),
+ * except for a JPEG converted from a format Rekognition cannot read (HEIC, WebP), which goes as bytes.
  * Its errors are sorted into "try again later" (the message returns to the queue) and "this image will
  * never work" (the record becomes FAILED at once).
  */
@@ -36,7 +37,7 @@ export class RekognitionClassifier implements Classifier {
     try {
       const out = await this.rekognition.send(
         new DetectLabelsCommand({
-          Image: { S3Object: { Bucket: image.bucket, Name: image.key } },
+          Image: image.converted ? { Bytes: image.bytes } : { S3Object: { Bucket: image.bucket, Name: image.key } },
           MinConfidence: this.options.minConfidence,
           MaxLabels: this.options.maxLabels,
         }),

@@ -1,12 +1,13 @@
 /**
- * ObjectStore on S3. Reads, copies and deletes only: the processor's role may not write into input/,
- * and nothing here needs to.
+ * ObjectStore on S3. The processor's role may not write into input/; it copies into the filed prefixes
+ * and puts only what it makes itself (thumbnails/).
  */
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { ObjectNotFoundError, TransientError } from '../core/errors';
@@ -61,6 +62,14 @@ export class S3ObjectStore implements ObjectStore {
       );
     } catch (error) {
       if (isNotFound(error)) throw new ObjectNotFoundError(fromKey);
+      throw unavailable(error);
+    }
+  }
+
+  async put(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
+    try {
+      await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType }));
+    } catch (error) {
       throw unavailable(error);
     }
   }

@@ -4,8 +4,8 @@
  */
 export type Animal = 'CAT' | 'DOG' | 'OTHER';
 export type ProcessingStatus = 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILED';
-export type ImageFormat = 'jpg' | 'png';
-export type AcceptedContentType = 'image/jpeg' | 'image/png';
+export type ImageFormat = 'jpg' | 'png' | 'heic' | 'heif' | 'webp';
+export type AcceptedContentType = 'image/jpeg' | 'image/png' | 'image/heic' | 'image/heif' | 'image/webp';
 
 /** Fractions (0-1) of the image's width and height, as Rekognition reports them. */
 export interface BoundingBox {
@@ -57,16 +57,55 @@ export interface ImageRecord {
   labels?: DetectedLabel[];
   classifiedAt?: string;
   failureReason?: string;
+  /** What the photo's headers say, read when it is processed (image-metadata.ts). */
+  metadata?: ImageMetadata;
+  /** S3 key of the WebP thumbnail, written before the record completes. */
+  thumbnailKey?: string;
   /** TTL, epoch seconds. */
   expiresAt: number;
+}
+
+/**
+ * A photo's own description of itself. GPS coordinates are never part of it (privacy first): only
+ * whether the photo carried any.
+ */
+export interface ImageMetadata {
+  /** Pixels as displayed, after the EXIF orientation. */
+  width: number;
+  height: number;
+  /** EXIF DateTimeOriginal as ISO 8601 local time, with OffsetTimeOriginal's offset when the photo has one. */
+  takenAt?: string;
+  cameraMake?: string;
+  cameraModel?: string;
+  /** EXIF orientation, 1-8. */
+  orientation?: number;
+  /** Whether the photo carried GPS position tags. */
+  hasLocation: boolean;
 }
 
 export const FINAL_STATUSES: readonly ProcessingStatus[] = ['COMPLETED', 'FAILED'];
 
 export const ANIMAL_PREFIX: Record<Animal, string> = { CAT: 'cats/', DOG: 'dogs/', OTHER: 'others/' };
 export const INPUT_PREFIX = 'input/';
+export const THUMBNAIL_PREFIX = 'thumbnails/';
 
 export const FORMAT_BY_CONTENT_TYPE: Record<AcceptedContentType, ImageFormat> = {
   'image/jpeg': 'jpg',
   'image/png': 'png',
+  'image/heic': 'heic',
+  'image/heif': 'heif',
+  'image/webp': 'webp',
 };
+
+/** File extensions (lower case, no dot) clients may name an accepted upload with. */
+export const CONTENT_TYPE_BY_EXTENSION: Readonly<Record<string, AcceptedContentType>> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  heic: 'image/heic',
+  heif: 'image/heif',
+  webp: 'image/webp',
+};
+
+/** What Rekognition reads itself; every other accepted format reaches the classifier converted to JPEG. */
+export const CLASSIFIER_NATIVE_FORMATS: readonly ImageFormat[] = ['jpg', 'png'];

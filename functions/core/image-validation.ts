@@ -1,8 +1,9 @@
 /**
  * Checks an uploaded object's bytes before anyone pays for a classifier call: the format comes from the
  * magic bytes (never from the name or the declared type), the file must be whole, and its sides must be
- * what Rekognition DetectLabels accepts (JPEG or PNG, at most 15 MB, 80..10,000 px per side), with at most
- * MAX_IMAGE_PIXELS pixels in all. Only headers and the end marker are read: nothing is decoded here.
+ * what Rekognition DetectLabels accepts (at most 15 MB, 80..10,000 px per side), with at most MAX_IMAGE_PIXELS
+ * pixels in all. Only headers and end markers are read: nothing is decoded here. JPEG and PNG go to the
+ * classifier as they are; still HEIC/HEIF and WebP images are converted first (the processor does that).
  */
 import { imageSize } from 'image-size';
 import type { AcceptedContentType, ImageFormat } from './domain';
@@ -26,7 +27,20 @@ export interface ValidImage {
   size: number;
 }
 
-type SniffedFormat = ImageFormat | 'gif' | 'webp' | 'heic' | 'avif' | 'bmp' | 'tiff' | 'svg' | 'unknown';
+/** 'heic' is every HEIF still image (HEIC, HEIF); which of the two a client declared decides the extension. */
+type SniffedFormat =
+  | 'jpg'
+  | 'png'
+  | 'webp'
+  | 'heic'
+  | 'heif-sequence'
+  | 'iso-media'
+  | 'gif'
+  | 'avif'
+  | 'bmp'
+  | 'tiff'
+  | 'svg'
+  | 'unknown';
 
 const startsWith = (bytes: Uint8Array, signature: readonly number[], offset = 0): boolean =>
   bytes.length >= offset + signature.length && signature.every((b, i) => bytes[offset + i] === b);
@@ -37,7 +51,9 @@ const ascii = (bytes: Uint8Array, from: number, to: number): string =>
 const JPEG_SOI = [0xff, 0xd8, 0xff];
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const PNG_IEND_CHUNK = [0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
-const HEIF_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1']);
+/** ftyp major brands of HEIF still images, and of HEIF image sequences (bursts, animations). */
+const HEIF_IMAGE_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'mif1']);
+const HEIF_SEQUENCE_BRANDS = new Set(['hevc', 'hevx', 'msf1']);
 
 /** How far into a text file to look for an <svg> root; an XML prolog and comments come first. */
 const SVG_SNIFF_BYTES = 4096;
@@ -50,7 +66,10 @@ export const sniffImageFormat = (bytes: Uint8Array): SniffedFormat => {
   if (ascii(bytes, 4, 8) === 'ftyp') {
     const brand = ascii(bytes, 8, 12);
     if (brand === 'avif' || brand === 'avis') return 'avif';
-    if (HEIF_BRANDS.has(brand)) return 'heic';
+    if (HEIF_IMAGE_BRANDS.has(brand)) return 'heic';
+    if (HEIF_SEQUENCE_BRANDS.has(brand)) return 'heif-sequence';
+    // The same container holds MP4 and QuickTime video ('isom', 'mp42', 'qt  '...).
+    return 'iso-media';
   }
   if (ascii(bytes, 0, 2) === 'BM') return 'bmp';
   if (ascii(bytes, 0, 4) === 'II*\u0000' || ascii(bytes, 0, 4) === 'MM\u0000*') return 'tiff';
@@ -59,10 +78,16 @@ export const sniffImageFormat = (bytes: Uint8Array): SniffedFormat => {
   return 'unknown';
 };
 
-const FORMAT_NAMES: Record<Exclude<SniffedFormat, ImageFormat | 'unknown'>, string> = {
+type AcceptedFormat = 'jpg' | 'png' | 'webp' | 'heic';
+const ACCEPTED_FORMATS: readonly SniffedFormat[] = ['jpg', 'png', 'webp', 'heic'];
+
+const ACCEPTED_NAMES: Record<AcceptedFormat, string> = { jpg: 'JPEG', png: 'PNG', webp: 'WebP', heic: 'HEIC/HEIF' };
+
+/** What a declared format must sniff as: image/heic and image/heif are both the HEIF container. */
+const SNIFFED_AS: Record<ImageFormat, AcceptedFormat> = { jpg: 'jpg', png: 'png', webp: 'webp', heic: 'heic', heif: 'heic' };
+
+const FORMAT_NAMES: Record<Exclude<SniffedFormat, AcceptedFormat | 'unknown' | 'iso-media' | 'heif-sequence'>, string> = {
   gif: 'GIF',
-  webp: 'WebP',
-  heic: 'HEIC/HEIF',
   avif: 'AVIF',
   bmp: 'BMP',
   tiff: 'TIFF',
@@ -76,23 +101,86 @@ const withoutTrailingPadding = (bytes: Uint8Array): Uint8Array => {
   return bytes.subarray(0, end);
 };
 
-const isComplete = (bytes: Uint8Array, format: ImageFormat): boolean => {
-  if (format === 'jpg') {
-    const trimmed = withoutTrailingPadding(bytes);
-    return trimmed.length >= 4 && trimmed[trimmed.length - 2] === 0xff && trimmed[trimmed.length - 1] === 0xd9;
+const uint32be = (bytes: Uint8Array, at: number): number =>
+  ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+const uint32le = (bytes: Uint8Array, at: number): number =>
+  (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
+
+/**
+ * An ISO-BMFF file is a chain of top-level boxes, each starting with its size: the chain must end exactly
+ * at the file's end. No library checks this without decoding, and a box cut short is what a failed upload leaves.
+ */
+const boxesComplete = (bytes: Uint8Array): boolean => {
+  let at = 0;
+  while (at + 8 <= bytes.length) {
+    const size32 = uint32be(bytes, at);
+    if (size32 === 0) return true; // "to the end of the file"
+    const size = size32 === 1 ? (at + 16 <= bytes.length ? uint32be(bytes, at + 8) * 2 ** 32 + uint32be(bytes, at + 12) : NaN) : size32;
+    if (!(size >= 8)) return false;
+    at += size;
   }
-  // PNG's IEND chunk has no data, so its length field is zero: trimming NULs would eat into it.
-  return startsWith(bytes, PNG_IEND_CHUNK, bytes.length - PNG_IEND_CHUNK.length);
+  return at === bytes.length;
 };
 
-const readDimensions = (bytes: Uint8Array, format: ImageFormat): { width: number; height: number } => {
+const isComplete = (bytes: Uint8Array, format: AcceptedFormat): boolean => {
+  switch (format) {
+    case 'jpg': {
+      const trimmed = withoutTrailingPadding(bytes);
+      return trimmed.length >= 4 && trimmed[trimmed.length - 2] === 0xff && trimmed[trimmed.length - 1] === 0xd9;
+    }
+    case 'png':
+      // PNG's IEND chunk has no data, so its length field is zero: trimming NULs would eat into it.
+      return startsWith(bytes, PNG_IEND_CHUNK, bytes.length - PNG_IEND_CHUNK.length);
+    case 'webp':
+      // The RIFF header holds the size of all that follows it.
+      return bytes.length >= 12 && uint32le(bytes, 4) + 8 <= bytes.length;
+    case 'heic':
+      return boxesComplete(bytes);
+  }
+};
+
+/** A WebP with the VP8X header's animation flag set: an animation, not a photo. */
+const isAnimatedWebp = (bytes: Uint8Array): boolean => ascii(bytes, 12, 16) === 'VP8X' && ((bytes[20] ?? 0) & 0x02) !== 0;
+
+const TRUNCATION_MESSAGES: Record<AcceptedFormat, string> = {
+  jpg: 'The JPEG has no end-of-image marker: the upload was cut short',
+  png: 'The PNG has no IEND chunk: the upload was cut short',
+  webp: 'The WebP is shorter than its RIFF header says: the upload was cut short',
+  heic: 'The HEIC/HEIF file ends inside a box: the upload was cut short',
+};
+
+const readDimensions = (bytes: Uint8Array, format: AcceptedFormat): { width: number; height: number } => {
   try {
     const { width, height } = imageSize(bytes);
     if (width > 0 && height > 0) return { width, height };
   } catch {
     // image-size throws on a header it cannot parse; for a file with the right signature that means cut short.
   }
-  throw new ValidationError('TruncatedImage', `The ${format === 'jpg' ? 'JPEG' : 'PNG'} header is incomplete or corrupt`);
+  throw new ValidationError('TruncatedImage', `The ${ACCEPTED_NAMES[format]} header is incomplete or corrupt`);
+};
+
+/** Names what the sniffed bytes are when they are no image we take, in the error a client sees. */
+const refuseUnaccepted = (bytes: Uint8Array, sniffed: SniffedFormat, declaredContentType: AcceptedContentType): never => {
+  if (sniffed === 'unknown') {
+    throw new ValidationError(
+      'NotAnImage',
+      `The file is not a JPEG, PNG, HEIC/HEIF or WebP image although it was declared as ${declaredContentType}`,
+    );
+  }
+  if (sniffed === 'iso-media') {
+    throw new ValidationError(
+      'NotAnImage',
+      `The file is an ISO media file of brand '${ascii(bytes, 8, 12).trim()}' (video or audio), not a HEIC/HEIF image`,
+    );
+  }
+  if (sniffed === 'heif-sequence') {
+    throw new ValidationError('AnimatedImage', 'The file is a HEIF image sequence (a burst or an animation): upload a still photo');
+  }
+  const scripted = sniffed === 'svg' && /<script[\s>]|\son[a-z]+\s*=/i.test(new TextDecoder().decode(bytes));
+  throw new ValidationError(
+    'UnsupportedImageFormat',
+    `${FORMAT_NAMES[sniffed as keyof typeof FORMAT_NAMES]} images are not supported${scripted ? ' (and this one holds a script)' : ''}: upload a JPEG, PNG, HEIC/HEIF or WebP`,
+  );
 };
 
 export const validateImageBytes = (
@@ -105,30 +193,17 @@ export const validateImageBytes = (
     throw new ValidationError('FileTooLarge', `The file has ${bytes.length} bytes; the limit is ${maxBytes} (15 MB)`);
   }
   const sniffed = sniffImageFormat(bytes);
-  if (sniffed === 'unknown') {
-    throw new ValidationError('NotAnImage', `The file is not a JPEG or PNG image although it was declared as ${declaredContentType}`);
-  }
-  if (sniffed !== 'jpg' && sniffed !== 'png') {
-    const scripted = sniffed === 'svg' && /<script[\s>]|\son[a-z]+\s*=/i.test(new TextDecoder().decode(bytes));
-    throw new ValidationError(
-      'UnsupportedImageFormat',
-      `${FORMAT_NAMES[sniffed]} images are not supported${scripted ? ' (and this one holds a script)' : ''}: upload a JPEG or PNG`,
-    );
-  }
+  if (!ACCEPTED_FORMATS.includes(sniffed)) refuseUnaccepted(bytes, sniffed, declaredContentType);
+  const accepted = sniffed as AcceptedFormat;
   const declared = FORMAT_BY_CONTENT_TYPE[declaredContentType];
-  if (sniffed !== declared) {
-    throw new ValidationError(
-      'ContentTypeMismatch',
-      `The file is a ${sniffed === 'jpg' ? 'JPEG' : 'PNG'} but was declared as ${declaredContentType}`,
-    );
+  if (SNIFFED_AS[declared] !== accepted) {
+    throw new ValidationError('ContentTypeMismatch', `The file is a ${ACCEPTED_NAMES[accepted]} but was declared as ${declaredContentType}`);
   }
-  if (!isComplete(bytes, sniffed)) {
-    throw new ValidationError(
-      'TruncatedImage',
-      `The ${sniffed === 'jpg' ? 'JPEG has no end-of-image marker' : 'PNG has no IEND chunk'}: the upload was cut short`,
-    );
+  if (!isComplete(bytes, accepted)) throw new ValidationError('TruncatedImage', TRUNCATION_MESSAGES[accepted]);
+  if (accepted === 'webp' && isAnimatedWebp(bytes)) {
+    throw new ValidationError('AnimatedImage', 'The file is an animated WebP: upload a still photo');
   }
-  const { width, height } = readDimensions(bytes, sniffed);
+  const { width, height } = readDimensions(bytes, accepted);
   if (width < MIN_IMAGE_SIDE || height < MIN_IMAGE_SIDE) {
     throw new ValidationError('ImageTooSmall', `The image is ${width}x${height} px; each side must be at least ${MIN_IMAGE_SIDE} px`);
   }
@@ -145,5 +220,5 @@ export const validateImageBytes = (
         `the limit is ${MAX_IMAGE_PIXELS.toLocaleString('en-US')} pixels`,
     );
   }
-  return { format: sniffed, width, height, size: bytes.length };
+  return { format: declared, width, height, size: bytes.length };
 };

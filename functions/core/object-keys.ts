@@ -3,13 +3,16 @@
  * key arrives in an S3 event notification (URL-encoded, with a space as '+').
  */
 import type { Animal, ImageFormat } from './domain';
-import { ANIMAL_PREFIX, INPUT_PREFIX } from './domain';
+import { ANIMAL_PREFIX, CONTENT_TYPE_BY_EXTENSION, FORMAT_BY_CONTENT_TYPE, INPUT_PREFIX, THUMBNAIL_PREFIX } from './domain';
 import { ValidationError } from './errors';
 
 export const inputKey = (imageId: string, format: ImageFormat): string => `${INPUT_PREFIX}${imageId}.${format}`;
 
 export const filedKey = (animal: Animal, imageId: string, format: ImageFormat): string =>
   `${ANIMAL_PREFIX[animal]}${imageId}.${format}`;
+
+/** One thumbnail per image, whatever its class: a redelivery rewrites the same key. */
+export const thumbnailKey = (imageId: string): string => `${THUMBNAIL_PREFIX}${imageId}.webp`;
 
 export const s3Uri = (bucket: string, key: string): string => `s3://${bucket}/${key}`;
 
@@ -31,7 +34,6 @@ export interface InputObjectKey {
   format: ImageFormat;
 }
 
-const EXTENSION_FORMATS: Record<string, ImageFormat> = { jpg: 'jpg', jpeg: 'jpg', png: 'png' };
 
 /** Parses a decoded key under input/; anything else was not written by an upload ticket. */
 export const parseInputKey = (key: string): InputObjectKey => {
@@ -43,7 +45,8 @@ export const parseInputKey = (key: string): InputObjectKey => {
   if (name.includes('/') || dot <= 0) {
     throw new ValidationError('InvalidObjectKey', `Key '${key}' is not ${INPUT_PREFIX}<imageId>.<ext>`);
   }
-  const format = EXTENSION_FORMATS[name.slice(dot + 1).toLowerCase()];
-  if (!format) throw new ValidationError('InvalidObjectKey', `Key '${key}' does not end in .jpg or .png`);
+  const contentType = CONTENT_TYPE_BY_EXTENSION[name.slice(dot + 1).toLowerCase()];
+  const format = contentType && FORMAT_BY_CONTENT_TYPE[contentType];
+  if (!format) throw new ValidationError('InvalidObjectKey', `Key '${key}' does not end in .jpg, .png, .heic, .heif or .webp`);
   return { key, imageId: name.slice(0, dot), format };
 };

@@ -2,7 +2,8 @@
  * Ports: the only ways the core reaches the outside world. Adapters (functions/adapters, classifier/)
  * implement them for AWS and for the local stack; unit tests implement them in memory.
  */
-import type { Classification, DetectedLabel, ImageRecord } from './domain';
+import type { Classification, DetectedLabel, ImageFormat, ImageMetadata, ImageRecord } from './domain';
+import type { PhotoHeaders } from './image-metadata';
 import type { ImageQueryPage, ImageQueryPlan } from './image-query';
 
 export interface ObjectInfo {
@@ -18,6 +19,8 @@ export interface ObjectStore {
   read(key: string): Promise<Uint8Array>;
   /** Copies within the bucket; the source stays. */
   copy(fromKey: string, toKey: string): Promise<void>;
+  /** Writes (or overwrites) an object the processor made itself, such as a thumbnail. */
+  put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
   /** Succeeds when the object is already gone. */
   delete(key: string): Promise<void>;
 }
@@ -43,10 +46,34 @@ export interface ImageSource {
   bucket: string;
   key: string;
   bytes: Uint8Array;
+  /**
+   * The bytes are a JPEG converted from an object the classifier cannot read itself (HEIC, WebP):
+   * Rekognition must be sent them instead of reading the S3 object.
+   */
+  converted?: boolean;
 }
 
 export interface Classifier {
   detectLabels(image: ImageSource): Promise<LabelDetection>;
+}
+
+/** An uploaded image's bytes and the format they were validated as. */
+export interface StoredImage {
+  bytes: Uint8Array;
+  format: ImageFormat;
+}
+
+/**
+ * What the processor needs from an image besides its labels: headers, a thumbnail and, for formats
+ * Rekognition cannot read, a JPEG. Every method throws a named ValidationError for a file that cannot be
+ * read (UndecodableImage, ImageTooManyPixels) and nothing retryable: decoding the same bytes again fails again.
+ */
+export interface ImageMedia {
+  readHeaders(image: StoredImage): Promise<PhotoHeaders>;
+  /** WebP, longest side THUMBNAIL_SIDE, upright, without any metadata. */
+  thumbnail(image: StoredImage): Promise<Uint8Array>;
+  /** An upright JPEG of at most maxBytes, scaled down as needed. */
+  toJpeg(image: StoredImage, maxBytes: number): Promise<Uint8Array>;
 }
 
 /** What a completed classification records. */
@@ -56,6 +83,8 @@ export type CompletedOutcome = Classification & {
   classifiedAt: string;
   /** The stored object's real size; the ticket only capped it at the declared size. */
   fileSize?: number;
+  metadata?: ImageMetadata;
+  thumbnailKey?: string;
 };
 
 export type ProcessingClaim =

@@ -5,7 +5,7 @@
  * AppSync's JavaScript runtime runs (no classes, no try/catch, no async, no while loops, no regex).
  */
 import type { Image, PublishImageClassifiedInput } from '../../graphql/types';
-import type { Animal, DetectedLabel, ImageFormat, ImageRecord, ProcessingStatus } from './domain';
+import type { AcceptedContentType, Animal, DetectedLabel, ImageFormat, ImageMetadata, ImageRecord, ProcessingStatus } from './domain';
 
 export type ItemAnimal = 'cat' | 'dog' | 'other';
 export type ItemStatus = 'pending' | 'processing' | 'completed' | 'failed';
@@ -51,7 +51,38 @@ export interface DetectionLogItem {
   Labels?: ItemLabel[];
   ClassifiedAt?: string;
   FailureReason?: string;
+  /** Photo metadata (image-metadata.ts); never GPS coordinates. */
+  Width?: number;
+  Height?: number;
+  TakenAt?: string;
+  CameraMake?: string;
+  CameraModel?: string;
+  Orientation?: number;
+  HasLocation?: boolean;
+  ThumbnailKey?: string;
 }
+
+/** The item attributes of ImageMetadata, for adapters that write them without a whole record. */
+export const metadataToItem = (metadata: ImageMetadata): Partial<DetectionLogItem> => {
+  const item: Partial<DetectionLogItem> = { Width: metadata.width, Height: metadata.height, HasLocation: metadata.hasLocation };
+  if (metadata.takenAt) item.TakenAt = metadata.takenAt;
+  if (metadata.cameraMake) item.CameraMake = metadata.cameraMake;
+  if (metadata.cameraModel) item.CameraModel = metadata.cameraModel;
+  if (metadata.orientation !== undefined) item.Orientation = metadata.orientation;
+  return item;
+};
+
+const metadataFromItem = (item: DetectionLogItem): ImageMetadata | undefined => {
+  if (item.Width === undefined || item.Width === null || item.Height === undefined || item.Height === null) return undefined;
+  const metadata: ImageMetadata = { width: item.Width, height: item.Height, hasLocation: item.HasLocation === true };
+  if (item.TakenAt) metadata.takenAt = item.TakenAt;
+  if (item.CameraMake) metadata.cameraMake = item.CameraMake;
+  if (item.CameraModel) metadata.cameraModel = item.CameraModel;
+  if (item.Orientation !== undefined && item.Orientation !== null) metadata.orientation = item.Orientation;
+  return metadata;
+};
+
+const CONTENT_TYPES: AcceptedContentType[] = ['image/jpeg', 'image/png', 'image/heic', 'image/heif', 'image/webp'];
 
 export const animalToItem = (animal: Animal): ItemAnimal =>
   animal === 'CAT' ? 'cat' : animal === 'DOG' ? 'dog' : 'other';
@@ -117,6 +148,8 @@ export const recordToItem = (record: ImageRecord): DetectionLogItem => {
   if (record.labels) item.Labels = record.labels.map(labelToItem);
   if (record.classifiedAt) item.ClassifiedAt = record.classifiedAt;
   if (record.failureReason) item.FailureReason = record.failureReason;
+  if (record.metadata) Object.assign(item, metadataToItem(record.metadata));
+  if (record.thumbnailKey) item.ThumbnailKey = record.thumbnailKey;
   return item;
 };
 
@@ -127,7 +160,7 @@ export const itemToRecord = (item: DetectionLogItem): ImageRecord => {
     fileName: item.FileName,
     fileSize: item.FileSize,
     imageFormat: item.ImageFormat,
-    contentType: item.ContentType === 'image/png' ? 'image/png' : 'image/jpeg',
+    contentType: CONTENT_TYPES.find((type) => type === item.ContentType) ?? 'image/jpeg',
     objectKey: item.ObjectKey,
     s3Location: item.S3Location,
     createdAt: item.CreatedAt,
@@ -141,6 +174,9 @@ export const itemToRecord = (item: DetectionLogItem): ImageRecord => {
   if (item.Labels) record.labels = item.Labels.map(labelFromItem);
   if (item.ClassifiedAt) record.classifiedAt = item.ClassifiedAt;
   if (item.FailureReason) record.failureReason = item.FailureReason;
+  const metadata = metadataFromItem(item);
+  if (metadata) record.metadata = metadata;
+  if (item.ThumbnailKey) record.thumbnailKey = item.ThumbnailKey;
   return record;
 };
 
@@ -168,6 +204,13 @@ export const itemToImage = (item: DetectionLogItem): Image => ({
   failureReason: item.FailureReason ? item.FailureReason : null,
   createdAt: item.CreatedAt,
   classifiedAt: item.ClassifiedAt ? item.ClassifiedAt : null,
+  width: item.Width === undefined ? null : item.Width,
+  height: item.Height === undefined ? null : item.Height,
+  takenAt: item.TakenAt ? item.TakenAt : null,
+  cameraMake: item.CameraMake ? item.CameraMake : null,
+  cameraModel: item.CameraModel ? item.CameraModel : null,
+  orientation: item.Orientation === undefined ? null : item.Orientation,
+  hasLocation: item.HasLocation === undefined ? null : item.HasLocation,
 });
 
 export const recordToImage = (record: ImageRecord): Image => itemToImage(recordToItem(record));
@@ -195,5 +238,12 @@ export const recordToPublishInput = (record: ImageRecord): PublishImageClassifie
     failureReason: image.failureReason,
     createdAt: image.createdAt,
     classifiedAt: image.classifiedAt,
+    width: image.width,
+    height: image.height,
+    takenAt: image.takenAt,
+    cameraMake: image.cameraMake,
+    cameraModel: image.cameraModel,
+    orientation: image.orientation,
+    hasLocation: image.hasLocation,
   };
 };

@@ -1,5 +1,5 @@
 /**
- * requestUpload's input rules. What Rekognition cannot read is refused before a ticket exists, so a
+ * requestUpload's input rules. What the pipeline cannot read is refused before a ticket exists, so a
  * client learns at once (and by name) why an upload would never be classified.
  */
 import type { AcceptedContentType, ImageFormat } from './domain';
@@ -56,7 +56,7 @@ export const validateUploadRequest = (input: UploadRequestInput, maxBytes = MAX_
   if (!isAcceptedContentType(contentType)) {
     throw new ValidationError(
       'UnsupportedContentType',
-      `contentType '${contentType.slice(0, 64)}' is not accepted: use image/jpeg or image/png`,
+      `contentType '${contentType.slice(0, 64)}' is not accepted: use image/jpeg, image/png, image/heic, image/heif or image/webp`,
     );
   }
   const { fileSize } = input;

@@ -16,7 +16,10 @@ export const handler = instrumented(
     toResolverResult<ImageConnection | ImageUrl[]>(async () => {
       const scope = callerScope(event.identity);
       if (event.fieldName === 'images') return readImages(imageReaderDeps, scope, event.arguments as QueryImagesArgs);
-      if (event.fieldName === 'imageUrls') return imageUrls(imageReaderDeps, scope, (event.arguments as QueryImageUrlsArgs).ids);
+      if (event.fieldName === 'imageUrls') {
+        const { ids, variant } = event.arguments as QueryImageUrlsArgs;
+        return imageUrls(imageReaderDeps, scope, ids, variant);
+      }
       throw new ValidationError('InvalidArgument', `ImageReader does not resolve ${event.parentTypeName}.${event.fieldName}`);
     }),
 );

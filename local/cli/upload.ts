@@ -51,7 +51,7 @@ const resolveTarget = async (values: { endpoint?: string; 'api-key'?: string; ou
   return { graphqlUrl: outputs.GraphQLApiUrl, realtimeUrl: outputs.RealtimeUrl ?? realtimeUrlFor(outputs.GraphQLApiUrl), apiKey };
 };
 
-/** Files named directly, plus every .jpg/.jpeg/.png under the folders named (recursively, sorted). */
+/** Files named directly, plus every image (.jpg .jpeg .png .heic .heif .webp) under the folders named (recursively, sorted). */
 export const collectFiles = async (paths: string[]): Promise<string[]> => {
   const found: string[] = [];
   for (const path of paths) {
@@ -124,7 +124,7 @@ export const main = async (args: string[]): Promise<number> => {
     return 2;
   }
   if (files.length === 0) {
-    console.error('No .jpg, .jpeg or .png files found.');
+    console.error('No .jpg, .jpeg, .png, .heic, .heif or .webp files found.');
     return 2;
   }
 

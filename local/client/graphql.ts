@@ -24,7 +24,8 @@ export class GraphQLRequestError extends Error {
 }
 
 export const IMAGE_FIELDS = `id status detectedAnimal confidence uncertain s3Location fileName fileSize imageFormat
-  labels { name confidence boundingBoxes { left top width height } } failureReason createdAt classifiedAt`;
+  labels { name confidence boundingBoxes { left top width height } } failureReason createdAt classifiedAt
+  width height takenAt cameraMake cameraModel orientation hasLocation`;
 
 export const REQUEST_UPLOAD = `mutation RequestUpload($input: RequestUploadInput!) {
   requestUpload(input: $input) { imageId uploadUrl uploadFields expiresAt maxBytes }
@@ -34,6 +35,10 @@ export const GET_IMAGE = `query Image($id: ID!) { image(id: $id) { ${IMAGE_FIELD
 
 export const LIST_IMAGES = `query Images($filter: ImageFilter, $limit: Int, $nextToken: String) {
   images(filter: $filter, limit: $limit, nextToken: $nextToken) { items { ${IMAGE_FIELDS} } nextToken }
+}`;
+
+export const IMAGE_URLS = `query ImageUrls($ids: [ID!]!, $variant: ImageVariant) {
+  imageUrls(ids: $ids, variant: $variant) { id url expiresAt }
 }`;
 
 export const ON_IMAGE_CLASSIFIED = `subscription OnImageClassified($id: ID, $detectedAnimal: Animal) {

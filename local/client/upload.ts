@@ -1,11 +1,10 @@
 /** Uploading one file the way every client must: requestUpload, then the presigned POST. */
+import { CONTENT_TYPE_BY_EXTENSION } from '../../functions/core/domain';
 import { graphql, REQUEST_UPLOAD, type ApiTarget, type UploadTicket } from './graphql';
 
 export const contentTypeFor = (fileName: string): string | undefined => {
-  const lower = fileName.toLowerCase();
-  if (lower.endsWith('.jpg') || lower.endsWith('.jpeg')) return 'image/jpeg';
-  if (lower.endsWith('.png')) return 'image/png';
-  return undefined;
+  const dot = fileName.lastIndexOf('.');
+  return dot < 0 ? undefined : CONTENT_TYPE_BY_EXTENSION[fileName.slice(dot + 1).toLowerCase()];
 };
 
 export const requestUpload = async (

@@ -30,7 +30,7 @@ export const UploadZone = ({ maxBytes, onFiles }: UploadZoneProps) => {
     >
       <h2 id="upload-title">Upload photos</h2>
       <p>
-        Drop JPEG or PNG photos here (up to {formatBytes(maxBytes)} each), or
+        Drop JPEG, PNG, HEIC or WebP photos here (up to {formatBytes(maxBytes)} each), or
         <label class="button" for="file-input">
           choose files
         </label>

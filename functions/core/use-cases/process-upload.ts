@@ -2,25 +2,34 @@
  * image-processor's use case: one S3 object under input/ in, one final record (COMPLETED or FAILED) out.
  *
  * At-least-once delivery is the norm, so every step may run twice: status changes are conditional, the
- * filed copy goes to a key derived from the id, and the order copy -> COMPLETE -> delete input means a
- * crash at any point leaves either the input (and a redelivery finishes the job) or a completed record
- * (and a redelivery only tidies the input). Nothing is ever written under input/.
+ * thumbnail and the filed copy go to keys derived from the id, and the order thumbnail -> copy -> COMPLETE
+ * -> delete input means a crash at any point leaves either the input (and a redelivery finishes the job)
+ * or a completed record whose thumbnail exists (and a redelivery only tidies the input). Nothing is ever
+ * written under input/.
+ *
+ * The thumbnail is made before the classifier is paid: decoding it is what proves the pixels readable,
+ * and its PUT overlaps the classifier's call.
  */
 import { applyClassificationPolicy, type PolicyThresholds } from '../classification-policy';
-import type { Classification, ImageRecord } from '../domain';
-import { FINAL_STATUSES } from '../domain';
+import type { Classification, ImageMetadata, ImageRecord } from '../domain';
+import { CLASSIFIER_NATIVE_FORMATS, FINAL_STATUSES } from '../domain';
 import { describeFailure, isRetryable, ObjectNotFoundError, PetDetectorError } from '../errors';
+import { toImageMetadata } from '../image-metadata';
 import { validateImageBytes } from '../image-validation';
-import { filedKey, parseInputKey, s3Uri } from '../object-keys';
-import type { Classifier, Clock, DetectionLog, ObjectStore } from '../ports';
+import { filedKey, parseInputKey, s3Uri, thumbnailKey } from '../object-keys';
+import type { Classifier, Clock, DetectionLog, ImageMedia, LabelDetection, ObjectStore, StoredImage } from '../ports';
 
 export interface ProcessUploadDeps {
   log: DetectionLog;
   store: ObjectStore;
   classifier: Classifier;
+  media: ImageMedia;
   clock: Clock;
   thresholds: PolicyThresholds;
 }
+
+/** Rekognition's limit for image bytes sent in the request (an S3 object may have 15 MB). */
+export const MAX_CLASSIFIER_BYTES = 5 * 1024 * 1024;
 
 export interface UploadedObject {
   bucket: string;
@@ -94,21 +103,34 @@ const processKnownUpload = async (deps: ProcessUploadDeps, key: string, imageId:
     return whenInputGone(error);
   }
 
-  let format;
+  let image: StoredImage;
+  let metadata: ImageMetadata;
+  let thumbnail: Uint8Array;
+  let classifierBytes: Uint8Array | undefined;
   try {
-    format = validateImageBytes(bytes, record.contentType).format;
-  } catch (error) {
-    return failWith(error);
-  }
-
-  const started = clock.now().getTime();
-  let detection;
-  try {
-    detection = await deps.classifier.detectLabels({ bucket: store.bucket, key, bytes });
+    image = { bytes, format: validateImageBytes(bytes, record.contentType).format };
+    metadata = toImageMetadata(await deps.media.readHeaders(image));
+    thumbnail = await deps.media.thumbnail(image);
+    if (!CLASSIFIER_NATIVE_FORMATS.includes(image.format)) classifierBytes = await deps.media.toJpeg(image, MAX_CLASSIFIER_BYTES);
   } catch (error) {
     if (isRetryable(error)) throw error;
     return failWith(error);
   }
+  const { format } = image;
+
+  const started = clock.now().getTime();
+  const thumbnailTarget = thumbnailKey(imageId);
+  // Both settle before anything is decided, so a failed PUT never leaves a classifier call in flight.
+  const [stored, classified] = await Promise.allSettled([
+    store.put(thumbnailTarget, thumbnail, 'image/webp'),
+    deps.classifier.detectLabels(
+      classifierBytes ? { bucket: store.bucket, key, bytes: classifierBytes, converted: true } : { bucket: store.bucket, key, bytes },
+    ),
+  ]);
+  if (classified.status === 'rejected' && !isRetryable(classified.reason)) return failWith(classified.reason);
+  if (stored.status === 'rejected') throw stored.reason;
+  if (classified.status === 'rejected') throw classified.reason;
+  const detection: LabelDetection = classified.value;
   const classifierMs = clock.now().getTime() - started;
   const classification = applyClassificationPolicy(detection, deps.thresholds);
 
@@ -124,6 +146,8 @@ const processKnownUpload = async (deps: ProcessUploadDeps, key: string, imageId:
     s3Location: s3Uri(store.bucket, target),
     classifiedAt: clock.now().toISOString(),
     fileSize: bytes.length,
+    metadata,
+    thumbnailKey: thumbnailTarget,
   });
   if (!completed) {
     // Another delivery finished first: keep what its record points at, drop what only this one made.

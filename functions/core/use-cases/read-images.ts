@@ -5,7 +5,7 @@
 import { type CallerScope, canRead } from '../caller-scope';
 import { type ImageRecord, INPUT_PREFIX } from '../domain';
 import { UnauthorizedError, ValidationError } from '../errors';
-import type { ImageConnection, ImageUrl, QueryImagesArgs } from '../../../graphql/types';
+import type { ImageConnection, ImageUrl, ImageVariant, QueryImagesArgs } from '../../../graphql/types';
 import { nextTokenFor, planImageQuery } from '../image-query';
 import type { Clock, DetectionLog, UploadSigner } from '../ports';
 import { recordToImage } from '../record-mapping';
@@ -26,22 +26,35 @@ export interface ImageUrlsDeps {
   clock: Clock;
 }
 
+/** The key a variant's URL points at; undefined when the image has no such rendition (yet). */
+const variantKey = (record: ImageRecord, variant: ImageVariant): string | undefined =>
+  variant === 'THUMBNAIL' ? record.thumbnailKey : record.objectKey;
+
 /** Someone else's id is left out exactly like an id that does not exist. */
-export const imageUrls = async (deps: ImageUrlsDeps, scope: CallerScope, ids: readonly string[]): Promise<ImageUrl[]> => {
+export const imageUrls = async (
+  deps: ImageUrlsDeps,
+  scope: CallerScope,
+  ids: readonly string[],
+  variant: ImageVariant | null = 'ORIGINAL',
+): Promise<ImageUrl[]> => {
   if (scope.kind === 'none') throw new UnauthorizedError('imageUrls', 'Query');
+  if (variant !== null && variant !== 'ORIGINAL' && variant !== 'THUMBNAIL') {
+    throw new ValidationError('InvalidArgument', 'variant must be ORIGINAL or THUMBNAIL');
+  }
   if (!Array.isArray(ids)) throw new ValidationError('InvalidArgument', 'ids must be a list');
   const unique = [...new Set(ids)];
   if (unique.length > MAX_URL_IDS) throw new ValidationError('InvalidArgument', `ids may hold at most ${MAX_URL_IDS} ids`);
   if (unique.length === 0) return [];
   const records = new Map((await deps.log.getMany(unique)).map((r) => [r.id, r]));
   const expiresAt = new Date(deps.clock.now().getTime() + IMAGE_URL_TTL_SECONDS * 1000).toISOString();
-  const filed = unique
-    .map((id) => records.get(id))
-    .filter(
-      (r): r is ImageRecord =>
-        r !== undefined && canRead(scope, r.owner) && r.status === 'COMPLETED' && !r.objectKey.startsWith(INPUT_PREFIX),
-    );
+  const filed = unique.flatMap((id) => {
+    const record = records.get(id);
+    if (!record || !canRead(scope, record.owner)) return [];
+    if (record.status !== 'COMPLETED' || record.objectKey.startsWith(INPUT_PREFIX)) return [];
+    const key = variantKey(record, variant ?? 'ORIGINAL');
+    return key ? [{ id, key }] : [];
+  });
   return Promise.all(
-    filed.map(async (r) => ({ id: r.id, url: await deps.signer.presignGet(r.objectKey, IMAGE_URL_TTL_SECONDS), expiresAt })),
+    filed.map(async ({ id, key }) => ({ id, url: await deps.signer.presignGet(key, IMAGE_URL_TTL_SECONDS), expiresAt })),
   );
 };

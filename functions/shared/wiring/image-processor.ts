@@ -4,6 +4,7 @@ import { documentClient } from '../../adapters/clients/dynamodb';
 import { rekognitionClient } from '../../adapters/clients/rekognition';
 import { s3Client } from '../../adapters/clients/s3';
 import { DynamoDbDetectionLog } from '../../adapters/dynamodb-detection-log';
+import { SharpImageMedia } from '../../adapters/media/sharp-media';
 import { S3ObjectStore } from '../../adapters/s3-object-store';
 import type { Classifier } from '../../core/ports';
 import { systemClock } from '../../core/ports';
@@ -34,6 +35,7 @@ export const processUploadDeps: ProcessUploadDeps = {
     processorConfig.bucketName,
   ),
   classifier: lazyClassifier,
+  media: new SharpImageMedia(),
   clock: systemClock,
   thresholds: processorConfig.thresholds,
 };

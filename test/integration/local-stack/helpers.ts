@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { ON_IMAGE_CLASSIFIED, type ApiTarget, type Image, type UploadTicket } from '../../../local/client/graphql';
 import { RealtimeClient } from '../../../local/client/realtime';
-import { postToTicket, requestUpload, type PostResult } from '../../../local/client/upload';
+import { contentTypeFor, postToTicket, requestUpload, type PostResult } from '../../../local/client/upload';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../../local/stack/local-stack';
 import { bufferedLogger } from '../../../local/stack/logger';
 import { photoPath } from '../../fixtures/photos';
@@ -81,7 +81,7 @@ export const waitFor = async <T>(
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export const contentTypeOf = (file: string) => (file.endsWith('.png') ? 'image/png' : 'image/jpeg');
+export const contentTypeOf = (file: string) => contentTypeFor(file) ?? 'image/jpeg';
 
 /** requestUpload + the presigned POST, as a client does it. */
 export const upload = async (

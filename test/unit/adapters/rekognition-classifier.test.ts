@@ -31,6 +31,13 @@ describe('RekognitionClassifier', () => {
     });
   });
 
+  it('sends a converted JPEG as bytes: Rekognition cannot read the HEIC or WebP object itself', async () => {
+    rekognition.on(DetectLabelsCommand).resolves({ Labels: [] });
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xd9]);
+    await classifier.detectLabels({ bucket: 'images', key: 'input/id.heic', bytes: jpeg, converted: true });
+    expect(rekognition).toHaveReceivedCommandWith(DetectLabelsCommand, { Image: { Bytes: jpeg } });
+  });
+
   it.each([
     ['ThrottlingException', new ThrottlingException(meta)],
     ['ProvisionedThroughputExceededException', new ProvisionedThroughputExceededException(meta)],

@@ -1,4 +1,13 @@
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, S3Client } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { s3Client } from '../../../functions/adapters/clients/s3';
@@ -39,6 +48,15 @@ describe('S3ObjectStore', () => {
       Key: 'cats/x.jpg',
       CopySource: 'images/input/my%20cat%2B1.jpg',
     });
+  });
+
+  it('puts a thumbnail with its content type, and reports a failed put as retryable', async () => {
+    s3.on(PutObjectCommand).resolves({});
+    const bytes = new Uint8Array([1, 2, 3]);
+    await store.put('thumbnails/x.webp', bytes, 'image/webp');
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'images', Key: 'thumbnails/x.webp', Body: bytes, ContentType: 'image/webp' });
+    s3.on(PutObjectCommand).rejects(new Error('socket hang up'));
+    await expect(store.put('thumbnails/x.webp', bytes, 'image/webp')).rejects.toMatchObject({ code: 'DependencyUnavailable', retryable: true });
   });
 
   it('treats deleting a missing object as done', async () => {

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
+import { join } from 'node:path';
+import type { AcceptedContentType } from '../../../functions/core/domain';
 import { ValidationError } from '../../../functions/core/errors';
 import { MAX_IMAGE_PIXELS, sniffImageFormat, validateImageBytes } from '../../../functions/core/image-validation';
 import { photoPath } from '../../fixtures/photos';
 import { gif, heicHeader, jpeg, png, pngBomb, svgWithScript, webp } from './support/images';
 
-const codeOf = (bytes: Uint8Array, declared: 'image/jpeg' | 'image/png'): string => {
+const codeOf = (bytes: Uint8Array, declared: AcceptedContentType): string => {
   try {
     validateImageBytes(bytes, declared);
   } catch (error) {
@@ -77,18 +79,18 @@ describe('image bytes validation (before any classifier call)', () => {
     expect(codeOf(await png(79, 500), 'image/png')).toBe('ImageTooSmall');
   });
 
-  it.each([
-    ['GIF', gif, 'GIF'],
-    ['WebP', webp, 'WebP'],
-  ])('refuses %s bytes by their magic number', async (_name, make, word) => {
-    const bytes = await make();
+  it('refuses GIF bytes by their magic number', async () => {
+    const bytes = await gif();
     expect(codeOf(bytes, 'image/jpeg')).toBe('UnsupportedImageFormat');
-    expect(() => validateImageBytes(bytes, 'image/jpeg')).toThrow(word);
+    expect(() => validateImageBytes(bytes, 'image/jpeg')).toThrow('GIF');
   });
 
-  it('refuses HEIC bytes', () => {
+  it('refuses WebP or HEIC bytes declared as a JPEG', async () => {
     expect(sniffImageFormat(heicHeader())).toBe('heic');
-    expect(codeOf(heicHeader(), 'image/jpeg')).toBe('UnsupportedImageFormat');
+    expect(codeOf(heicHeader(), 'image/jpeg')).toBe('ContentTypeMismatch');
+    const webpBytes = await webp();
+    expect(codeOf(webpBytes, 'image/jpeg')).toBe('ContentTypeMismatch');
+    expect(() => validateImageBytes(webpBytes, 'image/png')).toThrow('The file is a WebP but was declared as image/png');
   });
 
   it('refuses an SVG holding a script, and says so', () => {
@@ -105,5 +107,56 @@ describe('image bytes validation (before any classifier call)', () => {
     const big = Buffer.alloc(15 * 1024 * 1024 + 1);
     big.set([0xff, 0xd8, 0xff]);
     expect(codeOf(big, 'image/jpeg')).toBe('FileTooLarge');
+  });
+
+  describe('HEIC/HEIF and WebP', () => {
+    const fixture = (name: string): Buffer => readFileSync(join(__dirname, '../../fixtures/media', name));
+    /** dog.heic with its ftyp major brand replaced. */
+    const withBrand = (brand: string): Buffer => {
+      const bytes = Buffer.from(fixture('dog.heic'));
+      bytes.write(brand, 8, 'latin1');
+      return bytes;
+    };
+
+    it('accepts a HEIC declared as image/heic or image/heif, and keeps the declared format', () => {
+      expect(validateImageBytes(fixture('dog.heic'), 'image/heic')).toMatchObject({ format: 'heic', width: 512, height: 512 });
+      expect(validateImageBytes(fixture('dog-and-cat.heic'), 'image/heif')).toMatchObject({ format: 'heif' });
+    });
+
+    it('accepts a still WebP', () => {
+      expect(validateImageBytes(fixture('cat.webp'), 'image/webp')).toMatchObject({ format: 'webp', width: 640, height: 640 });
+    });
+
+    it('refuses a HEIF image sequence (a burst or an animation) by its brand', () => {
+      expect(codeOf(withBrand('msf1'), 'image/heic')).toBe('AnimatedImage');
+      expect(codeOf(withBrand('hevc'), 'image/heic')).toBe('AnimatedImage');
+    });
+
+    it('refuses an ISO media file whose brand is not an image (an MP4 declared as HEIC)', () => {
+      expect(codeOf(withBrand('mp42'), 'image/heic')).toBe('NotAnImage');
+      expect(() => validateImageBytes(withBrand('isom'), 'image/heic')).toThrow("brand 'isom'");
+    });
+
+    it('refuses a HEIC cut short inside a box', () => {
+      const whole = fixture('dog.heic');
+      expect(codeOf(whole.subarray(0, Math.floor(whole.length / 2)), 'image/heic')).toBe('TruncatedImage');
+      expect(codeOf(whole.subarray(0, whole.length - 1), 'image/heic')).toBe('TruncatedImage');
+    });
+
+    it('refuses a WebP shorter than its RIFF header says', () => {
+      const whole = fixture('cat.webp');
+      expect(codeOf(whole.subarray(0, whole.length - 10), 'image/webp')).toBe('TruncatedImage');
+    });
+
+    it('refuses an animated WebP', async () => {
+      const frames = await Promise.all([0, 200].map((red) => sharp({ create: { width: 100, height: 100, channels: 3, background: { r: red, g: 0, b: 0 } } }).png().toBuffer()));
+      const animated = await sharp(frames, { join: { animated: true } }).webp().toBuffer();
+      expect(codeOf(animated, 'image/webp')).toBe('AnimatedImage');
+    });
+
+    it('refuses a declared type that does not match the bytes', () => {
+      expect(codeOf(fixture('cat.webp'), 'image/heic')).toBe('ContentTypeMismatch');
+      expect(codeOf(fixture('dog.heic'), 'image/webp')).toBe('ContentTypeMismatch');
+    });
   });
 });

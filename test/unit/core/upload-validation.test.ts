@@ -26,14 +26,20 @@ describe('requestUpload input validation', () => {
   });
 
   it.each([
+    ['image/heic', 'heic'],
+    ['image/heif', 'heif'],
+    ['image/webp', 'webp'],
+  ])('accepts %s, filed with the extension %s', (contentType, imageFormat) => {
+    expect(validateUploadRequest({ ...valid, contentType })).toMatchObject({ contentType, imageFormat });
+  });
+
+  it.each([
     ['a declared size of 0', { fileSize: 0 }, 'InvalidFileSize'],
     ['a negative size', { fileSize: -5 }, 'InvalidFileSize'],
     ['a fractional size', { fileSize: 10.5 }, 'InvalidFileSize'],
     ['a size over 15 MB', { fileSize: MAX_UPLOAD_BYTES + 1 }, 'FileTooLarge'],
     ['an unknown content type', { contentType: 'application/pdf' }, 'UnsupportedContentType'],
     ['GIF', { contentType: 'image/gif' }, 'UnsupportedContentType'],
-    ['WebP', { contentType: 'image/webp' }, 'UnsupportedContentType'],
-    ['HEIC', { contentType: 'image/heic' }, 'UnsupportedContentType'],
     ['SVG', { contentType: 'image/svg+xml' }, 'UnsupportedContentType'],
     ['a content type with parameters', { contentType: 'image/jpeg; charset=utf-8' }, 'UnsupportedContentType'],
     ['a name with ../', { fileName: '../../etc/passwd.jpg' }, 'InvalidFileName'],

@@ -94,7 +94,10 @@ describe('image-processor handler', () => {
     expect(s3).toHaveReceivedCommandWith(CopyObjectCommand, { Key: `cats/${ID}.jpg`, CopySource: `${BUCKET}/input/${ID}.jpg` });
     expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Key: `input/${ID}.jpg` });
     expect(updatesTo('completed')).toHaveLength(1);
-    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    // The only object it writes itself is the thumbnail.
+    expect(s3.commandCalls(PutObjectCommand).map((c) => [c.args[0].input.Key, c.args[0].input.ContentType])).toEqual([
+      [`thumbnails/${ID}.webp`, 'image/webp'],
+    ]);
 
     const emf = output.metrics();
     const names = emf.flatMap((d) => d._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => x.Name)));

@@ -68,6 +68,30 @@ describe('Query.image [DetectionLogs]', () => {
     expect(out.result).toBeNull();
   });
 
+  it('maps the photo metadata stored with an item, which never holds coordinates', () => {
+    const withMetadata: DetectionLogItem = {
+      ...storedDog,
+      Width: 400,
+      Height: 640,
+      TakenAt: '2024-05-01T10:30:00+02:00',
+      CameraMake: 'Apple',
+      CameraModel: 'iPhone 13',
+      Orientation: 6,
+      HasLocation: true,
+      ThumbnailKey: `thumbnails/${storedDog.ImageID}.webp`,
+    };
+    const out = run('Query.image', 'response', { arguments: { id: storedDog.ImageID }, result: withMetadata });
+    expect(out.result).toMatchObject({
+      width: 400,
+      height: 640,
+      takenAt: '2024-05-01T10:30:00+02:00',
+      cameraMake: 'Apple',
+      cameraModel: 'iPhone 13',
+      orientation: 6,
+      hasLocation: true,
+    });
+  });
+
   it('maps the stored item to the GraphQL Image', () => {
     const out = run('Query.image', 'response', { arguments: { id: storedDog.ImageID }, result: storedDog });
     const expected: Image = {
@@ -85,6 +109,13 @@ describe('Query.image [DetectionLogs]', () => {
       failureReason: null,
       createdAt: '2026-01-02T03:04:05.000Z',
       classifiedAt: '2026-01-02T03:04:06.000Z',
+      width: null,
+      height: null,
+      takenAt: null,
+      cameraMake: null,
+      cameraModel: null,
+      orientation: null,
+      hasLocation: null,
     };
     expect(out.error).toBeUndefined();
     expect(out.result).toEqual(expected);

@@ -69,6 +69,8 @@ export class InMemoryDetectionLog implements DetectionLog {
       labels: outcome.labels,
       objectKey: outcome.objectKey,
       s3Location: outcome.s3Location,
+      ...(outcome.metadata ? { metadata: outcome.metadata } : {}),
+      ...(outcome.thumbnailKey ? { thumbnailKey: outcome.thumbnailKey } : {}),
     }));
   }
 
@@ -128,10 +130,13 @@ export class InMemoryDetectionLog implements DetectionLog {
 
 export class InMemoryObjectStore implements ObjectStore {
   readonly objects = new Map<string, Uint8Array>();
-  /** Keys written by copy, in order: the processor must never write under input/. */
+  /** Keys written by copy or put, in order: the processor must never write under input/. */
   readonly written: string[] = [];
+  readonly contentTypes = new Map<string, string>();
   /** Runs before each read, e.g. to delete the object as a concurrent delivery would. */
   beforeRead?: (key: string) => void;
+  /** Errors the next puts throw, in order (e.g. a TransientError as S3 would cause). */
+  readonly putFailures: Error[] = [];
 
   constructor(readonly bucket = 'test-bucket') {}
 
@@ -152,6 +157,14 @@ export class InMemoryObjectStore implements ObjectStore {
     if (!bytes) throw new ObjectNotFoundError(fromKey);
     this.written.push(toKey);
     this.objects.set(toKey, bytes);
+  }
+
+  async put(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
+    const failure = this.putFailures.shift();
+    if (failure) throw failure;
+    this.written.push(key);
+    this.objects.set(key, bytes);
+    this.contentTypes.set(key, contentType);
   }
 
   async delete(key: string): Promise<void> {

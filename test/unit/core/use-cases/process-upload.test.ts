@@ -1,6 +1,7 @@
 import { DEFAULT_THRESHOLDS } from '../../../../functions/core/settings';
 import { PetDetectorError, TransientError } from '../../../../functions/core/errors';
 import type { LabelDetection } from '../../../../functions/core/ports';
+import { SharpImageMedia } from '../../../../functions/adapters/media/sharp-media';
 import { processUpload, type ProcessUploadDeps } from '../../../../functions/core/use-cases/process-upload';
 import {
   fixedClock,
@@ -13,6 +14,7 @@ import { jpeg, pngBomb } from '../support/images';
 
 const ID = '5f0c1c9e-8a43-4c41-9b55-0d1c6f8f3a11';
 const INPUT = `input/${ID}.jpg`;
+const THUMBNAIL = `thumbnails/${ID}.webp`;
 const CAT: LabelDetection = { Labels: [{ Name: 'Cat', Confidence: 96.5 }, { Name: 'Pet', Confidence: 96.5 }] };
 const UNSURE: LabelDetection = { Labels: [{ Name: 'Dog', Confidence: 70 }] };
 
@@ -20,20 +22,30 @@ const setup = async (script: Array<LabelDetection | Error> = [CAT]) => {
   const log = new InMemoryDetectionLog();
   const store = new InMemoryObjectStore('test-bucket');
   const classifier = new ScriptedClassifier(script);
-  const deps: ProcessUploadDeps = { log, store, classifier, clock: fixedClock(), thresholds: DEFAULT_THRESHOLDS };
+  const deps: ProcessUploadDeps = {
+    log,
+    store,
+    classifier,
+    media: new SharpImageMedia(),
+    clock: fixedClock(),
+    thresholds: DEFAULT_THRESHOLDS,
+  };
   await log.createPending(pendingRecord(ID));
   store.objects.set(INPUT, await jpeg(160, 120));
   return { log, store, classifier, deps, upload: { bucket: 'test-bucket', key: INPUT } };
 };
 
 describe('processUpload', () => {
-  it('classifies, files the object under its animal prefix, completes the record and empties input/', async () => {
+  it('classifies, files the object under its animal prefix, writes its thumbnail, completes the record and empties input/', async () => {
     const { log, store, deps, upload, classifier } = await setup();
     const outcome = await processUpload(deps, upload);
 
     expect(outcome).toMatchObject({ kind: 'completed', imageId: ID, objectKey: `cats/${ID}.jpg` });
+    // A JPEG goes to the classifier as the S3 object itself, not converted.
     expect(classifier.calls).toEqual([expect.objectContaining({ bucket: 'test-bucket', key: INPUT })]);
-    expect(store.keys()).toEqual([`cats/${ID}.jpg`]);
+    expect(classifier.calls[0]?.converted).toBeUndefined();
+    expect(store.keys()).toEqual([`cats/${ID}.jpg`, THUMBNAIL]);
+    expect(store.contentTypes.get(THUMBNAIL)).toBe('image/webp');
     expect(await log.get(ID)).toMatchObject({
       status: 'COMPLETED',
       detectedAnimal: 'CAT',
@@ -44,6 +56,8 @@ describe('processUpload', () => {
       classifiedAt: '2026-11-22T03:00:00.000Z',
       // The real size replaces the declared one (the ticket only capped it).
       fileSize: store.objects.get(`cats/${ID}.jpg`)!.length,
+      thumbnailKey: THUMBNAIL,
+      metadata: { width: 160, height: 120, hasLocation: false },
     });
     expect(log.transitions.map((t) => t.to)).toEqual(['PROCESSING', 'COMPLETED']);
   });
@@ -63,7 +77,7 @@ describe('processUpload', () => {
     expect(classifier.calls).toHaveLength(1);
     expect(await log.get(ID)).toEqual(before);
     expect(log.transitions.filter((t) => t.to === 'COMPLETED')).toHaveLength(1);
-    expect(store.keys()).toEqual([`cats/${ID}.jpg`]);
+    expect(store.keys()).toEqual([`cats/${ID}.jpg`, THUMBNAIL]);
   });
 
   it('completes exactly once when two deliveries of the same event race', async () => {
@@ -71,12 +85,23 @@ describe('processUpload', () => {
     const outcomes = await Promise.all([processUpload(deps, upload), processUpload(deps, upload)]);
     expect(outcomes.map((o) => o.kind).sort()).toEqual(['completed', 'duplicate']);
     expect(log.transitions.filter((t) => t.to === 'COMPLETED')).toHaveLength(1);
-    expect(store.keys()).toEqual([`cats/${ID}.jpg`]);
+    expect(store.keys()).toEqual([`cats/${ID}.jpg`, THUMBNAIL]);
   });
 
   it('reports, and does not delete, its own copy when a racing delivery filed the image elsewhere', async () => {
     const DOG: LabelDetection = { Labels: [{ Name: 'Dog', Confidence: 96.5 }] };
-    const { log, store, deps, upload } = await setup([CAT, DOG]);
+    const { log, store, deps, upload, classifier } = await setup([CAT, DOG]);
+    // Both deliveries reach the classifier before either files the image.
+    const detect = classifier.detectLabels.bind(classifier);
+    let arrived = 0;
+    let bothArrived!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothArrived = resolve));
+    classifier.detectLabels = async (image) => {
+      arrived += 1;
+      if (arrived === 2) bothArrived();
+      await barrier;
+      return detect(image);
+    };
     const outcomes = await Promise.all([processUpload(deps, upload), processUpload(deps, upload)]);
     const won = outcomes.find((o) => o.kind === 'completed');
     const filed = won?.kind === 'completed' ? won.objectKey : 'none';
@@ -84,7 +109,7 @@ describe('processUpload', () => {
     // The processor may delete only under input/ in AWS, so the loser's copy stays and is named.
     expect(outcomes.find((o) => o.kind === 'duplicate')).toEqual({ kind: 'duplicate', imageId: ID, strayCopy: other });
     expect((await log.get(ID))?.objectKey).toBe(filed);
-    expect(store.keys().sort()).toEqual([`cats/${ID}.jpg`, `dogs/${ID}.jpg`]);
+    expect(store.keys().sort()).toEqual([`cats/${ID}.jpg`, `dogs/${ID}.jpg`, THUMBNAIL]);
   });
 
   it('treats an object already moved by another delivery as a duplicate', async () => {
@@ -117,7 +142,7 @@ describe('processUpload', () => {
     };
     expect(await processUpload(deps, upload)).toEqual({ kind: 'duplicate', imageId: ID });
     expect(log.transitions.filter((t) => t.to === 'COMPLETED')).toHaveLength(1);
-    expect(store.keys()).toEqual([`cats/${ID}.jpg`]);
+    expect(store.keys()).toEqual([`cats/${ID}.jpg`, THUMBNAIL]);
   });
 
   it('fails the record, by name, when the uploaded object is missing', async () => {
@@ -136,7 +161,7 @@ describe('processUpload', () => {
     expect(classifier.calls).toHaveLength(0);
     expect(await log.get(ID)).toMatchObject({
       status: 'FAILED',
-      failureReason: expect.stringMatching(/^NotAnImage: The file is not a JPEG or PNG/),
+      failureReason: expect.stringMatching(/^NotAnImage: The file is not a JPEG, PNG, HEIC\/HEIF or WebP/),
     });
     // A failed upload stays where it landed (for diagnosis; the bucket's lifecycle expires input/).
     expect(store.keys()).toEqual([INPUT]);
@@ -164,7 +189,8 @@ describe('processUpload', () => {
     const { log, store, deps, upload } = await setup([throttled, CAT]);
     await expect(processUpload(deps, upload)).rejects.toBe(throttled);
     expect((await log.get(ID))?.status).toBe('PROCESSING');
-    expect(store.keys()).toEqual([INPUT]);
+    // The thumbnail may already be there: the retry rewrites the same key.
+    expect(store.keys()).toEqual([INPUT, THUMBNAIL]);
 
     expect(await processUpload(deps, upload)).toMatchObject({ kind: 'completed' });
   });
@@ -184,7 +210,7 @@ describe('processUpload', () => {
     await processUpload(deps, upload);
     store.objects.set(INPUT, await jpeg(160, 120)); // as if the delete never happened
     expect(await processUpload(deps, upload)).toEqual({ kind: 'duplicate', imageId: ID });
-    expect(store.keys()).toEqual([`cats/${ID}.jpg`]);
+    expect(store.keys()).toEqual([`cats/${ID}.jpg`, THUMBNAIL]);
     expect(classifier.calls).toHaveLength(1);
   });
 
@@ -200,11 +226,23 @@ describe('processUpload', () => {
       return original(...args);
     };
     await expect(processUpload(deps, upload)).rejects.toThrow('DetectionLogs is unavailable');
-    expect(store.keys()).toEqual([`cats/${ID}.jpg`, INPUT]);
+    expect(store.keys()).toEqual([`cats/${ID}.jpg`, INPUT, THUMBNAIL]);
 
     expect(await processUpload(deps, upload)).toMatchObject({ kind: 'completed' });
-    expect(store.keys()).toEqual([`cats/${ID}.jpg`]);
+    expect(store.keys()).toEqual([`cats/${ID}.jpg`, THUMBNAIL]);
     expect(log.transitions.filter((t) => t.to === 'COMPLETED')).toHaveLength(1);
+  });
+
+  it('retries a failed thumbnail PUT like any transient step, and the redelivery rewrites the same key', async () => {
+    const { log, store, deps, upload } = await setup();
+    store.putFailures.push(new TransientError('DependencyUnavailable', 'The image bucket is unavailable, try again'));
+    await expect(processUpload(deps, upload)).rejects.toThrow('The image bucket is unavailable');
+    expect((await log.get(ID))?.status).toBe('PROCESSING');
+    expect(store.keys()).toEqual([INPUT]);
+
+    expect(await processUpload(deps, upload)).toMatchObject({ kind: 'completed' });
+    expect(store.written.filter((k) => k === THUMBNAIL)).toHaveLength(1);
+    expect(store.keys()).toEqual([`cats/${ID}.jpg`, THUMBNAIL]);
   });
 
   it('never writes under input/', async () => {

@@ -22,6 +22,8 @@ const seed = async (log: InMemoryDetectionLog, count: number) => {
       confidence: 50 + (i % 50),
       uncertain: i % 5 === 0,
       objectKey: `${animal.toLowerCase()}s/img-${i}.jpg`,
+      // Records filed before thumbnails existed have none.
+      ...(i % 2 === 0 ? { thumbnailKey: `thumbnails/img-${i}.webp` } : {}),
     };
     await log.createPending(record);
   }
@@ -166,5 +168,23 @@ describe('imageUrls', () => {
     expect((await imageUrls(deps, ownerA, ['img-000', 'img-001', 'img-002', 'missing'])).map((u) => u.id)).toEqual(['img-000', 'img-002']);
     expect((await imageUrls(deps, ownerB, ['img-000', 'img-001', 'img-002', 'missing'])).map((u) => u.id)).toEqual(['img-001']);
     await expect(imageUrls(deps, { kind: 'none' }, ['img-000'])).rejects.toMatchObject({ code: 'Unauthorized' });
+  });
+
+  it('signs thumbnails for the THUMBNAIL variant, leaving out images that have none', async () => {
+    const log = new InMemoryDetectionLog();
+    await seed(log, 3);
+    const deps = { log, signer: new RecordingSigner(), clock: fixedClock('2026-11-22T03:00:00.000Z') };
+    const urls = await imageUrls(deps, everyone, ['img-000', 'img-001', 'img-002'], 'THUMBNAIL');
+    expect(urls.map((u) => u.url)).toEqual([
+      'https://bucket.example/thumbnails/img-0.webp?expires=900',
+      'https://bucket.example/thumbnails/img-2.webp?expires=900',
+    ]);
+    // ORIGINAL is the default, as for clients that never send a variant.
+    expect((await imageUrls(deps, everyone, ['img-001'], null)).map((u) => u.url)).toEqual(['https://bucket.example/dogs/img-1.jpg?expires=900']);
+  });
+
+  it('refuses an unknown variant by name', async () => {
+    const deps = { log: new InMemoryDetectionLog(), signer: new RecordingSigner(), clock: fixedClock() };
+    await expect(imageUrls(deps, everyone, ['x'], 'HUGE' as never)).rejects.toMatchObject({ code: 'InvalidArgument' });
   });
 });
