@@ -50,6 +50,8 @@ export const bundlingOptions = (
   { classifier, bundleAwsSdk }: BundlingChoices = { classifier: 'rekognition', bundleAwsSdk: true },
 ): nodejs.BundlingOptions => {
   const shipsModel = name === 'image-processor' && classifier === 'local';
+  // The processor makes thumbnails and converts HEIC/WebP with sharp, whatever its classifier.
+  const shipsSharp = name === 'image-processor';
   return {
     minify: true,
     sourceMap: true,
@@ -69,15 +71,18 @@ export const bundlingOptions = (
     define: { 'process.env.PET_DETECTOR_BUNDLED_CLASSIFIER': JSON.stringify(shipsModel ? 'local' : 'rekognition') },
     logLevel: nodejs.LogLevel.WARNING,
     // sharp loads native libvips binaries, so it is installed next to the bundle instead of bundled.
-    ...(shipsModel ? { nodeModules: ['sharp'] } : {}),
+    // (libheif-js, the HEIC decoder, is wasm inlined in JavaScript and bundles like any module.)
+    ...(shipsSharp ? { nodeModules: ['sharp'] } : {}),
     commandHooks: {
       beforeBundling: () => [],
       // npm installs the binaries of the machine it runs on unless told the target's: Lambda is linux/arm64.
       beforeInstall: (_inputDir: string, outputDir: string) =>
-        shipsModel ? [`printf 'os=linux\\ncpu=arm64\\nlibc=glibc\\n' > '${outputDir}/.npmrc'`] : [],
+        shipsSharp ? [`printf 'os=linux\\ncpu=arm64\\nlibc=glibc\\n' > '${outputDir}/.npmrc'`] : [],
       // The model weights, the wasm binaries and the model worker (classifier/assets.ts says which and where).
-      afterBundling: (inputDir: string, outputDir: string) =>
-        shipsModel ? [...lambdaBundlingCommands(inputDir, outputDir), `rm -f '${outputDir}/.npmrc'`] : [],
+      afterBundling: (inputDir: string, outputDir: string) => [
+        ...(shipsModel ? lambdaBundlingCommands(inputDir, outputDir) : []),
+        ...(shipsSharp ? [`rm -f '${outputDir}/.npmrc'`] : []),
+      ],
     },
   };
 };

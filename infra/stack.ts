@@ -7,7 +7,7 @@ import { CfnElement, CfnOutput, Stack, Tags, Validations, type StackProps } from
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { ANIMAL_PREFIX, INPUT_PREFIX } from '../functions/core/domain';
+import { ANIMAL_PREFIX, INPUT_PREFIX, THUMBNAIL_PREFIX } from '../functions/core/domain';
 import { ENV } from '../functions/core/settings';
 import { INDEXES } from '../functions/core/table-design';
 import { REPO_ROOT } from './bundling';
@@ -181,12 +181,13 @@ export class PetDetectorStack extends Stack {
   ): void {
     const filed = Object.values(ANIMAL_PREFIX).map((prefix) => images.objectsUnder(prefix));
     const input = images.objectsUnder(INPUT_PREFIX);
+    const thumbnails = images.objectsUnder(THUMBNAIL_PREFIX);
     const bucketLogicalId = this.getLogicalId(images.bucket.node.defaultChild as CfnElement);
     const allow = (role: iam.Role, actions: string[], resources: string[], sid: string) => {
       role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions, resources }));
       // cdk-nag reports every <bucket>/<prefix>* object ARN as a wildcard. Object keys are <prefix><imageId>.<ext>
       // with ids minted at upload time, so a prefix is the narrowest resource that can exist.
-      for (const prefix of [INPUT_PREFIX, ...Object.values(ANIMAL_PREFIX)]) {
+      for (const prefix of [INPUT_PREFIX, THUMBNAIL_PREFIX, ...Object.values(ANIMAL_PREFIX)]) {
         if (!resources.includes(images.objectsUnder(prefix))) continue;
         Validations.of(role).acknowledge({
           id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/${prefix}*]`,
@@ -199,17 +200,18 @@ export class PetDetectorStack extends Stack {
     allow(fns.requestUpload.role, ['s3:PutObject'], [input], 'PresignUploadsIntoInput');
     allow(fns.requestUpload.role, ['dynamodb:PutItem'], [table.tableArn], 'CreatePendingRecords');
 
-    // image-reader signs presigned GETs for filed images only.
-    allow(fns.imageReader.role, ['s3:GetObject'], filed, 'PresignReadsOfFiledImages');
+    // image-reader signs presigned GETs for filed images and their thumbnails only.
+    allow(fns.imageReader.role, ['s3:GetObject'], [...filed, thumbnails], 'PresignReadsOfFiledImages');
     const indexes = Object.values(INDEXES).map((index) => `${table.tableArn}/index/${index.name}`);
     allow(fns.imageReader.role, ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], [table.tableArn], 'ReadRecords');
     allow(fns.imageReader.role, ['dynamodb:Query'], indexes, 'QueryIndexes');
 
-    // The processor reads and deletes input/*, writes cats/ dogs/ others/, and cannot write into input/,
+    // The processor reads and deletes input/*, writes cats/ dogs/ others/ and thumbnails/, and cannot write into input/,
     // so nothing it does can trigger itself.
     allow(fns.processor.role, ['s3:GetObject'], [input], 'ReadUploads');
     allow(fns.processor.role, ['s3:DeleteObject'], [input], 'DeleteProcessedUploads');
     allow(fns.processor.role, ['s3:PutObject'], filed, 'FileClassifiedImages');
+    allow(fns.processor.role, ['s3:PutObject'], [thumbnails], 'WriteThumbnails');
     // Without ListBucket, S3 answers a missing key with 403 instead of 404, and a redelivered event for an
     // already filed image would look like an outage instead of a duplicate. Listing reveals keys, not data,
     // and only under input/: the filed prefixes hold other people's keys and the processor never lists them.

@@ -38,8 +38,15 @@ describe('bundlingOptions', () => {
     expect(bundlingOptions(name, { classifier: 'rekognition', bundleAwsSdk: false }).esbuildArgs).toBeUndefined();
   });
 
-  it('with Rekognition, ships nothing but the bundle', () => {
+  it('with Rekognition, ships the bundle and linux-arm64 sharp (thumbnails, HEIC/WebP conversion), and no model', () => {
     const options = bundlingOptions('image-processor', rekognition);
+    expect(options.nodeModules).toEqual(['sharp']);
+    expect(options.commandHooks?.beforeInstall('/repo', '/out')).toEqual([expect.stringMatching(/os=linux.*cpu=arm64/)]);
+    expect(options.commandHooks?.afterBundling('/repo', '/out')).toEqual([expect.stringMatching(/^rm -f .*\.npmrc'$/)]);
+  });
+
+  it('ships nothing but the bundle with the other functions', () => {
+    const options = bundlingOptions('image-reader', rekognition);
     expect(options.nodeModules).toBeUndefined();
     expect(options.commandHooks?.afterBundling('/repo', '/out')).toEqual([]);
     expect(options.commandHooks?.beforeInstall('/repo', '/out')).toEqual([]);
