@@ -10,11 +10,12 @@ registerCjs();
 const commands = {
   classify: () => import('../classifier/cli.ts'),
   upload: () => import('../local/cli/upload.ts'),
+  list: () => import('../local/cli/list.ts'),
 };
 const [name, ...args] = process.argv.slice(2);
 const load = commands[name];
 if (!load) {
-  console.error(`usage: pet-detector <${Object.keys(commands).join('|')}> [options] <files or folders...>`);
+  console.error(`usage: pet-detector <${Object.keys(commands).join('|')}> [options] [files or folders...]`);
   process.exit(2);
 }
 const loaded = await load();

@@ -166,7 +166,11 @@ export type Query = {
   image?: Maybe<Image>;
   /** Presigned GET URLs for up to 100 filed images; ids that are not filed yet (or, for THUMBNAIL, have no thumbnail) are left out. */
   imageUrls: Array<ImageUrl>;
-  /** Newest first. limit defaults to 20 (1-100). A page is never short while nextToken is set. */
+  /**
+   * Newest first. limit defaults to 20 (1-100). Each call reads a bounded number of index entries, so with a
+   * selective filter a page may hold fewer than limit items, or none, while nextToken is set: keep calling
+   * with nextToken until it is null. A null nextToken means there is nothing more.
+   */
   images: ImageConnection;
 };
 

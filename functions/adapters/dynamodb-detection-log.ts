@@ -46,7 +46,7 @@ const MAX_BATCH_GET_ROUNDS = 5;
 const BATCH_GET_MAX_KEYS = 100;
 /** First pause before asking again for unprocessed keys; doubles each round (AWS's advice for them). */
 const DEFAULT_UNPROCESSED_RETRY_DELAY_MS = 50;
-/** With residual filters, evaluate more than the page needs per query (shared by the shards) to save round trips. */
+/** With residual filters, evaluate more than the page needs per query (shared by the shards, within the read budget) to save round trips. */
 const FILTERED_READ_SIZE = 200;
 
 const OPEN_STATUSES = { ':pending': statusToItem('PENDING'), ':processing': statusToItem('PROCESSING') };
@@ -192,7 +192,7 @@ export class DynamoDbDetectionLog implements DetectionLog {
     if (plan.positions.length !== this.indexShards) throw new TypeError(`A plan for ${plan.positions.length} shards reached a log of ${this.indexShards}`);
     const request = buildQuery(this.tableName, plan);
     const filtered = request.FilterExpression !== undefined;
-    const readShard = async (partition: string, startKey: Record<string, unknown> | undefined, wanted: number) => {
+    const readShard = async (partition: string, startKey: Record<string, unknown> | undefined, wanted: number, cap: number) => {
       let out;
       try {
         out = await this.doc.send(
@@ -200,17 +200,19 @@ export class DynamoDbDetectionLog implements DetectionLog {
             ...request,
             ExpressionAttributeValues: { ...request.ExpressionAttributeValues, ':pk': partition },
             ExclusiveStartKey: startKey,
-            Limit: filtered ? Math.max(Math.ceil(FILTERED_READ_SIZE / this.indexShards), wanted) : wanted,
+            Limit: Math.min(cap, filtered ? Math.max(Math.ceil(FILTERED_READ_SIZE / this.indexShards), wanted) : wanted),
           }),
         );
       } catch (error) {
         throw unavailable(error);
       }
-      return { entries: (out.Items ?? []) as IndexEntry[], ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
+      const entries = (out.Items ?? []) as IndexEntry[];
+      return { entries, evaluated: out.ScannedCount ?? entries.length, ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
     };
-    // One entry more than the page is merged: finding it is what proves another page exists, so nextToken
-    // is set exactly when more matches remain and a page is never short or empty while it is set.
-    const merge = new ShardMerge(plan.index, plan.partitionValue, plan.positions, readShard, plan.limit + 1);
+    // One entry more than the page is merged: finding it is what proves another page exists, so a full page
+    // carries a nextToken only when more matches remain. The read budget may end the merge first: then the
+    // page is short, even empty, and its nextToken resumes every shard where the budget stopped it.
+    const merge = new ShardMerge(plan.index, plan.partitionValue, plan.positions, readShard, plan.limit + 1, plan.readBudget);
     const page: ImageRecord[] = [];
     for (;;) {
       const batch: IndexEntry[] = [];
@@ -230,7 +232,7 @@ export class DynamoDbDetectionLog implements DetectionLog {
       if (page.length === plan.limit) break;
     }
     const result: ImageQueryPage = { items: page };
-    if (page.length > 0 && (await merge.peek())) result.positions = merge.positions();
+    if ((page.length > 0 && (await merge.peek())) || merge.budgetSpent) result.positions = merge.positions();
     return result;
   }
 

@@ -24,6 +24,15 @@ export interface ImageFilter {
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
+/**
+ * Index entries one `images` call may read (DynamoDB's ScannedCount, over all its Query requests and shards).
+ * A residual filter is applied after the read, so without a budget a filter that matches nothing reads its
+ * whole partition until the function times out. With it a page may be short, even empty, while nextToken is
+ * set, and clients page on (schema.graphql says so). 1,000 small index entries are a few Query requests and
+ * ~13 read units; an unfiltered page (limit + 1 entries) never reaches it.
+ */
+export const READ_BUDGET = 1000;
+
 export interface ImageQueryPlan {
   index: IndexKey;
   /** The index partition's value before sharding ('IMAGE', 'cat', ...): shard s is `<value>#<s>`. */
@@ -40,6 +49,8 @@ export interface ImageQueryPlan {
   };
   /** Items wanted in this page. */
   limit: number;
+  /** Index entries this call may read at most (READ_BUDGET); the page ends there, full or not. */
+  readBudget: number;
   /** Where each of the index's shards stands: all 'start' for a first page, else decoded from nextToken. */
   positions: ShardPosition[];
   /** What a nextToken of this query is bound to: the normalised filter and the partition read (so the caller's scope). */
@@ -54,7 +65,10 @@ export interface TokenBinding {
 
 export interface ImageQueryPage {
   items: ImageRecord[];
-  /** Set only when more items match: where each shard resumes after the last returned item. */
+  /**
+   * Set only when more items may match: where each shard resumes, after the last returned item or where the
+   * read budget stopped it (then the page may be short or empty).
+   */
   positions?: ShardPosition[];
 }
 
@@ -150,7 +164,7 @@ export const planImageQuery = (
     nextToken === null || nextToken === undefined
       ? Array.from({ length: shards }, (): ShardPosition => 'start')
       : decodeNextToken(nextToken, tokenBinding, shards);
-  const plan: ImageQueryPlan = { index, partitionValue, residual, limit, positions, tokenBinding };
+  const plan: ImageQueryPlan = { index, partitionValue, residual, limit, readBudget: READ_BUDGET, positions, tokenBinding };
   if (filter.createdAfter) plan.createdAfter = filter.createdAfter;
   if (filter.createdBefore) plan.createdBefore = filter.createdBefore;
   return plan;

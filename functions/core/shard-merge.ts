@@ -20,10 +20,20 @@ export interface ShardRead {
   entries: IndexEntry[];
   /** DynamoDB's LastEvaluatedKey: absent when the shard has nothing more to evaluate. */
   lastKey?: Record<string, unknown>;
+  /** Entries the read evaluated, matching or not (DynamoDB's ScannedCount): what the read budget counts. */
+  evaluated: number;
 }
 
-/** One Query on one shard's partition: at least `wanted` entries evaluated after `startKey` (exclusive), newest first. */
-export type ReadShard = (partition: string, startKey: Record<string, unknown> | undefined, wanted: number) => Promise<ShardRead>;
+/**
+ * One Query on one shard's partition: at least `wanted` entries evaluated after `startKey` (exclusive),
+ * newest first, and never more than `cap` (what is left of the read budget).
+ */
+export type ReadShard = (
+  partition: string,
+  startKey: Record<string, unknown> | undefined,
+  wanted: number,
+  cap: number,
+) => Promise<ShardRead>;
 
 interface ShardState {
   partition: string;
@@ -41,9 +51,12 @@ export class ShardMerge {
   private readonly partitionKey: string;
   private readonly sortKey: string;
   private consumed = 0;
+  private evaluated = 0;
+  private stopped = false;
 
   /**
    * @param want how many entries the caller expects to consume (page + 1), to size the first reads.
+   * @param budget entries all reads together may evaluate; once spent the merge ends, exhausted or not.
    */
   constructor(
     index: IndexKey,
@@ -51,6 +64,7 @@ export class ShardMerge {
     positions: readonly ShardPosition[],
     private readonly readShard: ReadShard,
     private readonly want: number,
+    private readonly budget = Infinity,
   ) {
     this.partitionKey = INDEXES[index].partitionKey;
     this.sortKey = INDEXES[index].sortKey;
@@ -78,6 +92,14 @@ export class ShardMerge {
     return entry;
   }
 
+  /**
+   * Whether the merge ended because the read budget was spent while some shard still had entries to
+   * evaluate: more may match, and positions() says where to resume.
+   */
+  get budgetSpent(): boolean {
+    return this.stopped;
+  }
+
   /** Where each shard stands after what was consumed: what the next page resumes from. */
   positions(): ShardPosition[] {
     return this.shards.map((s) => {
@@ -92,10 +114,17 @@ export class ShardMerge {
   private async head(): Promise<ShardState | undefined> {
     let dry = this.shards.filter((s) => s.buffer.length === 0 && !s.exhausted);
     while (dry.length > 0) {
+      // A dry shard may hold the newest entry: with no budget left to read it, no entry can be emitted in
+      // order, so the merge ends here and the next page resumes every shard where it stands.
+      if (this.evaluated >= this.budget) {
+        this.stopped = true;
+        return undefined;
+      }
       const live = this.shards.filter((s) => !s.exhausted).length;
       // An even share of what is still wanted, plus one: shards hold about equal shares of any time range.
       const wanted = Math.ceil(Math.max(1, this.want - this.consumed) / live) + 1;
-      await Promise.all(dry.map((s) => this.fill(s, wanted)));
+      const cap = Math.max(1, Math.floor((this.budget - this.evaluated) / dry.length));
+      await Promise.all(dry.map((s) => this.fill(s, wanted, cap)));
       // A filtered read may evaluate entries and return none of them: read those shards on.
       dry = dry.filter((s) => s.buffer.length === 0 && !s.exhausted);
     }
@@ -107,8 +136,9 @@ export class ShardMerge {
     return best;
   }
 
-  private async fill(shard: ShardState, wanted: number): Promise<void> {
-    const read = await this.readShard(shard.partition, shard.startKey, wanted);
+  private async fill(shard: ShardState, wanted: number, cap: number): Promise<void> {
+    const read = await this.readShard(shard.partition, shard.startKey, wanted, cap);
+    this.evaluated += read.evaluated;
     shard.buffer.push(...read.entries);
     if (read.lastKey) shard.startKey = read.lastKey;
     else shard.exhausted = true;

@@ -13,7 +13,8 @@
  *   page without reading anyone else's; every filter is residual on it. The other indexes are global and
  *   serve analysts, who read everyone's (functions/core/caller-scope.ts).
  * Filters that no key covers (minConfidence, or a second filter) are FilterExpressions, and the
- * image-reader reads on until the page is full, so a page is never short while a nextToken remains.
+ * image-reader reads on until the page is full or its read budget (image-query.ts READ_BUDGET) is spent, so
+ * a page may be short, even empty, while a nextToken remains.
  * The indexes hold keys and filter attributes only (indexProjection); the records come from the table.
  */
 export const TABLE_PARTITION_KEY = 'ImageID';

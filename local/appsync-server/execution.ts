@@ -27,6 +27,7 @@ import { authTypeName, type Caller } from './auth/authenticate';
 import { FieldError, fieldUnauthorized, formatGraphQLError, type AppSyncGraphQLError } from './errors';
 import type { ResolverRunner } from './resolver-runner';
 import type { AppSyncSchema } from './schema';
+import { DEFAULT_QUERY_LIMITS, depthLimitExceeded, fieldDepth, resolverCountLimitExceeded, validationRules, type QueryLimits } from './query-limits';
 import { pruneToSelection, selectionSetList } from './selection';
 
 export interface GraphQLRequestBody {
@@ -80,6 +81,8 @@ interface RequestState extends CallerContext {
   phase: Phase;
   variables: Record<string, unknown>;
   appended: AppSyncGraphQLError[];
+  /** Resolvers invoked so far in this request (resolverCountLimit). */
+  resolversRun: number;
   mutationResults: {
     fieldName: string;
     value: unknown;
@@ -98,13 +101,16 @@ const asGraphQLError = (shape: ResolverErrorShape, info: GraphQLResolveInfo): Gr
 
 export class Executor {
   private readonly specs: Map<string, ResolverSpec>;
+  private readonly rules: ReturnType<typeof validationRules>;
 
   constructor(
     private readonly appsync: AppSyncSchema,
     specs: readonly ResolverSpec[],
     private readonly runner: ResolverRunner,
+    private readonly limits: QueryLimits = DEFAULT_QUERY_LIMITS,
   ) {
     this.specs = new Map(specs.map((s) => [`${s.typeName}.${s.fieldName}`, s]));
+    this.rules = validationRules(limits);
   }
 
   parseOperation(query: unknown, operationName?: string | null): ParsedOperation {
@@ -131,7 +137,7 @@ export class Executor {
     let checked: { ok: true; document: DocumentNode } | { ok: false; errors: AppSyncGraphQLError[] };
     try {
       const document = parse(query, { maxTokens: MAX_DOCUMENT_TOKENS });
-      const validationErrors = validate(this.appsync.schema, document);
+      const validationErrors = validate(this.appsync.schema, document, this.rules);
       checked = validationErrors.length > 0 ? { ok: false, errors: validationErrors.map(formatGraphQLError) } : { ok: true, document };
     } catch (error) {
       checked = { ok: false, errors: [formatGraphQLError(error as GraphQLError)] };
@@ -189,7 +195,7 @@ export class Executor {
   }
 
   private newState(phase: Phase, callerContext: CallerContext, variables: Record<string, unknown>): RequestState {
-    return { ...callerContext, phase, variables, appended: [], mutationResults: [] };
+    return { ...callerContext, phase, variables, appended: [], resolversRun: 0, mutationResults: [] };
   }
 
   private body(result: ExecutionResult, state: RequestState): GraphQLResponseBody {
@@ -215,12 +221,15 @@ export class Executor {
     if (!this.appsync.allowedModes(typeName, fieldName).includes(state.caller.mode)) {
       throw fieldUnauthorized(typeName, fieldName);
     }
+    if (fieldDepth(info.path) > this.limits.depth) throw depthLimitExceeded(this.limits.depth, info);
     const isSubscriptionRoot = typeName === this.appsync.schema.getSubscriptionType()?.name;
     if (state.phase === 'deliver') return defaultFieldResolver(source, args, state, info);
     if (isSubscriptionRoot) state.subscription = { fieldName, args: { ...args } };
 
     const spec = this.specs.get(`${typeName}.${fieldName}`);
     if (!spec) return isSubscriptionRoot ? null : defaultFieldResolver(source, args, state, info);
+    state.resolversRun += 1;
+    if (state.resolversRun > this.limits.resolverCount) throw resolverCountLimitExceeded(this.limits.resolverCount, info);
 
     const fieldNode = info.fieldNodes[0];
     const outcome = await this.runner.run(spec, {

@@ -17,6 +17,7 @@ import { describeFault, guardRequests, type FaultReporter } from '../common/requ
 import { createDataSource, type DataSource, type DataSourceConfig } from './data-sources';
 import { Executor, type Publication } from './execution';
 import { createHttpHandler, type ExtraRoute } from './http-handler';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './query-limits';
 import { createRealtimeEndpoint } from './realtime';
 import { ensureLocalTls } from '../tls';
 import { ResolverRunner } from './resolver-runner';
@@ -26,6 +27,7 @@ import { SubscriptionRegistry } from './subscriptions';
 export type { DataSourceConfig, LocalLambdaHandler } from './data-sources';
 export { corsHeaders, type ExtraRoute } from './http-handler';
 export type { Publication } from './execution';
+export type { QueryLimits } from './query-limits';
 
 export const GRAPHQL_PATH = '/graphql';
 export const REALTIME_PATH = '/graphql/realtime';
@@ -62,6 +64,8 @@ export interface AppSyncServerOptions {
   onInternalError?: (error: unknown) => void;
   /** Browser origins allowed: the server adds its own (the console it serves) once it listens. */
   origins?: LocalOrigins;
+  /** Per-request cost limits; by default the ones the CDK stack sets on the API (introspection on). */
+  queryLimits?: Partial<QueryLimits>;
 }
 
 export interface AppSyncServer {
@@ -171,7 +175,7 @@ export const startAppSyncServer = async (options: AppSyncServerOptions): Promise
     Object.entries(options.dataSources).map(([name, config]) => [name, createDataSource(name, config, options.region)]),
   );
   const runner = new ResolverRunner({ dataSources, ...(options.resolverLogger ? { logger: options.resolverLogger } : {}) });
-  const executor = new Executor(appsync, specs, runner);
+  const executor = new Executor(appsync, specs, runner, { ...DEFAULT_QUERY_LIMITS, ...options.queryLimits });
   const auth: AuthConfig = { apiKey: options.apiKey, iamCredentials: options.iamCredentials, region: options.region };
   const registry = new SubscriptionRegistry(appsync.subscriptionsFor, (subscription, payload) =>
     executor.deliver(subscription.document, subscription.request, subscription.fieldName, payload, subscription.callerContext),

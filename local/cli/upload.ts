@@ -15,7 +15,7 @@ import { DEFAULT_STATE_DIR } from '../common/paths';
 const USAGE = `usage: pet-detector upload [--json] [--concurrency N] [--timeout SECONDS]
                            [--endpoint URL --api-key KEY | --outputs FILE] <files or folders...>`;
 
-interface Target {
+export interface Target {
   graphqlUrl: string;
   realtimeUrl: string;
   apiKey: string;
@@ -35,7 +35,7 @@ export const realtimeUrlFor = (graphqlUrl: string): string => {
   return url.toString();
 };
 
-const resolveTarget = async (values: { endpoint?: string; 'api-key'?: string; outputs?: string }): Promise<Target> => {
+export const resolveTarget = async (values: { endpoint?: string; 'api-key'?: string; outputs?: string }): Promise<Target> => {
   if (values.endpoint) {
     if (!values['api-key']) throw new Error('--endpoint needs --api-key');
     return { graphqlUrl: values.endpoint, realtimeUrl: realtimeUrlFor(values.endpoint), apiKey: values['api-key'] };

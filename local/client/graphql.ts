@@ -2,6 +2,9 @@
  * A minimal AppSync client for people-facing tools (CLI, bench) and the integration tests: GraphQL over
  * HTTP with an API key, and the operations the product exposes, spelled as a client would spell them.
  */
+import { readPages } from '../../graphql/read-pages';
+import type { Image, ImageFilter } from '../../graphql/types';
+
 export interface GraphQLErrorShape {
   message: string;
   errorType?: string;
@@ -79,3 +82,29 @@ export const graphql = async <T>(target: ApiTarget, query: string, variables: Re
   if (body.errors?.length || !body.data) throw new GraphQLRequestError(body.errors ?? [], status);
   return body.data;
 };
+
+/** The page size `images` accepts at most (functions/core/image-query.ts MAX_PAGE_SIZE). */
+const MAX_IMAGES_PER_CALL = 100;
+
+/**
+ * Up to `want` images matching the filter, newest first, from `nextToken` on: pages on past short and
+ * empty pages (the server's read budget, schema.graphql) and returns the token to continue from.
+ */
+export const listImages = (
+  target: ApiTarget,
+  filter: ImageFilter,
+  want: number,
+  nextToken: string | null = null,
+): Promise<{ items: Image[]; nextToken: string | null; calls: number }> =>
+  readPages(
+    async (token, limit) =>
+      (
+        await graphql<{ images: { items: Image[]; nextToken: string | null } }>(target, LIST_IMAGES, {
+          filter,
+          limit: Math.min(limit, MAX_IMAGES_PER_CALL),
+          nextToken: token,
+        })
+      ).images,
+    want,
+    nextToken,
+  );

@@ -1,9 +1,10 @@
 /**
- * The gallery: images(filter) one page at a time ("load more" follows nextToken), thumbnails through
- * imageUrls(ids), and live results slotted in when they match the filter shown.
+ * The gallery: images(filter) one screenful at a time, paging on past short pages ("load more" follows
+ * nextToken), thumbnails through imageUrls(ids), and live results slotted in when they match the filter shown.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { Api, Image } from '../api';
+import { readPages } from '../../../graphql/read-pages';
+import type { Api, Image, ImageFilter } from '../api';
 import { EMPTY_FILTER_FORM, matchesFilter, toImageFilter, type FilterForm } from '../filters';
 
 export const GALLERY_PAGE_SIZE = 24;
@@ -52,7 +53,9 @@ export const useGallery = (api: Api) => {
       if (!append) requested.current.clear();
       setState((current) => ({ ...current, items: append ? current.items : [], loading: true, error: undefined }));
       try {
-        const page = await api.images(JSON.parse(filterKey), GALLERY_PAGE_SIZE, nextToken);
+        // A page may be short, even empty, while nextToken is set (the server's read budget): page on.
+        const shown = JSON.parse(filterKey) as ImageFilter;
+        const page = await readPages((token, limit) => api.images(shown, limit, token), GALLERY_PAGE_SIZE, nextToken ?? null);
         if (mine !== generation.current) return;
         setState((current) => ({
           items: append ? [...current.items, ...page.items.filter((item) => !current.items.some((seen) => seen.id === item.id))] : page.items,

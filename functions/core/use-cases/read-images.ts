@@ -1,5 +1,6 @@
 /**
- * image-reader's use cases: Query.images (a planned index query, read on until the page is full)
+ * image-reader's use cases: Query.images (a planned index query, read on until the page is full or the
+ * read budget is spent)
  * and Query.imageUrls (short-lived GET links for filed images only).
  */
 import { type CallerScope, canRead } from '../caller-scope';

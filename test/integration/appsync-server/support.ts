@@ -53,7 +53,7 @@ const handlerEnvironment = (dynamodbEndpoint: string): Record<string, string> =>
 });
 
 export const startTestStack = async (
-  options: { https?: boolean; server?: Pick<AppSyncServerOptions, 'staticDir' | 'extraRoutes'> } = {},
+  options: { https?: boolean; server?: Pick<AppSyncServerOptions, 'staticDir' | 'extraRoutes' | 'queryLimits'> } = {},
 ): Promise<TestStack> => {
   const tmpDir = mkdtempSync(path.join(tmpdir(), 'appsync-server-test-'));
   const bundles = path.join(tmpDir, 'resolvers');

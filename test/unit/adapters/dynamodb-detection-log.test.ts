@@ -17,7 +17,7 @@ import { documentClient } from '../../../functions/adapters/clients/dynamodb';
 import { buildQuery, DynamoDbDetectionLog } from '../../../functions/adapters/dynamodb-detection-log';
 import type { CallerScope } from '../../../functions/core/caller-scope';
 import { DuplicateImageError, TransientError } from '../../../functions/core/errors';
-import { nextTokenFor, planImageQuery, type ImageFilter } from '../../../functions/core/image-query';
+import { nextTokenFor, planImageQuery, READ_BUDGET, type ImageFilter } from '../../../functions/core/image-query';
 import { indexKeys, shardOf } from '../../../functions/core/index-keys';
 import { type DetectionLogItem, recordToItem } from '../../../functions/core/record-mapping';
 import { FILTER_ATTRIBUTES, INDEXES, indexProjection, TABLE_PARTITION_KEY } from '../../../functions/core/table-design';
@@ -247,6 +247,7 @@ const fakeQuery = (items: DetectionLogItem[]) => (input: QueryCommandInput) => {
   const last = evaluated[evaluated.length - 1];
   return {
     Items: matches,
+    ScannedCount: evaluated.length,
     LastEvaluatedKey: more && last ? { ImageID: last.ImageID, [pk]: last[pk], CreatedAt: last.CreatedAt } : undefined,
   };
 };
@@ -296,11 +297,11 @@ const serve = (items: DetectionLogItem[], batchOptions: Parameters<typeof fakeBa
   ddb.on(BatchGetCommand).callsFake(fakeBatchGet(items, batchOptions));
 };
 
-const readAll = async (filter: ImageFilter, limit: number) => {
+const readAll = async (filter: ImageFilter, limit: number, readBudget = READ_BUDGET) => {
   const pages: string[][] = [];
   let nextToken: string | null = null;
   do {
-    const planned = plan(filter, limit, nextToken);
+    const planned = { ...plan(filter, limit, nextToken), readBudget };
     const page = await log.query(planned);
     pages.push(page.items.map((i) => i.id));
     nextToken = nextTokenFor(page, planned);
@@ -398,7 +399,31 @@ describe('DynamoDbDetectionLog.query', () => {
     expect(page).toEqual({ items: [] });
   });
 
-  it('reads on past empty filtered pages: every page is full while a nextToken is set', async () => {
+  it('stops at the read budget: a filter that matches nothing returns an empty page with a nextToken, not a timeout', async () => {
+    const items = corpus(5000);
+    serve(items);
+    const page = await log.query(plan({ minConfidence: 99.5 }, 10));
+    expect(page.items).toEqual([]);
+    expect(page.positions).toBeDefined();
+    // Each Query may evaluate at most its Limit; together they stay within the budget (a shard reads at least one).
+    const limits = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input.Limit!);
+    expect(limits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(READ_BUDGET + SHARDS);
+    // Paging on walks the whole index, about READ_BUDGET entries per call, and ends without a token.
+    const pages = await readAll({ minConfidence: 99.5 }, 10);
+    expect(pages.flat()).toEqual([]);
+    expect(pages.length).toBeGreaterThanOrEqual(5000 / READ_BUDGET);
+    expect(pages.length).toBeLessThanOrEqual(5000 / READ_BUDGET + 1);
+  });
+
+  it('resumes a short page exactly where its budget ran out: paging on yields every match once, newest first', async () => {
+    const items = corpus(1000);
+    serve(items);
+    const pages = await readAll({ minConfidence: 90 }, 10, 120);
+    expect(pages.flat()).toEqual(newestFirst(items.filter((i) => i.ConfidenceScore === 99)));
+    expect(pages.slice(0, -1).some((p) => p.length < 10)).toBe(true);
+  });
+
+  it('reads on past empty filtered pages within the budget: a page is full while matches lie within reach', async () => {
     const items = corpus(1000);
     serve(items);
     const pages = await readAll({ minConfidence: 90 }, 10);

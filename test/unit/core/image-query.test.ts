@@ -1,6 +1,6 @@
 import type { CallerScope } from '../../../functions/core/caller-scope';
 import { ValidationError } from '../../../functions/core/errors';
-import { type ImageFilter, nextTokenFor, planImageQuery } from '../../../functions/core/image-query';
+import { type ImageFilter, nextTokenFor, planImageQuery, READ_BUDGET } from '../../../functions/core/image-query';
 import { decodeNextToken, encodeNextToken } from '../../../functions/core/page-token';
 
 const codeOf = (fn: () => unknown): string => {
@@ -28,9 +28,16 @@ describe('images query planner', () => {
       createdAfter: '2026-01-01T00:00:00.000Z',
       residual: { detectedAnimal: 'CAT', status: 'COMPLETED', uncertain: true, minConfidence: 60 },
       limit: 5,
+      readBudget: READ_BUDGET,
       positions: ['start'],
       tokenBinding: expect.any(Object),
     });
+  });
+
+  it('gives every call the same bounded read budget, whatever the filter or the caller', () => {
+    expect(READ_BUDGET).toBe(1000);
+    expect(plan(everyone, { minConfidence: 99 }, 100).readBudget).toBe(READ_BUDGET);
+    expect(plan({ kind: 'owner', owner: 'sub-a' }, { detectedAnimal: 'DOG' }, 1, null, 8).readBudget).toBe(READ_BUDGET);
   });
 
   it('plans nothing for a caller without a scope', () => {
@@ -38,7 +45,15 @@ describe('images query planner', () => {
   });
 
   it('lists every image newest first from ByCreatedAt without a filter, 20 per page', () => {
-    expect(plan(everyone, undefined)).toEqual({ index: 'byCreatedAt', partitionValue: 'IMAGE', residual: {}, limit: 20, positions: ['start'], tokenBinding: expect.any(Object) });
+    expect(plan(everyone, undefined)).toEqual({
+      index: 'byCreatedAt',
+      partitionValue: 'IMAGE',
+      residual: {},
+      limit: 20,
+      readBudget: READ_BUDGET,
+      positions: ['start'],
+      tokenBinding: expect.any(Object),
+    });
     expect(plan(everyone, undefined, null, null, 8).positions).toEqual(Array(8).fill('start'));
     expect(plan(everyone, {}, null, null).index).toBe('byCreatedAt');
   });

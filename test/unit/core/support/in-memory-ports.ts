@@ -95,14 +95,15 @@ export class InMemoryDetectionLog implements DetectionLog {
       (!residual.status || e.ProcessingStatus === statusToItem(residual.status)) &&
       (residual.uncertain === undefined || e.Uncertain === residual.uncertain) &&
       (residual.minConfidence === undefined || ((e.ConfidenceScore as number | undefined) ?? -1) >= residual.minConfidence);
-    // Like a Query: `wanted` entries evaluated strictly after startKey, the filter applied to those.
-    const readShard = async (partition: string, startKey: Record<string, unknown> | undefined, wanted: number) => {
+    // Like a Query: `wanted` entries (at most `cap`) evaluated strictly after startKey, the filter applied to those.
+    const readShard = async (partition: string, startKey: Record<string, unknown> | undefined, wanted: number, cap: number) => {
       const rows = entries.filter((e) => e[index.partitionKey] === partition && (!startKey || newestFirst(startKey, e) < 0));
-      const evaluated = rows.slice(0, wanted);
+      const limit = Math.min(wanted, cap);
+      const evaluated = rows.slice(0, limit);
       const last = evaluated[evaluated.length - 1];
-      return { entries: evaluated.filter(matches), ...(rows.length > wanted && last ? { lastKey: last } : {}) };
+      return { entries: evaluated.filter(matches), evaluated: evaluated.length, ...(rows.length > limit && last ? { lastKey: last } : {}) };
     };
-    const merge = new ShardMerge(plan.index, plan.partitionValue, plan.positions, readShard, plan.limit + 1);
+    const merge = new ShardMerge(plan.index, plan.partitionValue, plan.positions, readShard, plan.limit + 1, plan.readBudget);
     const page: ImageRecord[] = [];
     while (page.length < plan.limit) {
       const entry = await merge.next();
@@ -110,7 +111,7 @@ export class InMemoryDetectionLog implements DetectionLog {
       page.push(structuredClone(this.records.get(field(entry, 'ImageID'))!));
     }
     const result: ImageQueryPage = { items: page };
-    if (page.length > 0 && (await merge.peek())) result.positions = merge.positions();
+    if ((page.length > 0 && (await merge.peek())) || merge.budgetSpent) result.positions = merge.positions();
     return result;
   }
 

@@ -1,0 +1,93 @@
+/**
+ * `npx pet-detector list [filters]`: the newest images matching a filter, as a table or JSON. Pages on past
+ * short and empty pages (the server's read budget) until it has --limit images or there are no more, and
+ * prints the token to continue from. Targets the local stack by default, like `upload`.
+ */
+import { parseArgs } from 'node:util';
+import type { ImageFilter } from '../../graphql/types';
+import { listImages, type Image } from '../client/graphql';
+import { resolveTarget } from './upload';
+
+const USAGE = `usage: pet-detector list [--animal CAT|DOG|OTHER] [--status PENDING|PROCESSING|COMPLETED|FAILED]
+                         [--uncertain | --certain] [--min-confidence N] [--limit N] [--next-token TOKEN] [--json]
+                         [--endpoint URL --api-key KEY | --outputs FILE]`;
+
+/** Most images one listing prints; ten requests of the largest page. */
+const MAX_LIMIT = 1000;
+
+const formatTable = (images: Image[]): string => {
+  const rows = images.map((i) => [
+    i.id,
+    i.status,
+    i.detectedAnimal ?? '-',
+    i.confidence != null ? i.confidence.toFixed(1) : '-',
+    i.uncertain == null ? '-' : i.uncertain ? 'yes' : 'no',
+    i.createdAt,
+    i.fileName ?? '',
+  ]);
+  const header = ['id', 'status', 'animal', 'confidence', 'uncertain', 'created', 'file'];
+  const widths = header.map((h, n) => Math.max(h.length, ...rows.map((r) => (r[n] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, n) => c.padEnd(widths[n] ?? 0)).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+};
+
+/** The filter named on the command line; the server checks the values and names what is wrong. */
+export const filterFromArgs = (values: Record<string, string | boolean | undefined>): ImageFilter => {
+  const filter: ImageFilter = {};
+  if (typeof values.animal === 'string') filter.detectedAnimal = values.animal.toUpperCase() as ImageFilter['detectedAnimal'];
+  if (typeof values.status === 'string') filter.status = values.status.toUpperCase() as ImageFilter['status'];
+  if (values.uncertain) filter.uncertain = true;
+  if (values.certain) filter.uncertain = false;
+  if (typeof values['min-confidence'] === 'string') filter.minConfidence = Number(values['min-confidence']);
+  return filter;
+};
+
+export const main = async (args: string[]): Promise<number> => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        animal: { type: 'string' },
+        status: { type: 'string' },
+        uncertain: { type: 'boolean', default: false },
+        certain: { type: 'boolean', default: false },
+        'min-confidence': { type: 'string' },
+        limit: { type: 'string', default: '20' },
+        'next-token': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        endpoint: { type: 'string' },
+        'api-key': { type: 'string' },
+        outputs: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values } = parsed;
+  if (values.help) {
+    console.error(USAGE);
+    return 0;
+  }
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    console.error(`--limit must be a whole number from 1 to ${MAX_LIMIT}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const target = await resolveTarget(values);
+    const read = await listImages(target, filterFromArgs(values), limit, values['next-token'] ?? null);
+    if (values.json) {
+      console.log(JSON.stringify({ items: read.items, nextToken: read.nextToken }, null, 2));
+    } else {
+      console.log(formatTable(read.items));
+      if (read.nextToken) console.log(`\nmore: pet-detector list ... --next-token ${read.nextToken}`);
+    }
+    return 0;
+  } catch (error) {
+    console.error((error as Error).message);
+    return 1;
+  }
+};
