@@ -208,7 +208,8 @@ export class PetDetectorStack extends Stack {
 
     // The processor reads and deletes input/*, writes cats/ dogs/ others/ and thumbnails/, and cannot write into input/,
     // so nothing it does can trigger itself.
-    allow(fns.processor.role, ['s3:GetObject'], [input], 'ReadUploads');
+    // GetObjectVersion: the copy and Rekognition name the exact version read (a ticket may be used again meanwhile).
+    allow(fns.processor.role, ['s3:GetObject', 's3:GetObjectVersion'], [input], 'ReadUploads');
     allow(fns.processor.role, ['s3:DeleteObject'], [input], 'DeleteProcessedUploads');
     allow(fns.processor.role, ['s3:PutObject'], filed, 'FileClassifiedImages');
     allow(fns.processor.role, ['s3:PutObject'], [thumbnails], 'WriteThumbnails');

@@ -37,7 +37,10 @@ export class RekognitionClassifier implements Classifier {
     try {
       const out = await this.rekognition.send(
         new DetectLabelsCommand({
-          Image: image.converted ? { Bytes: image.bytes } : { S3Object: { Bucket: image.bucket, Name: image.key } },
+          // The exact version the processor validated: the key may hold a newer upload by now.
+          Image: image.converted
+            ? { Bytes: image.bytes }
+            : { S3Object: { Bucket: image.bucket, Name: image.key, ...(image.versionId ? { Version: image.versionId } : {}) } },
           MinConfidence: this.options.minConfidence,
           MaxLabels: this.options.maxLabels,
         }),

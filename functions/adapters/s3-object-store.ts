@@ -10,14 +10,18 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { ObjectNotFoundError, TransientError } from '../core/errors';
-import type { ObjectInfo, ObjectStore } from '../core/ports';
+import { ObjectNotFoundError, ObjectReplacedError, TransientError } from '../core/errors';
+import type { ObjectInfo, ObjectStore, ObjectVersion, StoredObject } from '../core/ports';
 
 const isNotFound = (error: unknown): boolean =>
   error instanceof Error &&
   (error.name === 'NoSuchKey' ||
     error.name === 'NotFound' ||
     (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404);
+
+const isPreconditionFailed = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.name === 'PreconditionFailed' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412);
 
 const unavailable = (error: unknown): TransientError =>
   new TransientError('DependencyUnavailable', 'The image bucket is unavailable, try again', { cause: error });
@@ -43,11 +47,12 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async read(key: string): Promise<Uint8Array> {
+  async read(key: string): Promise<StoredObject> {
     try {
       const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       if (!out.Body) throw new ObjectNotFoundError(key);
-      return await out.Body.transformToByteArray();
+      const bytes = await out.Body.transformToByteArray();
+      return { bytes, version: { etag: out.ETag ?? '', ...(out.VersionId ? { versionId: out.VersionId } : {}) } };
     } catch (error) {
       if (error instanceof ObjectNotFoundError) throw error;
       if (isNotFound(error)) throw new ObjectNotFoundError(key);
@@ -55,12 +60,24 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async copy(fromKey: string, toKey: string): Promise<void> {
+  /**
+   * The version read, twice over: its VersionId (a versioned bucket then copies that version whatever the key
+   * holds now) and CopySourceIfMatch on its ETag (without versions, S3 refuses the copy with 412 if the key
+   * was overwritten).
+   */
+  async copy(fromKey: string, toKey: string, version: ObjectVersion): Promise<void> {
+    const source = copySource(this.bucket, fromKey) + (version.versionId ? `?versionId=${encodeURIComponent(version.versionId)}` : '');
     try {
       await this.s3.send(
-        new CopyObjectCommand({ Bucket: this.bucket, Key: toKey, CopySource: copySource(this.bucket, fromKey) }),
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: toKey,
+          CopySource: source,
+          ...(version.etag ? { CopySourceIfMatch: version.etag } : {}),
+        }),
       );
     } catch (error) {
+      if (isPreconditionFailed(error)) throw new ObjectReplacedError(fromKey);
       if (isNotFound(error)) throw new ObjectNotFoundError(fromKey);
       throw unavailable(error);
     }

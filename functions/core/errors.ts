@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'ClassifierRejectedImage'
   | 'ModelUnavailable'
   | 'UploadMissing'
+  | 'UploadReplaced'
   | 'InvalidObjectKey'
   // queries
   | 'InvalidLimit'
@@ -68,6 +69,13 @@ export class TransientError extends PetDetectorError {
 export class ObjectNotFoundError extends PetDetectorError {
   constructor(key: string) {
     super('ObjectNotFound', `No object at ${key}`);
+  }
+}
+
+/** The key holds other bytes than the ones read: the upload ticket was used again meanwhile. */
+export class ObjectReplacedError extends PetDetectorError {
+  constructor(key: string) {
+    super('UploadReplaced', `${key} was replaced after it was read`);
   }
 }
 

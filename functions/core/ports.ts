@@ -11,14 +11,28 @@ export interface ObjectInfo {
   contentType?: string;
 }
 
+/** Which stored version of an object: its ETag always, its VersionId where the bucket keeps versions. */
+export interface ObjectVersion {
+  etag: string;
+  versionId?: string;
+}
+
+export interface StoredObject {
+  bytes: Uint8Array;
+  version: ObjectVersion;
+}
+
 export interface ObjectStore {
   readonly bucket: string;
   /** undefined when the object does not exist. */
   head(key: string): Promise<ObjectInfo | undefined>;
-  /** The object's bytes; throws ObjectNotFoundError when it does not exist. */
-  read(key: string): Promise<Uint8Array>;
-  /** Copies within the bucket; the source stays. */
-  copy(fromKey: string, toKey: string): Promise<void>;
+  /** The object's bytes and which version they are; throws ObjectNotFoundError when it does not exist. */
+  read(key: string): Promise<StoredObject>;
+  /**
+   * Copies exactly this version of fromKey within the bucket (the source stays). Throws ObjectReplacedError
+   * when the key no longer holds it (an upload ticket used again), ObjectNotFoundError when it is gone.
+   */
+  copy(fromKey: string, toKey: string, version: ObjectVersion): Promise<void>;
   /** Writes (or overwrites) an object the processor made itself, such as a thumbnail. */
   put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
   /** Succeeds when the object is already gone. */
@@ -51,6 +65,8 @@ export interface ImageSource {
    * Rekognition must be sent them instead of reading the S3 object.
    */
   converted?: boolean;
+  /** The S3 version the bytes were read from: a classifier reading the object reads this one. */
+  versionId?: string;
 }
 
 export interface Classifier {

@@ -43,6 +43,10 @@ export const recordOutcome = (outcome: ProcessOutcome, keys: MessageKeys, eventT
         });
         return;
       }
+      if (outcome.superseded) {
+        logger.info('The upload was replaced while it was classified: the newer upload\'s own event files it', ids);
+        return;
+      }
       logger.info('Duplicate event: the image was already processed', ids);
       return;
   }

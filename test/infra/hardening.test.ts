@@ -157,6 +157,13 @@ describe.each(STAGES)('stage %s', (stage) => {
       expect(cloudwatch[0]?.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
     });
 
+    it('lets the processor read exact versions of uploads, under input/ only (item 12)', () => {
+      const role = s().stack.getLogicalId(s().stack.functions['image-processor'].role.node.defaultChild as CfnElement);
+      const permissions = permissionsOfRole(s().template, role);
+      const versions = permissions.filter((p) => p.actions.includes('s3:GetObjectVersion'));
+      expect(versions.flatMap((p) => p.resources)).toEqual([expect.stringMatching(/\/input\/\*$/)]);
+    });
+
     it('lets the processor list the bucket under input/ only', () => {
       const role = s().stack.getLogicalId(s().stack.functions['image-processor'].role.node.defaultChild as CfnElement);
       const policies = resourcesOf(s().template, 'AWS::IAM::Policy');

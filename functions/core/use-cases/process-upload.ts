@@ -13,11 +13,11 @@
 import { applyClassificationPolicy, type PolicyThresholds } from '../classification-policy';
 import type { Classification, ImageMetadata, ImageRecord } from '../domain';
 import { CLASSIFIER_NATIVE_FORMATS, FINAL_STATUSES } from '../domain';
-import { describeFailure, isRetryable, ObjectNotFoundError, PetDetectorError } from '../errors';
+import { describeFailure, isRetryable, ObjectNotFoundError, ObjectReplacedError, PetDetectorError } from '../errors';
 import { toImageMetadata } from '../image-metadata';
 import { validateImageBytes } from '../image-validation';
 import { filedKey, parseInputKey, s3Uri, thumbnailKey } from '../object-keys';
-import type { Classifier, Clock, DetectionLog, ImageMedia, LabelDetection, ObjectStore, StoredImage } from '../ports';
+import type { Classifier, Clock, DetectionLog, ImageMedia, LabelDetection, ObjectStore, ObjectVersion, StoredImage } from '../ports';
 
 export interface ProcessUploadDeps {
   log: DetectionLog;
@@ -43,7 +43,7 @@ export type ProcessOutcome =
   | { kind: 'completed'; imageId: string; classification: Classification; objectKey: string; classifierMs: number }
   | { kind: 'failed'; imageId: string; reason: string }
   /** strayCopy: this delivery's copy, left where a concurrent delivery that won did not file the image. */
-  | { kind: 'duplicate'; imageId: string; strayCopy?: string }
+  | { kind: 'duplicate'; imageId: string; strayCopy?: string; superseded?: boolean }
   | { kind: 'ignored'; key: string; reason: string };
 
 const isFinal = (record: ImageRecord): boolean => FINAL_STATUSES.includes(record.status);
@@ -96,9 +96,12 @@ const processKnownUpload = async (deps: ProcessUploadDeps, key: string, imageId:
     return failWith(new PetDetectorError('UploadMissing', 'The uploaded object no longer exists'));
   };
 
+  // An upload ticket stays valid until it expires, so the key may be written again while this delivery works:
+  // everything below (validation, classification, the copy) is about exactly the version read here.
   let bytes: Uint8Array;
+  let version: ObjectVersion;
   try {
-    bytes = await store.read(key);
+    ({ bytes, version } = await store.read(key));
   } catch (error) {
     return whenInputGone(error);
   }
@@ -124,7 +127,9 @@ const processKnownUpload = async (deps: ProcessUploadDeps, key: string, imageId:
   const [stored, classified] = await Promise.allSettled([
     store.put(thumbnailTarget, thumbnail, 'image/webp'),
     deps.classifier.detectLabels(
-      classifierBytes ? { bucket: store.bucket, key, bytes: classifierBytes, converted: true } : { bucket: store.bucket, key, bytes },
+      classifierBytes
+        ? { bucket: store.bucket, key, bytes: classifierBytes, converted: true }
+        : { bucket: store.bucket, key, bytes, ...(version.versionId ? { versionId: version.versionId } : {}) },
     ),
   ]);
   if (classified.status === 'rejected' && !isRetryable(classified.reason)) return failWith(classified.reason);
@@ -136,8 +141,11 @@ const processKnownUpload = async (deps: ProcessUploadDeps, key: string, imageId:
 
   const target = filedKey(classification.animal, imageId, format);
   try {
-    await store.copy(key, target);
+    await store.copy(key, target, version);
   } catch (error) {
+    // Replaced since it was read (where the bucket keeps no versions): the newer upload's own event files
+    // that one, and this delivery, whose classification is of bytes no longer there, records nothing.
+    if (error instanceof ObjectReplacedError) return { kind: 'duplicate', imageId, superseded: true };
     return whenInputGone(error);
   }
   const completed = await log.complete(imageId, {

@@ -31,6 +31,14 @@ describe('RekognitionClassifier', () => {
     });
   });
 
+  it('reads exactly the S3 version the processor validated, when it has one', async () => {
+    rekognition.on(DetectLabelsCommand).resolves({ Labels: [] });
+    await classifier.detectLabels({ ...image, versionId: 'v1' });
+    expect(rekognition).toHaveReceivedCommandWith(DetectLabelsCommand, {
+      Image: { S3Object: { Bucket: 'images', Name: 'input/id.jpg', Version: 'v1' } },
+    });
+  });
+
   it('sends a converted JPEG as bytes: Rekognition cannot read the HEIC or WebP object itself', async () => {
     rekognition.on(DetectLabelsCommand).resolves({ Labels: [] });
     const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xd9]);

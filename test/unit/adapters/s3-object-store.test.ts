@@ -24,15 +24,35 @@ describe('S3ObjectStore', () => {
   it('reads the bytes of an object', async () => {
     // The SDK's streaming body, reduced to the one method the store calls.
     const body = { transformToByteArray: async () => new Uint8Array(Buffer.from('abc')) };
-    s3.on(GetObjectCommand).resolves({ Body: body as never });
-    expect(Buffer.from(await store.read('input/a.jpg')).toString()).toBe('abc');
+    s3.on(GetObjectCommand).resolves({ Body: body as never, ETag: '"e1"', VersionId: 'v1' });
+    const read = await store.read('input/a.jpg');
+    expect(Buffer.from(read.bytes).toString()).toBe('abc');
+    expect(read.version).toEqual({ etag: '"e1"', versionId: 'v1' });
+  });
+
+  it('copies exactly the version read: its VersionId, and CopySourceIfMatch on its ETag', async () => {
+    s3.on(CopyObjectCommand).resolves({});
+    await store.copy('input/a.jpg', 'cats/a.jpg', { etag: '"e1"', versionId: 'v1/+' });
+    expect(s3).toHaveReceivedCommandWith(CopyObjectCommand, {
+      Key: 'cats/a.jpg',
+      CopySource: 'images/input/a.jpg?versionId=v1%2F%2B',
+      CopySourceIfMatch: '"e1"',
+    });
+  });
+
+  it('reports a key overwritten since it was read (412 PreconditionFailed) as ObjectReplacedError, not an outage', async () => {
+    s3.on(CopyObjectCommand).rejects(Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), {
+      name: 'PreconditionFailed',
+      $metadata: { httpStatusCode: 412 },
+    }));
+    await expect(store.copy('input/a.jpg', 'cats/a.jpg', { etag: '"e1"' })).rejects.toMatchObject({ code: 'UploadReplaced', retryable: false });
   });
 
   it('reports a missing object as ObjectNotFoundError', async () => {
     s3.on(GetObjectCommand).rejects(new NoSuchKey(meta));
     await expect(store.read('input/a.jpg')).rejects.toBeInstanceOf(ObjectNotFoundError);
     s3.on(CopyObjectCommand).rejects(new NoSuchKey(meta));
-    await expect(store.copy('input/a.jpg', 'cats/a.jpg')).rejects.toBeInstanceOf(ObjectNotFoundError);
+    await expect(store.copy('input/a.jpg', 'cats/a.jpg', { etag: '"e1"' })).rejects.toBeInstanceOf(ObjectNotFoundError);
   });
 
   it('answers undefined from head for a missing object', async () => {
@@ -42,7 +62,7 @@ describe('S3ObjectStore', () => {
 
   it('copies within the bucket with a URL-encoded CopySource', async () => {
     s3.on(CopyObjectCommand).resolves({});
-    await store.copy('input/my cat+1.jpg', 'cats/x.jpg');
+    await store.copy('input/my cat+1.jpg', 'cats/x.jpg', { etag: '"e1"' });
     expect(s3).toHaveReceivedCommandWith(CopyObjectCommand, {
       Bucket: 'images',
       Key: 'cats/x.jpg',

@@ -3,8 +3,9 @@
  * (conditional status changes, ObjectNotFound on a missing object, idempotent delete), so use cases
  * can be specified without any AWS client.
  */
+import { createHash } from 'node:crypto';
 import type { ImageRecord } from '../../../../functions/core/domain';
-import { DuplicateImageError, ObjectNotFoundError } from '../../../../functions/core/errors';
+import { DuplicateImageError, ObjectNotFoundError, ObjectReplacedError } from '../../../../functions/core/errors';
 import type { ImageQueryPage, ImageQueryPlan } from '../../../../functions/core/image-query';
 import { indexKeys } from '../../../../functions/core/index-keys';
 import type {
@@ -17,9 +18,11 @@ import type {
   Notifier,
   ObjectInfo,
   ObjectStore,
+  ObjectVersion,
   ProcessingClaim,
   Publisher,
   UncertainAlert,
+  StoredObject,
   UploadSigner,
 } from '../../../../functions/core/ports';
 import { animalToItem, recordToItem, statusToItem } from '../../../../functions/core/record-mapping';
@@ -129,6 +132,9 @@ export class InMemoryDetectionLog implements DetectionLog {
   }
 }
 
+/** S3's ETag of a single-part upload: the quoted MD5 of its bytes. */
+const etagOf = (bytes: Uint8Array): string => `"${createHash('md5').update(bytes).digest('hex')}"`;
+
 export class InMemoryObjectStore implements ObjectStore {
   readonly objects = new Map<string, Uint8Array>();
   /** Keys written by copy or put, in order: the processor must never write under input/. */
@@ -146,16 +152,18 @@ export class InMemoryObjectStore implements ObjectStore {
     return bytes ? { size: bytes.length } : undefined;
   }
 
-  async read(key: string): Promise<Uint8Array> {
+  async read(key: string): Promise<StoredObject> {
     this.beforeRead?.(key);
     const bytes = this.objects.get(key);
     if (!bytes) throw new ObjectNotFoundError(key);
-    return bytes;
+    return { bytes, version: { etag: etagOf(bytes) } };
   }
 
-  async copy(fromKey: string, toKey: string): Promise<void> {
+  /** As S3 without versioning: CopySourceIfMatch on the ETag refuses a key that was overwritten. */
+  async copy(fromKey: string, toKey: string, version: ObjectVersion): Promise<void> {
     const bytes = this.objects.get(fromKey);
     if (!bytes) throw new ObjectNotFoundError(fromKey);
+    if (etagOf(bytes) !== version.etag) throw new ObjectReplacedError(fromKey);
     this.written.push(toKey);
     this.objects.set(toKey, bytes);
   }

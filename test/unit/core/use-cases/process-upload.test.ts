@@ -130,7 +130,7 @@ describe('processUpload', () => {
   it('treats an input deleted by a finishing delivery during the copy as a duplicate', async () => {
     const { log, store, deps, upload } = await setup();
     const copy = store.copy.bind(store);
-    store.copy = async (from, to) => {
+    store.copy = async (from, to, version) => {
       // The other delivery completes and deletes the input just before this copy.
       await log.complete(ID, {
         animal: 'CAT', confidence: 96.5, uncertain: false, labels: [],
@@ -138,11 +138,34 @@ describe('processUpload', () => {
       });
       store.objects.set(`cats/${ID}.jpg`, store.objects.get(INPUT)!);
       store.objects.delete(INPUT);
-      return copy(from, to);
+      return copy(from, to, version);
     };
     expect(await processUpload(deps, upload)).toEqual({ kind: 'duplicate', imageId: ID });
     expect(log.transitions.filter((t) => t.to === 'COMPLETED')).toHaveLength(1);
     expect(store.keys()).toEqual([`cats/${ID}.jpg`, THUMBNAIL]);
+  });
+
+  it('files exactly the version it classified: a ticket used again mid-classification leaves this delivery with nothing to record', async () => {
+    const DOG: LabelDetection = { Labels: [{ Name: 'Dog', Confidence: 96.5 }] };
+    const { log, store, deps, upload, classifier } = await setup([CAT, DOG]);
+    const first = store.objects.get(INPUT)!;
+    const second = await jpeg(200, 150);
+    // The ticket is used a second time while the first upload is being classified.
+    const detect = classifier.detectLabels.bind(classifier);
+    classifier.detectLabels = async (image) => {
+      if (image.bytes === first) store.objects.set(INPUT, second);
+      return detect(image);
+    };
+
+    // The first delivery classified the cat photo; the key now holds the second one: it files nothing.
+    expect(await processUpload(deps, upload)).toEqual({ kind: 'duplicate', imageId: ID, superseded: true });
+    expect(store.keys()).not.toContain(`cats/${ID}.jpg`);
+    expect((await log.get(ID))?.status).toBe('PROCESSING');
+
+    // The second upload's own event classifies and files the bytes that are there.
+    expect(await processUpload(deps, upload)).toMatchObject({ kind: 'completed', objectKey: `dogs/${ID}.jpg` });
+    expect(Buffer.compare(store.objects.get(`dogs/${ID}.jpg`)!, second)).toBe(0);
+    expect(await log.get(ID)).toMatchObject({ status: 'COMPLETED', detectedAnimal: 'DOG', fileSize: second.length });
   });
 
   it('fails the record, by name, when the uploaded object is missing', async () => {
