@@ -9,7 +9,14 @@ import type { ClassifierKind, FunctionName } from './config';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
-export const handlerEntry = (name: FunctionName): string => path.join(REPO_ROOT, 'functions', name, 'handler.ts');
+/**
+ * Each function's entry file. A local-classifier stage's processor enters through classifier/lambda-handler.ts,
+ * the same handler given the local model; every other bundle starts in functions/ and so never reaches classifier/.
+ */
+export const handlerEntry = (name: FunctionName, classifier: ClassifierKind = 'rekognition'): string =>
+  name === 'image-processor' && classifier === 'local'
+    ? path.join(REPO_ROOT, 'classifier', 'lambda-handler.ts')
+    : path.join(REPO_ROOT, 'functions', name, 'handler.ts');
 
 /** The Lambda runtime's Node major: esbuild may emit everything it supports. */
 export const ESBUILD_TARGET = 'node22';
@@ -66,9 +73,6 @@ export const bundlingOptions = (
     ...(bundleAwsSdk
       ? { bundleAwsSDK: true, esbuildArgs: { '--alias': Object.entries(LAMBDA_ALIASES).map(([from, to]) => `${from}=${to}`) } }
       : {}),
-    // functions/adapters/classifier-factory.ts imports the local classifier behind this constant, so a
-    // Rekognition bundle drops that import, and with it classifier/ and TensorFlow, at build time.
-    define: { 'process.env.PET_DETECTOR_BUNDLED_CLASSIFIER': JSON.stringify(shipsModel ? 'local' : 'rekognition') },
     logLevel: nodejs.LogLevel.WARNING,
     // sharp loads native libvips binaries, so it is installed next to the bundle instead of bundled.
     // (libheif-js, the HEIC decoder, is wasm inlined in JavaScript and bundles like any module.)

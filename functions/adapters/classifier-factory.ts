@@ -1,9 +1,9 @@
 /**
- * Picks the Classifier for CLASSIFIER=rekognition|local. The local model is a dynamic import so that a
- * Rekognition bundle can leave it out: the CDK bundling defines PET_DETECTOR_BUNDLED_CLASSIFIER, which
- * turns the branch below into a constant that esbuild removes with the import (infra/bundling.ts).
+ * Picks the Classifier for CLASSIFIER=rekognition|local. functions/ never imports the local model
+ * (classifier/): whoever can supply it (the local stack, the local-classifier Lambda entry,
+ * classifier/lambda-handler.ts) passes its factory in, so the Rekognition bundles never carry it.
  */
-import { RekognitionClient } from '@aws-sdk/client-rekognition';
+import type { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { ConfigurationError } from '../core/errors';
 import type { Classifier } from '../core/ports';
 import { RekognitionClassifier } from './rekognition-classifier';
@@ -17,23 +17,20 @@ export interface ClassifierSettings {
 
 export type ClosableClassifier = Classifier & { close?: () => Promise<void> };
 
-export const createClassifier = async (
-  settings: ClassifierSettings,
-  rekognition: () => RekognitionClient = () => new RekognitionClient({}),
-): Promise<ClosableClassifier> => {
+/** The local model's constructor, in the shape classifier/index.ts's createLocalClassifier has. */
+export type LocalClassifierFactory = (options: { workers: number; minConfidence: number; maxLabels: number }) => ClosableClassifier;
+
+export interface ClassifierSources {
+  rekognition: () => RekognitionClient;
+  local?: LocalClassifierFactory;
+}
+
+export const createClassifier = (settings: ClassifierSettings, sources: ClassifierSources): ClosableClassifier => {
   if (settings.classifier === 'rekognition') {
-    return new RekognitionClassifier(rekognition(), {
-      minConfidence: settings.minLabelConfidence,
-      maxLabels: settings.maxLabels,
-    });
+    return new RekognitionClassifier(sources.rekognition(), { minConfidence: settings.minLabelConfidence, maxLabels: settings.maxLabels });
   }
-  if (process.env.PET_DETECTOR_BUNDLED_CLASSIFIER !== 'rekognition') {
-    const { createLocalClassifier } = await import('../../classifier');
-    return createLocalClassifier({
-      workers: settings.localClassifierWorkers,
-      minConfidence: settings.minLabelConfidence,
-      maxLabels: settings.maxLabels,
-    });
+  if (!sources.local) {
+    throw new ConfigurationError('CLASSIFIER=local, but this handler was built without the local classifier (its entry is classifier/lambda-handler.ts)');
   }
-  throw new ConfigurationError('CLASSIFIER=local, but this bundle was built without the local classifier');
+  return sources.local({ workers: settings.localClassifierWorkers, minConfidence: settings.minLabelConfidence, maxLabels: settings.maxLabels });
 };

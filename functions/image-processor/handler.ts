@@ -7,37 +7,42 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { S3EventRecord, SQSEvent, SQSRecord } from 'aws-lambda';
 import { decodeS3EventKey } from '../core/object-keys';
 import { processUpload } from '../core/use-cases/process-upload';
-import { instrumented } from '../shared/instrument';
-import { logger } from '../shared/powertools';
+import { builtOnFirstCall, instrumented } from '../shared/instrument';
+import { fromEnvironment, type ImageProcessorHandlerDeps } from '../shared/wiring/image-processor';
 import { recordOutcome } from './metrics';
-import { processorConfig, processUploadDeps } from '../shared/wiring/image-processor';
 
-const processor = new BatchProcessor(EventType.SQS);
+export const createHandler = ({ processUpload: deps, maxReceiveCount, telemetry }: ImageProcessorHandlerDeps) => {
+  const { logger } = telemetry;
+  const processor = new BatchProcessor(EventType.SQS);
 
-const processMessage = async (message: SQSRecord): Promise<void> => {
-  const body = JSON.parse(message.body) as { Records?: S3EventRecord[]; Event?: string };
-  // S3 sends one s3:TestEvent when the notification is configured; it names no object.
-  if (!body.Records) return logger.info('Ignoring a message without S3 records', { event: body.Event });
-  const finalAttempt = Number(message.attributes.ApproximateReceiveCount) >= processorConfig.maxReceiveCount;
-  for (const record of body.Records) {
-    const key = decodeS3EventKey(record.s3.object.key);
-    try {
-      const outcome = await processUpload(processUploadDeps, { bucket: record.s3.bucket.name, key, finalAttempt });
-      recordOutcome(outcome, { messageId: message.messageId, objectKey: key }, record.eventTime);
-    } catch (error) {
-      logger.warn('Processing failed; the message goes back to the queue', {
-        messageId: message.messageId,
-        objectKey: key,
-        finalAttempt,
-        error: error as Error,
-      });
-      throw error;
+  const processMessage = async (message: SQSRecord): Promise<void> => {
+    const body = JSON.parse(message.body) as { Records?: S3EventRecord[]; Event?: string };
+    // S3 sends one s3:TestEvent when the notification is configured; it names no object.
+    if (!body.Records) return logger.info('Ignoring a message without S3 records', { event: body.Event });
+    const finalAttempt = Number(message.attributes.ApproximateReceiveCount) >= maxReceiveCount;
+    for (const record of body.Records) {
+      const key = decodeS3EventKey(record.s3.object.key);
+      try {
+        const outcome = await processUpload(deps, { bucket: record.s3.bucket.name, key, finalAttempt });
+        recordOutcome(telemetry, outcome, { messageId: message.messageId, objectKey: key }, record.eventTime);
+      } catch (error) {
+        logger.warn('Processing failed; the message goes back to the queue', {
+          messageId: message.messageId,
+          objectKey: key,
+          finalAttempt,
+          error: error as Error,
+        });
+        throw error;
+      }
     }
-  }
+  };
+
+  return instrumented('imageProcessor', telemetry, (event: SQSEvent, context) =>
+    // A batch whose every item failed is reported the same way as a partial failure, not thrown: the
+    // event source retries exactly the listed items either way, and the answer keeps one shape.
+    processPartialResponse(event, processMessage, processor, { context, throwOnFullBatchFailure: false }),
+  );
 };
 
-export const handler = instrumented('imageProcessor', (event: SQSEvent, context) =>
-  // A batch whose every item failed is reported the same way as a partial failure, not thrown: the
-  // event source retries exactly the listed items either way, and the answer keeps one shape.
-  processPartialResponse(event, processMessage, processor, { context, throwOnFullBatchFailure: false }),
-);
+/** The Rekognition handler every stage deploys; a local-classifier stage deploys classifier/lambda-handler.ts instead. */
+export const handler = builtOnFirstCall(() => createHandler(fromEnvironment(process.env)));

@@ -2,7 +2,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ProcessOutcome } from '../core/use-cases/process-upload';
 import { ANIMAL_DIMENSION, METRIC } from '../core/settings';
-import { logger, metrics } from '../shared/powertools';
+import type { Telemetry } from '../shared/telemetry';
 
 /**
  * Keys for one message's log lines. Passed per line rather than appended to the logger because the
@@ -13,7 +13,7 @@ export interface MessageKeys {
   objectKey: string;
 }
 
-export const recordOutcome = (outcome: ProcessOutcome, keys: MessageKeys, eventTime?: string): void => {
+export const recordOutcome = ({ logger, metrics }: Telemetry, outcome: ProcessOutcome, keys: MessageKeys, eventTime?: string): void => {
   if (outcome.kind === 'ignored') {
     logger.warn('Object ignored', { ...keys, reason: outcome.reason });
     return;
@@ -23,19 +23,19 @@ export const recordOutcome = (outcome: ProcessOutcome, keys: MessageKeys, eventT
   switch (outcome.kind) {
     case 'completed': {
       const { animal, confidence, uncertain } = outcome.classification;
-      metrics.singleMetric().addDimension(ANIMAL_DIMENSION, animal).addMetric(METRIC.imagesClassified, MetricUnit.Count, 1);
-      metrics.addMetric(METRIC.classificationLatency, MetricUnit.Milliseconds, outcome.classifierMs);
-      if (uncertain) metrics.addMetric(METRIC.uncertainClassifications, MetricUnit.Count, 1);
+      metrics?.singleMetric().addDimension(ANIMAL_DIMENSION, animal).addMetric(METRIC.imagesClassified, MetricUnit.Count, 1);
+      metrics?.addMetric(METRIC.classificationLatency, MetricUnit.Milliseconds, outcome.classifierMs);
+      if (uncertain) metrics?.addMetric(METRIC.uncertainClassifications, MetricUnit.Count, 1);
       const sinceUploadMs = eventTime ? Date.now() - Date.parse(eventTime) : undefined;
       logger.info('Image classified', { ...ids, animal, confidence, uncertain, filedAs: outcome.objectKey, sinceUploadMs });
       return;
     }
     case 'failed':
-      metrics.addMetric(METRIC.processingFailures, MetricUnit.Count, 1);
+      metrics?.addMetric(METRIC.processingFailures, MetricUnit.Count, 1);
       logger.warn('Image failed', { ...ids, reason: outcome.reason });
       return;
     case 'duplicate':
-      metrics.addMetric(METRIC.duplicateEvents, MetricUnit.Count, 1);
+      metrics?.addMetric(METRIC.duplicateEvents, MetricUnit.Count, 1);
       if (outcome.strayCopy) {
         logger.warn('A concurrent delivery filed this image elsewhere; this delivery left a stray copy to delete by hand', {
           ...ids,

@@ -1,8 +1,8 @@
 /**
- * Each function's configuration, read from the environment once at cold start and checked with zod,
- * so a missing or malformed variable stops the function before its first event, naming the variable.
- * Endpoints are deliberately absent: the SDK's own AWS_ENDPOINT_URL_* variables point clients at
- * emulators locally, so production and local code paths stay identical.
+ * Each function's configuration, read from the environment it is given (process.env in Lambda, once per
+ * container) and checked with zod, so a missing or malformed variable stops the function naming the variable.
+ * Endpoints are deliberately absent: in AWS the SDK finds them; the local stack builds the same handlers with
+ * its emulators' endpoints (functions/shared/wiring/connection.ts) instead of an environment.
  */
 // zod/mini: the same validators as 'zod', tree-shakeable, so the config check costs kilobytes, not ~450 KB of bundle.
 import * as z from 'zod/mini';
@@ -19,7 +19,8 @@ import {
   ENV,
 } from '../core/settings';
 
-type Env = Record<string, string | undefined>;
+/** An environment: process.env in Lambda, a plain object in tests. */
+export type Env = Record<string, string | undefined>;
 
 const required = z.string().check(z.trim(), z.minLength(1));
 const number = (fallback: number, min: number, max: number) =>
@@ -124,14 +125,14 @@ export interface RequestUploadConfig extends StorageConfig {
   retentionDays: number;
 }
 
-export const loadRequestUploadConfig = (env: Env = process.env): RequestUploadConfig => {
+export const loadRequestUploadConfig = (env: Env): RequestUploadConfig => {
   const c = parse('requestUpload', env);
   return { ...storageConfig(c), uploadUrlTtlSeconds: c[ENV.uploadUrlTtlSeconds], retentionDays: c[ENV.retentionDays] };
 };
 
 export type ImageReaderConfig = StorageConfig;
 
-export const loadImageReaderConfig = (env: Env = process.env): ImageReaderConfig => storageConfig(parse('imageReader', env));
+export const loadImageReaderConfig = (env: Env): ImageReaderConfig => storageConfig(parse('imageReader', env));
 
 export interface ImageProcessorConfig extends StorageConfig {
   classifier: 'rekognition' | 'local';
@@ -142,7 +143,7 @@ export interface ImageProcessorConfig extends StorageConfig {
   maxReceiveCount: number;
 }
 
-export const loadImageProcessorConfig = (env: Env = process.env): ImageProcessorConfig => {
+export const loadImageProcessorConfig = (env: Env): ImageProcessorConfig => {
   const c = parse('imageProcessor', env);
   let thresholds: PolicyThresholds;
   try {
@@ -173,7 +174,7 @@ export interface StreamPublisherConfig {
   region: string;
 }
 
-export const loadStreamPublisherConfig = (env: Env = process.env): StreamPublisherConfig => {
+export const loadStreamPublisherConfig = (env: Env): StreamPublisherConfig => {
   const c = parse('streamPublisher', env);
   return { topicArn: c[ENV.topicArn], graphqlUrl: c[ENV.graphqlUrl], region: c[ENV.region] };
 };

@@ -4,14 +4,14 @@
  * once at the end even when the handler throws.
  */
 import type { Context } from 'aws-lambda';
-import { logger, metrics, tracer } from './powertools';
+import type { Telemetry } from './telemetry';
 
 export const instrumented =
-  <E, R>(name: string, handle: (event: E, context: Context) => Promise<R>) =>
+  <E, R>(name: string, { logger, metrics, tracer }: Telemetry, handle: (event: E, context: Context) => Promise<R>) =>
   async (event: E, context: Context): Promise<R> => {
     logger.addContext(context);
     logger.logEventIfEnabled(event);
-    metrics.captureColdStartMetric();
+    metrics?.captureColdStartMetric();
     const segment = tracer?.getSegment();
     const subsegment = segment?.addNewSubsegment(`## ${name}`);
     if (subsegment) tracer?.setSegment(subsegment);
@@ -28,7 +28,17 @@ export const instrumented =
       subsegment?.close();
       if (segment) tracer?.setSegment(segment);
       // An invocation with nothing to count (an ignored stream record, a query) is not an empty-metrics warning.
-      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+      if (metrics?.hasStoredMetrics()) metrics.publishStoredMetrics();
       logger.resetKeys();
     }
   };
+
+/**
+ * The handler Lambda calls: built on the first invocation, then reused for the container's life. Lazy so that
+ * importing a handler module does nothing (the local stack and the tests import it to call createHandler);
+ * a build that throws (a missing variable) fails that invocation with the named error, and the next one retries.
+ */
+export const builtOnFirstCall = <E, R>(build: () => (event: E, context: Context) => Promise<R>) => {
+  let built: ((event: E, context: Context) => Promise<R>) | undefined;
+  return (event: E, context: Context): Promise<R> => (built ??= build())(event, context);
+};

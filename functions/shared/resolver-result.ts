@@ -3,11 +3,11 @@
  * mistake: the resolver turns { error } into util.error(message, type). Unexpected failures get a
  * generic message; their details go to the log only (never JSON.stringify(error) to a client).
  */
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { PetDetectorError } from '../core/errors';
 import type { ResolverResult } from '../core/resolver-contract';
-import { logger } from './powertools';
 
-export const toResolverResult = async <T>(work: () => Promise<T>): Promise<ResolverResult<T>> => {
+export const toResolverResult = async <T>(logger: Logger, work: () => Promise<T>): Promise<ResolverResult<T>> => {
   try {
     return { data: await work() };
   } catch (error) {

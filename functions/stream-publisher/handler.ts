@@ -6,31 +6,35 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { decodeStreamRecord } from '../adapters/dynamodb-stream-records';
-import { publishClassified } from '../core/use-cases/publish-classified';
-import { instrumented } from '../shared/instrument';
 import { METRIC } from '../core/settings';
-import { logger, metrics } from '../shared/powertools';
-import { publishClassifiedDeps } from '../shared/wiring/stream-publisher';
+import { publishClassified } from '../core/use-cases/publish-classified';
+import { builtOnFirstCall, instrumented } from '../shared/instrument';
+import { fromEnvironment, type StreamPublisherHandlerDeps } from '../shared/wiring/stream-publisher';
 
-const processor = new BatchProcessor(EventType.DynamoDBStreams);
+export const createHandler = ({ publishClassified: deps, telemetry }: StreamPublisherHandlerDeps) => {
+  const { logger, metrics } = telemetry;
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
-const publishRecord = async (record: DynamoDBRecord): Promise<void> => {
-  const change = decodeStreamRecord(record);
-  // Per line, not appended: the batch processor handles a batch's records concurrently.
-  const ids = { correlation_id: change.newRecord?.id ?? change.oldRecord?.id, sequenceNumber: record.dynamodb?.SequenceNumber };
-  try {
-    const outcome = await publishClassified(publishClassifiedDeps, change);
-    if (outcome.kind === 'ignored') return;
-    metrics.addMetric(METRIC.imagesPublished, MetricUnit.Count, 1);
-    logger.info('Classification published', { ...ids, status: outcome.record.status, alerted: outcome.alerted });
-  } catch (error) {
-    logger.warn('Publishing failed; the record will be retried', { ...ids, error: error as Error });
-    throw error;
-  }
+  const publishRecord = async (record: DynamoDBRecord): Promise<void> => {
+    const change = decodeStreamRecord(record);
+    // Per line, not appended: the batch processor handles a batch's records concurrently.
+    const ids = { correlation_id: change.newRecord?.id ?? change.oldRecord?.id, sequenceNumber: record.dynamodb?.SequenceNumber };
+    try {
+      const outcome = await publishClassified(deps, change);
+      if (outcome.kind === 'ignored') return;
+      metrics?.addMetric(METRIC.imagesPublished, MetricUnit.Count, 1);
+      logger.info('Classification published', { ...ids, status: outcome.record.status, alerted: outcome.alerted });
+    } catch (error) {
+      logger.warn('Publishing failed; the record will be retried', { ...ids, error: error as Error });
+      throw error;
+    }
+  };
+
+  return instrumented('streamPublisher', telemetry, (event: DynamoDBStreamEvent, context) =>
+    // A batch whose every item failed is reported the same way as a partial failure, not thrown: the
+    // event source retries exactly the listed items either way, and the answer keeps one shape.
+    processPartialResponse(event, publishRecord, processor, { context, throwOnFullBatchFailure: false }),
+  );
 };
 
-export const handler = instrumented('streamPublisher', (event: DynamoDBStreamEvent, context) =>
-  // A batch whose every item failed is reported the same way as a partial failure, not thrown: the
-  // event source retries exactly the listed items either way, and the answer keeps one shape.
-  processPartialResponse(event, publishRecord, processor, { context, throwOnFullBatchFailure: false }),
-);
+export const handler = builtOnFirstCall(() => createHandler(fromEnvironment(process.env)));

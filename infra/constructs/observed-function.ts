@@ -56,7 +56,7 @@ export class ObservedFunction extends Construct {
     this.fn = new nodejs.NodejsFunction(this, 'Function', {
       functionName: this.functionName,
       description: props.description,
-      entry: handlerEntry(name),
+      entry: handlerEntry(name, config.classifier),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,

@@ -1,38 +1,113 @@
 /**
- * The product's Lambda handlers (contracts.md section 1), loaded lazily and exactly once: each module
- * reads its configuration at import (its cold start), so it must be imported only after the local
- * environment is in place. The modules are the same files the CDK stack bundles.
+ * The product's Lambda handlers as the local stack runs them: each function module's own createHandler,
+ * given the configuration a deployed function would read (the defaults in functions/core/settings.ts) and
+ * adapters pointed at the emulators. Nothing here reads or writes process.env.
  */
-import { resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { REPO_ROOT } from '../common/paths';
+import { createLocalClassifier, type LocalClassifier } from '../../classifier';
+import {
+  DEFAULT_LABELS,
+  DEFAULT_LAMBDA_CLASSIFIER_WORKERS,
+  DEFAULT_MAX_RECEIVE_COUNT,
+  DEFAULT_RETENTION_DAYS,
+  DEFAULT_THRESHOLDS,
+  DEFAULT_UPLOAD_URL_TTL_SECONDS,
+} from '../../functions/core/settings';
+import { createHandler as createImageProcessor } from '../../functions/image-processor/handler';
+import { createHandler as createImageReader } from '../../functions/image-reader/handler';
+import { createHandler as createRequestUpload } from '../../functions/request-upload/handler';
+import { createHandler as createStreamPublisher } from '../../functions/stream-publisher/handler';
+import type { StorageConfig } from '../../functions/shared/config';
+import { createTelemetry } from '../../functions/shared/telemetry';
+import type { AwsConnection } from '../../functions/shared/wiring/connection';
+import { imageProcessorDeps } from '../../functions/shared/wiring/image-processor';
+import { imageReaderDeps } from '../../functions/shared/wiring/image-reader';
+import { requestUploadDeps } from '../../functions/shared/wiring/request-upload';
+import { streamPublisherDeps } from '../../functions/shared/wiring/stream-publisher';
+import { LOCAL_INDEX_SHARDS, LOCAL_NAMES } from '../common/naming';
 
 export type AnyHandler = (event: never, context: Context) => Promise<unknown>;
 
 export const FUNCTIONS = {
-  requestUpload: { name: 'serverlessapp-local-request-upload', module: 'functions/request-upload/handler.ts', timeoutMs: 10_000 },
-  imageReader: { name: 'serverlessapp-local-image-reader', module: 'functions/image-reader/handler.ts', timeoutMs: 10_000 },
-  imageProcessor: { name: 'serverlessapp-local-image-processor', module: 'functions/image-processor/handler.ts', timeoutMs: 60_000 },
-  streamPublisher: { name: 'serverlessapp-local-stream-publisher', module: 'functions/stream-publisher/handler.ts', timeoutMs: 30_000 },
+  requestUpload: { name: 'serverlessapp-local-request-upload', timeoutMs: 10_000 },
+  imageReader: { name: 'serverlessapp-local-image-reader', timeoutMs: 10_000 },
+  imageProcessor: { name: 'serverlessapp-local-image-processor', timeoutMs: 60_000 },
+  streamPublisher: { name: 'serverlessapp-local-stream-publisher', timeoutMs: 30_000 },
 } as const;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
 
-export const createHandlerLoader = () => {
-  const loaded = new Map<FunctionKey, Promise<AnyHandler>>();
-  const load = <H = AnyHandler>(key: FunctionKey): Promise<H> => {
-    let pending = loaded.get(key);
-    if (!pending) {
-      // A computed path on purpose: the handlers are another team's files, resolved at run time.
-      const path = resolve(REPO_ROOT, FUNCTIONS[key].module);
-      pending = import(path).then((module: { handler?: AnyHandler }) => {
-        if (typeof module.handler !== 'function') throw new Error(`${FUNCTIONS[key].module} does not export a handler`);
-        return module.handler;
-      });
-      pending.catch(() => loaded.delete(key));
-      loaded.set(key, pending);
-    }
-    return pending as Promise<H>;
+export interface LocalHandlersInput {
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Each service's emulator. Without rekognition, the processor needs localModel. */
+  endpoints: { s3: string; dynamodb: string; sns?: string; rekognition?: string };
+  /** The local model's worker threads; absent: the processor calls DetectLabels at endpoints.rekognition. */
+  localModel?: { workers: number };
+  tableName?: string;
+  /** Write shards per list index; every writer and reader of one table must agree. Default LOCAL_INDEX_SHARDS. */
+  indexShards?: number;
+  bucketName?: string;
+  topicArn?: string;
+  maxReceiveCount?: number;
+  /** Powertools log level (DEBUG, INFO, WARN, ERROR, SILENT). */
+  logLevel: string;
+  /** Only for fault-injection stacks: SDK clients hand every failure to the event source at once. */
+  sdkMaxAttempts?: number;
+}
+
+export interface LocalHandlers {
+  requestUpload: AnyHandler;
+  imageReader: AnyHandler;
+  imageProcessor: ReturnType<typeof createImageProcessor>;
+  /** Built once the AppSync server listens: its URL is where the publisher posts. */
+  streamPublisher(graphqlUrl: string): ReturnType<typeof createStreamPublisher>;
+  /** Stops the local model's worker threads (if it ever started them). */
+  close(): Promise<void>;
+}
+
+export const createLocalHandlers = (input: LocalHandlersInput): LocalHandlers => {
+  const connection: AwsConnection = {
+    endpoints: input.endpoints,
+    credentials: input.credentials,
+    ...(input.sdkMaxAttempts === undefined ? {} : { maxAttempts: input.sdkMaxAttempts }),
   };
-  return { load };
+  // No CloudWatch and no X-Ray locally: EMF lines would only bury the log, and the Tracer costs CPU (telemetry.ts).
+  const telemetry = (key: FunctionKey) => createTelemetry({ serviceName: FUNCTIONS[key].name, logLevel: input.logLevel, metrics: false, tracing: false });
+  const storage: StorageConfig = {
+    tableName: input.tableName ?? LOCAL_NAMES.table,
+    indexShards: input.indexShards ?? LOCAL_INDEX_SHARDS,
+    bucketName: input.bucketName ?? LOCAL_NAMES.bucket,
+    region: input.region,
+    forcePathStyle: true,
+  };
+  const model: LocalClassifier | undefined = input.localModel
+    ? createLocalClassifier({ workers: input.localModel.workers, minConfidence: DEFAULT_LABELS.minLabelConfidence, maxLabels: DEFAULT_LABELS.maxLabels })
+    : undefined;
+  const processorConfig = {
+    ...storage,
+    classifier: model ? ('local' as const) : ('rekognition' as const),
+    thresholds: { ...DEFAULT_THRESHOLDS },
+    ...DEFAULT_LABELS,
+    localClassifierWorkers: input.localModel?.workers ?? DEFAULT_LAMBDA_CLASSIFIER_WORKERS,
+    maxReceiveCount: input.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
+  };
+  return {
+    requestUpload: createRequestUpload(
+      requestUploadDeps(
+        { ...storage, uploadUrlTtlSeconds: DEFAULT_UPLOAD_URL_TTL_SECONDS, retentionDays: DEFAULT_RETENTION_DAYS },
+        telemetry('requestUpload'),
+        connection,
+      ),
+    ) as AnyHandler,
+    imageReader: createImageReader(imageReaderDeps(storage, telemetry('imageReader'), connection)) as AnyHandler,
+    imageProcessor: createImageProcessor(imageProcessorDeps(processorConfig, telemetry('imageProcessor'), { connection, ...(model ? { classifier: model } : {}) })),
+    streamPublisher: (graphqlUrl) => {
+      if (!input.topicArn) throw new Error('createLocalHandlers: the stream publisher needs a topicArn');
+      return createStreamPublisher(
+        streamPublisherDeps({ topicArn: input.topicArn, graphqlUrl, region: input.region }, telemetry('streamPublisher'), connection),
+      );
+    },
+    close: async () => model?.close(),
+  };
 };

@@ -7,7 +7,6 @@
  *      └─ ObjectCreated input/ ─▶ fauxqs SQS ─▶ SQS event source ─▶ image-processor  ├─▶ AppSync (IAM publish)
  *   local AppSync server ─▶ DetectionLogs / request-upload / image-reader          └─▶ SNS ─▶ SQS ─▶ alerts inbox
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,9 +15,8 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { Context } from 'aws-lambda';
 import type { Classifier } from '../../functions/core/ports';
-import { corsHeaders, startAppSyncServer, type AppSyncServer } from '../appsync-server';
+import { corsHeaders, startAppSyncServer, type AppSyncServer, type LocalLambdaHandler } from '../appsync-server';
 import { workerPoolsHealth } from '../../classifier/worker-pool';
 import { sqsVisibilityTimeoutSeconds } from '../../infra/sqs-visibility';
 import { createLocalOrigins, type LocalOrigins } from '../common/origins';
@@ -31,8 +29,7 @@ import { startUploadGateway, type UploadGateway } from '../gateway/upload-gatewa
 import { ensureDetectionLogsTable } from '../provision/table';
 import { provisionMessaging, type Messaging } from '../provision/messaging';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../functions/core/settings';
-import { applyEnvironment, functionEnvironment } from '../runtime/function-environment';
-import { createHandlerLoader, FUNCTIONS } from '../runtime/handlers';
+import { createLocalHandlers, FUNCTIONS, type LocalHandlers } from '../runtime/handlers';
 import { startAlertsInbox, type AlertsInbox } from '../wiring/alerts-inbox';
 import { checkHealth, healthRoute, type ComponentHealth, type HealthProbe, type HealthReport } from './health';
 import { createSupervisor, describeChildExit, type Supervisor } from './supervisor';
@@ -41,9 +38,9 @@ import { createS3NotificationForwarder } from '../wiring/s3-notifications';
 import { objectCreatedRecord, planUploadRecovery } from '../wiring/upload-recovery';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbDetectionLog } from '../../functions/adapters/dynamodb-detection-log';
-import { startSqsEventSource, type EventSource, type SqsHandler } from '../wiring/sqs-event-source';
+import { startSqsEventSource, type EventSource } from '../wiring/sqs-event-source';
 import { STREAM_FILTER_PATTERNS } from '../../functions/stream-publisher/trigger-filters';
-import { startStreamEventSource, type StreamHandler } from '../wiring/stream-event-source';
+import { startStreamEventSource } from '../wiring/stream-event-source';
 import { silentLogger, type StackLogger } from './logger';
 import { LOCAL_API_KEY, LOCAL_CREDENTIALS, LOCAL_INDEX_SHARDS, LOCAL_NAMES, LOCAL_REGION } from '../common/naming';
 import { writeOutputs, type LocalOutputs } from './outputs';
@@ -198,7 +195,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const probes: Record<string, HealthProbe> = {};
     const appsync = await startAppSync(context, { clients, handlers, alerts, origins, probes });
     const uploads = await wireUploads(context, { emulators, clients, messaging, handlers });
-    const stream = await wireStream(context, { clients, messaging, table, handlers });
+    const stream = await wireStream(context, { clients, messaging, table, handlers, graphqlUrl: appsync.url });
     Object.assign(
       probes,
       healthProbes({ supervisor, clients, messaging, uploads, stream, classifier: classifier.description }),
@@ -324,13 +321,11 @@ const startClassifier = async (context: StackContext, s3: S3Client) => {
       ? { kind: 'injected', available: true, note: 'injected through the local DetectLabels endpoint' }
       : choice === 'rekognition'
         ? { kind: 'rekognition', available: true, note: 'Amazon Rekognition with your AWS credentials, fed the local bytes' }
-        : existsSync(resolve(REPO_ROOT, 'classifier', 'index.ts'))
-          ? { kind: 'local', available: true }
-          : { kind: 'local', available: false, note: 'classifier/index.ts is missing: uploads will end FAILED' };
+        : { kind: 'local', available: true };
   return { choice, rekognition, description };
 };
 
-/** Step 4: the Lambda environment (a superset of every function's) and the lazily loaded handlers. */
+/** Step 4: the handlers, each function's own createHandler on adapters pointed at the emulators (no process.env). */
 const startFunctions = (
   context: StackContext,
   parts: {
@@ -340,36 +335,32 @@ const startFunctions = (
     messaging: Messaging;
     classifier: Awaited<ReturnType<typeof startClassifier>>;
   },
-) => {
+): LocalHandlers => {
   const { options } = context;
   const injected = typeof parts.classifier.choice === 'object';
-  const restoreEnv = applyEnvironment(
-    functionEnvironment({
-      region: context.region,
-      credentials: context.credentials,
-      topicArn: parts.messaging.topicArn,
-      // Known once the AppSync server listens (port 0 = free); only stream-publisher reads it, at its first batch.
-      graphqlUrl: 'http://127.0.0.1/graphql',
-      endpoints: {
-        s3: parts.gateway.endpoint,
-        dynamodb: parts.dynamo.endpoint,
-        sqs: parts.emulators.sqsEndpoint,
-        sns: parts.emulators.sqsEndpoint,
-        rekognition: parts.classifier.rekognition?.endpoint,
-      },
-      classifier: parts.classifier.choice === 'local' ? 'local' : 'rekognition',
-      localClassifierWorkers: options.localClassifierWorkers ?? 1,
-      maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT,
-      logLevel: options.logLevel ?? 'WARN',
-      // Injected faults must reach the queue, not be absorbed by the SDK's own retries (unless asked).
-      sdkMaxAttempts: options.sdkMaxAttempts ?? (injected ? 1 : undefined),
-    }),
-  );
-  context.cleanups.push(restoreEnv);
-  return createHandlerLoader();
+  // Injected faults must reach the queue, not be absorbed by the SDK's own retries (unless asked).
+  const sdkMaxAttempts = options.sdkMaxAttempts ?? (injected ? 1 : undefined);
+  const handlers = createLocalHandlers({
+    region: context.region,
+    credentials: context.credentials,
+    topicArn: parts.messaging.topicArn,
+    endpoints: {
+      s3: parts.gateway.endpoint,
+      dynamodb: parts.dynamo.endpoint,
+      sns: parts.emulators.sqsEndpoint,
+      rekognition: parts.classifier.rekognition?.endpoint,
+    },
+    ...(parts.classifier.choice === 'local' ? { localModel: { workers: options.localClassifierWorkers ?? 1 } } : {}),
+    maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT,
+    logLevel: options.logLevel ?? 'WARN',
+    ...(sdkMaxAttempts === undefined ? {} : { sdkMaxAttempts }),
+  });
+  // Cleanups run in reverse: the event sources stop first, then the model's worker threads.
+  context.cleanups.push(() => handlers.close());
+  return handlers;
 };
 
-type Handlers = ReturnType<typeof createHandlerLoader>;
+type Handlers = LocalHandlers;
 
 /** Step 5: the local AppSync server, with the stack's own routes (/local/alerts, /local/health). */
 const startAppSync = async (
@@ -377,11 +368,6 @@ const startAppSync = async (
   parts: { clients: Clients; handlers: Handlers; alerts: AlertsInbox; origins: LocalOrigins; probes: Record<string, HealthProbe> },
 ): Promise<AppSyncServer> => {
   const { options, logger } = context;
-  const lambda = (key: 'requestUpload' | 'imageReader') => ({
-    type: 'lambda' as const,
-    handler: async (event: unknown, lambdaContext: Context) =>
-      (await parts.handlers.load<(e: unknown, c: Context) => Promise<unknown>>(key))(event, lambdaContext),
-  });
   const appsync = await startAppSyncServer({
     host: '127.0.0.1',
     port: options.port ?? 4000,
@@ -393,8 +379,8 @@ const startAppSync = async (
     resolversDir: RESOLVER_BUNDLE_DIR,
     dataSources: {
       DetectionLogs: { type: 'dynamodb', tableName: LOCAL_NAMES.table, client: parts.clients.ddb },
-      ImageReader: lambda('imageReader'),
-      RequestUpload: lambda('requestUpload'),
+      ImageReader: { type: 'lambda', handler: parts.handlers.imageReader as LocalLambdaHandler },
+      RequestUpload: { type: 'lambda', handler: parts.handlers.requestUpload as LocalLambdaHandler },
       None: { type: 'none' },
     },
     staticDir: options.staticDir,
@@ -410,7 +396,6 @@ const startAppSync = async (
     tls: { dir: join(context.stateDir, 'tls') },
   });
   context.cleanups.push(() => appsync.close());
-  process.env.GRAPHQL_URL = appsync.url;
   parts.probes.appsync = () => ({ up: true });
   return appsync;
 };
@@ -449,7 +434,7 @@ const wireUploads = async (
     queueArn: parts.messaging.uploads.arn,
     region: context.region,
     functionName: FUNCTIONS.imageProcessor.name,
-    handler: () => parts.handlers.load<SqsHandler>('imageProcessor'),
+    handler: parts.handlers.imageProcessor,
     concurrency: options.processorConcurrency ?? 2,
     timeoutMs: FUNCTIONS.imageProcessor.timeoutMs,
     onInvocation: ({ records, failed, error }) => {
@@ -464,7 +449,7 @@ const wireUploads = async (
 /** Step 7: the table's stream -> stream-publisher, checkpointed per shard. */
 const wireStream = async (
   context: StackContext,
-  parts: { clients: Clients; messaging: Messaging; table: { streamArn: string }; handlers: Handlers },
+  parts: { clients: Clients; messaging: Messaging; table: { streamArn: string }; handlers: Handlers; graphqlUrl: string },
 ): Promise<EventSource> => {
   const { logger, options } = context;
   const checkpoints = await openCheckpointStore(
@@ -478,7 +463,7 @@ const wireStream = async (
     streamArn: parts.table.streamArn,
     region: context.region,
     functionName: FUNCTIONS.streamPublisher.name,
-    handler: () => parts.handlers.load<StreamHandler>('streamPublisher'),
+    handler: parts.handlers.streamPublisher(parts.graphqlUrl),
     checkpoints,
     onFailureQueueUrl: parts.messaging.streamFailures.url,
     filters: STREAM_FILTER_PATTERNS,

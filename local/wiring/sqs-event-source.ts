@@ -22,8 +22,7 @@ export interface SqsEventSourceOptions {
   queueArn: string;
   region: string;
   functionName: string;
-  /** Resolved on first use, so the handler module is imported only once the environment is in place. */
-  handler: () => Promise<SqsHandler>;
+  handler: SqsHandler;
   batchSize?: number;
   /** Batches in flight at once (Lambda's concurrency for this mapping). */
   concurrency?: number;
@@ -100,8 +99,7 @@ const deliver = async (options: SqsEventSourceOptions, messages: Message[]): Pro
   let failedIds = new Set<string>();
   let invocationError: unknown;
   try {
-    const handler = await options.handler();
-    const response = await invokeWithTimeout(options.functionName, handler, event, options.timeoutMs ?? 60_000);
+    const response = await invokeWithTimeout(options.functionName, options.handler, event, options.timeoutMs ?? 60_000);
     failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
   } catch (error) {
     // A failed invocation fails the whole batch: every message goes back to the queue.

@@ -32,7 +32,7 @@ export interface StreamEventSourceOptions {
   streamArn: string;
   region: string;
   functionName: string;
-  handler: () => Promise<StreamHandler>;
+  handler: StreamHandler;
   checkpoints: CheckpointStore;
   onFailureQueueUrl: string;
   batchSize?: number;
@@ -244,8 +244,7 @@ const invoke = async (
   const event: DynamoDBStreamEvent = { Records: records.map((r) => toLambdaRecord(r, options)) };
   const started = Date.now();
   try {
-    const handler = await options.handler();
-    const response = await invokeWithTimeout(options.functionName, handler, event, options.timeoutMs ?? 60_000);
+    const response = await invokeWithTimeout(options.functionName, options.handler, event, options.timeoutMs ?? 60_000);
     const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     options.onInvocation?.({ records: records.length, failed: failed.size, durationMs: Date.now() - started });
     if (failed.size === 0) return {};

@@ -18,8 +18,8 @@ describe('bundlingOptions', () => {
       target: 'node22',
       externalModules: [],
       bundleAwsSDK: true,
-      define: { 'process.env.PET_DETECTOR_BUNDLED_CLASSIFIER': '"rekognition"' },
     });
+    expect(bundlingOptions(name, rekognition).define).toBeUndefined();
   });
 
   it('bundles the AWS SDK unless told to take it from the runtime', () => {
@@ -54,7 +54,9 @@ describe('bundlingOptions', () => {
 
   it('with the local model, ships weights, wasm, the worker and linux-arm64 sharp with the processor only', () => {
     const options = bundlingOptions('image-processor', local);
-    expect(options.define).toEqual({ 'process.env.PET_DETECTOR_BUNDLED_CLASSIFIER': '"local"' });
+    // The model comes in through its own entry, which hands it to the same handler.
+    expect(handlerEntry('image-processor', 'local')).toMatch(/classifier\/lambda-handler\.ts$/);
+    expect(existsSync(handlerEntry('image-processor', 'local'))).toBe(true);
     expect(options.nodeModules).toEqual(['sharp']);
     expect(options.commandHooks?.beforeInstall('/repo', '/out')).toEqual([expect.stringMatching(/os=linux.*cpu=arm64/)]);
     const commands = options.commandHooks?.afterBundling('/repo', '/out').join('\n') ?? '';
@@ -62,6 +64,6 @@ describe('bundlingOptions', () => {
     expect(commands).toContain('model-worker');
     // Only the processor classifies: the other functions stay model-free even in a local-classifier stage.
     expect(bundlingOptions('image-reader', local).nodeModules).toBeUndefined();
-    expect(bundlingOptions('image-reader', local).define).toEqual({ 'process.env.PET_DETECTOR_BUNDLED_CLASSIFIER': '"rekognition"' });
+    expect(handlerEntry('image-reader', 'local')).toMatch(/functions\/image-reader\/handler\.ts$/);
   });
 });

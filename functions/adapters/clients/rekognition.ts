@@ -1,5 +1,5 @@
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
-import { asIs, type Instrument } from './instrument';
+import { asIs, clientConfig, type ClientTarget, type Instrument } from './instrument';
 
-export const rekognitionClient = (region: string, instrument: Instrument = asIs): RekognitionClient =>
-  instrument(new RekognitionClient({ region }));
+export const rekognitionClient = (target: ClientTarget, instrument: Instrument = asIs): RekognitionClient =>
+  instrument(new RekognitionClient(clientConfig(target)));

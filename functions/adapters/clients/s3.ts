@@ -1,11 +1,11 @@
 /** The S3 client the functions use; path-style addressing is for emulators (S3_FORCE_PATH_STYLE). */
 import { S3Client } from '@aws-sdk/client-s3';
-import { asIs, type Instrument } from './instrument';
+import { asIs, clientConfig, type ClientTarget, type Instrument } from './instrument';
 
-export const s3Client = (region: string, forcePathStyle: boolean, instrument: Instrument = asIs): S3Client =>
+export const s3Client = (target: ClientTarget, forcePathStyle: boolean, instrument: Instrument = asIs): S3Client =>
   instrument(
     new S3Client({
-      region,
+      ...clientConfig(target),
       forcePathStyle,
       // Checksums only where S3 requires them: the functions never upload through the SDK, and emulators lag behind.
       requestChecksumCalculation: 'WHEN_REQUIRED',

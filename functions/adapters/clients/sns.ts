@@ -1,4 +1,4 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { asIs, type Instrument } from './instrument';
+import { asIs, clientConfig, type ClientTarget, type Instrument } from './instrument';
 
-export const snsClient = (region: string, instrument: Instrument = asIs): SNSClient => instrument(new SNSClient({ region }));
+export const snsClient = (target: ClientTarget, instrument: Instrument = asIs): SNSClient => instrument(new SNSClient(clientConfig(target)));

@@ -1,48 +1,71 @@
-/** Builds processUpload from real adapters, once per container. */
-import { createClassifier, type ClosableClassifier } from '../../adapters/classifier-factory';
+/** Builds processUpload's dependencies from its configuration; nothing happens at import. */
+import { createClassifier, type ClosableClassifier, type LocalClassifierFactory } from '../../adapters/classifier-factory';
 import { documentClient } from '../../adapters/clients/dynamodb';
 import { rekognitionClient } from '../../adapters/clients/rekognition';
 import { s3Client } from '../../adapters/clients/s3';
 import { DynamoDbDetectionLog } from '../../adapters/dynamodb-detection-log';
 import { SharpImageMedia } from '../../adapters/media/sharp-media';
 import { S3ObjectStore } from '../../adapters/s3-object-store';
-import type { Classifier } from '../../core/ports';
-import { systemClock } from '../../core/ports';
+import { ConfigurationError } from '../../core/errors';
+import { systemClock, type Classifier } from '../../core/ports';
 import type { ProcessUploadDeps } from '../../core/use-cases/process-upload';
-import { loadImageProcessorConfig } from '../config';
-import { traceClient } from '../powertools';
+import { loadImageProcessorConfig, type Env, type ImageProcessorConfig } from '../config';
+import { telemetryFromEnvironment, traceClients, type Telemetry } from '../telemetry';
+import { clientTarget, type AwsConnection } from './connection';
 
-export const processorConfig = loadImageProcessorConfig();
+export interface ImageProcessorHandlerDeps {
+  processUpload: ProcessUploadDeps;
+  /** The queue's maxReceiveCount: on the last delivery a transient fault records FAILED too. */
+  maxReceiveCount: number;
+  telemetry: Telemetry;
+}
 
-let classifier: Promise<ClosableClassifier> | undefined;
+export interface ClassifierChoice {
+  connection?: AwsConnection;
+  /** A classifier the caller owns (and closes): the local stack's model. Overrides CLASSIFIER. */
+  classifier?: Classifier;
+  /** How to build the local model when CLASSIFIER=local (classifier/lambda-handler.ts passes it). */
+  localClassifier?: LocalClassifierFactory;
+}
+
 /**
  * Created on first use: the local model loads lazily, and a failure to load surfaces inside
- * detectLabels, where the use case can record it, instead of crashing the container's init.
+ * detectLabels, where the use case can record it, instead of failing the container's first invocation.
  */
-const lazyClassifier: Classifier = {
-  detectLabels: async (image) => {
-    classifier ??= createClassifier(processorConfig, () => rekognitionClient(processorConfig.region, traceClient));
-    return (await classifier).detectLabels(image);
-  },
+const onFirstUse = (create: () => ClosableClassifier): Classifier => {
+  let classifier: ClosableClassifier | undefined;
+  return { detectLabels: async (image) => (classifier ??= create()).detectLabels(image) };
 };
 
-export const processUploadDeps: ProcessUploadDeps = {
-  log: new DynamoDbDetectionLog(documentClient(processorConfig.region, traceClient), processorConfig.tableName, {
-    indexShards: processorConfig.indexShards,
-  }),
-  store: new S3ObjectStore(
-    s3Client(processorConfig.region, processorConfig.forcePathStyle, traceClient),
-    processorConfig.bucketName,
-  ),
-  classifier: lazyClassifier,
-  media: new SharpImageMedia(),
-  clock: systemClock,
-  thresholds: processorConfig.thresholds,
+export const imageProcessorDeps = (config: ImageProcessorConfig, telemetry: Telemetry, choice: ClassifierChoice = {}): ImageProcessorHandlerDeps => {
+  const connection = choice.connection ?? {};
+  const instrument = traceClients(telemetry);
+  if (!choice.classifier && config.classifier === 'local' && !choice.localClassifier) {
+    throw new ConfigurationError('imageProcessor: CLASSIFIER=local, but this handler was built without the local classifier (its Lambda entry is classifier/lambda-handler.ts)');
+  }
+  const classifier =
+    choice.classifier ??
+    onFirstUse(() =>
+      createClassifier(config, {
+        rekognition: () => rekognitionClient(clientTarget(config.region, 'rekognition', connection), instrument),
+        local: choice.localClassifier,
+      }),
+    );
+  return {
+    processUpload: {
+      log: new DynamoDbDetectionLog(documentClient(clientTarget(config.region, 'dynamodb', connection), instrument), config.tableName, {
+        indexShards: config.indexShards,
+      }),
+      store: new S3ObjectStore(s3Client(clientTarget(config.region, 's3', connection), config.forcePathStyle, instrument), config.bucketName),
+      classifier,
+      media: new SharpImageMedia(),
+      clock: systemClock,
+      thresholds: config.thresholds,
+    },
+    maxReceiveCount: config.maxReceiveCount,
+    telemetry,
+  };
 };
 
-/** For the local stack's shutdown: stops the local model's workers, if any were started. */
-export const closeClassifier = async (): Promise<void> => {
-  const current = classifier;
-  classifier = undefined;
-  if (current) await (await current.catch(() => undefined))?.close?.();
-};
+export const fromEnvironment = (env: Env, choice: Pick<ClassifierChoice, 'localClassifier'> = {}): ImageProcessorHandlerDeps =>
+  imageProcessorDeps(loadImageProcessorConfig(env), telemetryFromEnvironment(env), choice);

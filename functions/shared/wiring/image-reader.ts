@@ -1,17 +1,31 @@
-/** Builds the image-reader use cases from real adapters, once per container. */
+/** Builds the image-reader use cases' dependencies from its configuration; nothing happens at import. */
 import { documentClient } from '../../adapters/clients/dynamodb';
 import { s3Client } from '../../adapters/clients/s3';
 import { DynamoDbDetectionLog } from '../../adapters/dynamodb-detection-log';
 import { S3UploadSigner } from '../../adapters/s3-upload-signer';
 import { systemClock } from '../../core/ports';
 import type { ImageUrlsDeps } from '../../core/use-cases/read-images';
-import { loadImageReaderConfig } from '../config';
-import { traceClient } from '../powertools';
+import { loadImageReaderConfig, type Env, type ImageReaderConfig } from '../config';
+import { telemetryFromEnvironment, traceClients, type Telemetry } from '../telemetry';
+import { clientTarget, type AwsConnection } from './connection';
 
-const config = loadImageReaderConfig();
+export interface ImageReaderHandlerDeps {
+  reader: ImageUrlsDeps;
+  telemetry: Telemetry;
+}
 
-export const imageReaderDeps: ImageUrlsDeps = {
-  log: new DynamoDbDetectionLog(documentClient(config.region, traceClient), config.tableName, { indexShards: config.indexShards }),
-  signer: new S3UploadSigner(s3Client(config.region, config.forcePathStyle, traceClient), config.bucketName),
-  clock: systemClock,
+export const imageReaderDeps = (config: ImageReaderConfig, telemetry: Telemetry, connection: AwsConnection = {}): ImageReaderHandlerDeps => {
+  const instrument = traceClients(telemetry);
+  return {
+    reader: {
+      log: new DynamoDbDetectionLog(documentClient(clientTarget(config.region, 'dynamodb', connection), instrument), config.tableName, {
+        indexShards: config.indexShards,
+      }),
+      signer: new S3UploadSigner(s3Client(clientTarget(config.region, 's3', connection), config.forcePathStyle, instrument), config.bucketName),
+      clock: systemClock,
+    },
+    telemetry,
+  };
 };
+
+export const fromEnvironment = (env: Env): ImageReaderHandlerDeps => imageReaderDeps(loadImageReaderConfig(env), telemetryFromEnvironment(env));

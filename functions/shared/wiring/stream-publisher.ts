@@ -1,15 +1,33 @@
-/** Builds publishClassified from real adapters, once per container. */
+/** Builds publishClassified's dependencies from its configuration; nothing happens at import. */
 import { AppSyncPublisher } from '../../adapters/appsync-publisher';
 import { defaultCredentials } from '../../adapters/clients/credentials';
 import { snsClient } from '../../adapters/clients/sns';
 import { SnsNotifier } from '../../adapters/sns-notifier';
 import type { PublishClassifiedDeps } from '../../core/use-cases/publish-classified';
-import { loadStreamPublisherConfig } from '../config';
-import { traceClient } from '../powertools';
+import { loadStreamPublisherConfig, type Env, type StreamPublisherConfig } from '../config';
+import { telemetryFromEnvironment, traceClients, type Telemetry } from '../telemetry';
+import { clientTarget, type AwsConnection } from './connection';
 
-const config = loadStreamPublisherConfig();
+export interface StreamPublisherHandlerDeps {
+  publishClassified: PublishClassifiedDeps;
+  telemetry: Telemetry;
+}
 
-export const publishClassifiedDeps: PublishClassifiedDeps = {
-  publisher: new AppSyncPublisher({ graphqlUrl: config.graphqlUrl, region: config.region, credentials: defaultCredentials() }),
-  notifier: new SnsNotifier(snsClient(config.region, traceClient), config.topicArn),
-};
+export const streamPublisherDeps = (
+  config: StreamPublisherConfig,
+  telemetry: Telemetry,
+  connection: AwsConnection = {},
+): StreamPublisherHandlerDeps => ({
+  publishClassified: {
+    publisher: new AppSyncPublisher({
+      graphqlUrl: config.graphqlUrl,
+      region: config.region,
+      credentials: connection.credentials ?? defaultCredentials(),
+    }),
+    notifier: new SnsNotifier(snsClient(clientTarget(config.region, 'sns', connection), traceClients(telemetry)), config.topicArn),
+  },
+  telemetry,
+});
+
+export const fromEnvironment = (env: Env): StreamPublisherHandlerDeps =>
+  streamPublisherDeps(loadStreamPublisherConfig(env), telemetryFromEnvironment(env));

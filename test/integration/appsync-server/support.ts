@@ -17,6 +17,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../../../local/emulators
 import { ensureDetectionLogsTable } from '../../../local/provision/table';
 import { startAppSyncServer, type AppSyncServer, type AppSyncServerOptions, type LocalLambdaHandler } from '../../../local/appsync-server';
 import { LOCAL_API_KEY, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/common/naming';
+import { createLocalHandlers } from '../../../local/runtime/handlers';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const API_KEY = LOCAL_API_KEY;
@@ -34,24 +35,6 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-/** The environment the handlers read at cold start (contracts.md section 2), aimed at DynamoDB Local. */
-const handlerEnvironment = (dynamodbEndpoint: string): Record<string, string> => ({
-  TABLE_NAME: TABLE,
-  // Eight write shards: every page these tests read is a real fan-out and merge on DynamoDB Local.
-  INDEX_SHARDS: '8',
-  BUCKET_NAME: 'appsync-server-test-images',
-  AWS_REGION: REGION,
-  S3_FORCE_PATH_STYLE: 'true',
-  AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
-  AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
-  // Presigning is offline; nothing listens here and nothing is sent.
-  AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
-  POWERTOOLS_TRACE_ENABLED: 'false',
-});
-
 export const startTestStack = async (
   options: { https?: boolean; server?: Pick<AppSyncServerOptions, 'staticDir' | 'extraRoutes' | 'queryLimits'> } = {},
 ): Promise<TestStack> => {
@@ -62,10 +45,17 @@ export const startTestStack = async (
   try {
     const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: REGION, credentials: CREDENTIALS });
     await ensureDetectionLogsTable(client, TABLE);
-    Object.assign(process.env, handlerEnvironment(dynamodb.endpoint));
-    // Imported only now: the handlers read their configuration once, when first loaded.
-    const requestUpload = (await import('../../../functions/request-upload/handler')).handler as LocalLambdaHandler;
-    const imageReader = (await import('../../../functions/image-reader/handler')).handler as LocalLambdaHandler;
+    // The local stack's own handlers, on this DynamoDB Local; presigning is offline, so nothing listens at the S3 endpoint.
+    const handlers = createLocalHandlers({
+      region: REGION,
+      credentials: CREDENTIALS,
+      endpoints: { dynamodb: dynamodb.endpoint, s3: 'http://127.0.0.1:9' },
+      tableName: TABLE,
+      // Eight write shards: every page these tests read is a real fan-out and merge on DynamoDB Local.
+      indexShards: 8,
+      bucketName: 'appsync-server-test-images',
+      logLevel: 'SILENT',
+    });
     const server = await startAppSyncServer({
       host: '127.0.0.1',
       port: 0,
@@ -77,8 +67,8 @@ export const startTestStack = async (
       resolversDir: bundles,
       dataSources: {
         DetectionLogs: { type: 'dynamodb', tableName: TABLE, client },
-        ImageReader: { type: 'lambda', handler: imageReader },
-        RequestUpload: { type: 'lambda', handler: requestUpload },
+        ImageReader: { type: 'lambda', handler: handlers.imageReader as LocalLambdaHandler },
+        RequestUpload: { type: 'lambda', handler: handlers.requestUpload as LocalLambdaHandler },
         None: { type: 'none' },
       },
       keepAliveIntervalMs: 500,

@@ -67,7 +67,7 @@ const source = async (handler: StreamHandler, filters?: unknown[]) =>
     streamArn,
     region: LOCAL_REGION,
     functionName: 'stream-test',
-    handler: async () => handler,
+    handler,
     checkpoints: await openCheckpointStore(checkpointFile, streamArn),
     onFailureQueueUrl: messaging.streamFailures.url,
     batchSize: 10,

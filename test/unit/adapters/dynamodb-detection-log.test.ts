@@ -28,7 +28,7 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const TABLE = 'serverlessapp-test-detection-logs';
 const SHARDS = 4;
 // No pause between BatchGetItem rounds: the tests count rounds, not milliseconds.
-const log = new DynamoDbDetectionLog(documentClient('us-east-1'), TABLE, { indexShards: SHARDS, unprocessedRetryDelayMs: 0 });
+const log = new DynamoDbDetectionLog(documentClient({ region: 'us-east-1' }), TABLE, { indexShards: SHARDS, unprocessedRetryDelayMs: 0 });
 const everyone: CallerScope = { kind: 'everyone' };
 const plan = (filter: ImageFilter, limit: number, nextToken?: string | null, scope: CallerScope = everyone) =>
   planImageQuery(scope, filter, limit, nextToken, SHARDS);
@@ -195,7 +195,7 @@ describe('DynamoDbDetectionLog writes', () => {
   });
 
   it('waits before asking again for unprocessed keys, longer each round', async () => {
-    const paced = new DynamoDbDetectionLog(documentClient('us-east-1'), TABLE, { indexShards: SHARDS, unprocessedRetryDelayMs: 20 });
+    const paced = new DynamoDbDetectionLog(documentClient({ region: 'us-east-1' }), TABLE, { indexShards: SHARDS, unprocessedRetryDelayMs: 20 });
     const at: number[] = [];
     let calls = 0;
     ddb.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => {

@@ -15,7 +15,7 @@ import { S3ObjectStore } from '../../../functions/adapters/s3-object-store';
 import { ObjectNotFoundError } from '../../../functions/core/errors';
 
 const s3 = mockClient(S3Client);
-const store = new S3ObjectStore(s3Client('us-east-1', false), 'images');
+const store = new S3ObjectStore(s3Client({ region: 'us-east-1' }, false), 'images');
 const meta = { $metadata: { httpStatusCode: 404 }, message: 'gone' };
 
 beforeEach(() => s3.reset());

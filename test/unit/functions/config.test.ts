@@ -5,6 +5,7 @@ import {
   loadStreamPublisherConfig,
 } from '../../../functions/shared/config';
 import { ConfigurationError } from '../../../functions/core/errors';
+import { fromEnvironment as processorFromEnvironment } from '../../../functions/shared/wiring/image-processor';
 
 const storage = { TABLE_NAME: 't', INDEX_SHARDS: '8', BUCKET_NAME: 'b', AWS_REGION: 'us-east-1' };
 
@@ -76,18 +77,24 @@ describe('function configuration', () => {
   });
 });
 
-describe('a function cold-starting without its configuration', () => {
-  it('fails at load, naming the missing variable', async () => {
-    const saved = { ...process.env };
-    delete process.env.TABLE_NAME;
-    process.env.BUCKET_NAME = 'b';
-    process.env.AWS_REGION = 'us-east-1';
-    try {
-      await jest.isolateModulesAsync(async () => {
-        await expect(import('../../../functions/image-processor/handler')).rejects.toThrow('missing environment variable TABLE_NAME');
-      });
-    } finally {
-      process.env = saved;
-    }
+describe('a deployed function built from its environment', () => {
+  it('fails naming the missing variable, and reads nothing but the environment it is given', () => {
+    expect(() => processorFromEnvironment({ BUCKET_NAME: 'b', AWS_REGION: 'us-east-1' })).toThrow('missing environment variable TABLE_NAME');
+  });
+
+  it('refuses CLASSIFIER=local when built without the local model (the Rekognition bundle)', () => {
+    expect(() => processorFromEnvironment({ ...storage, CLASSIFIER: 'local' })).toThrow(ConfigurationError);
+  });
+
+  it('hands MIN_LABEL_CONFIDENCE, MAX_LABELS and LOCAL_CLASSIFIER_WORKERS to the local model it is given', async () => {
+    const detectLabels = jest.fn(async () => ({ Labels: [] }));
+    const localClassifier = jest.fn((_options: { workers: number; minConfidence: number; maxLabels: number }) => ({ detectLabels }));
+    const env = { ...storage, CLASSIFIER: 'local', MIN_LABEL_CONFIDENCE: '75', MAX_LABELS: '3', LOCAL_CLASSIFIER_WORKERS: '2', POWERTOOLS_TRACE_ENABLED: 'false' };
+    const { processUpload } = processorFromEnvironment(env, { localClassifier });
+    // Built on first use, so that a model that fails to load fails an image, not the container.
+    expect(localClassifier).not.toHaveBeenCalled();
+    await processUpload.classifier.detectLabels({ bucket: 'b', key: 'input/x.jpg', bytes: new Uint8Array([1]) });
+    expect(localClassifier).toHaveBeenCalledWith({ workers: 2, minConfidence: 75, maxLabels: 3 });
+    expect(detectLabels).toHaveBeenCalledTimes(1);
   });
 });

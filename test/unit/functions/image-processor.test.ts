@@ -6,13 +6,19 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { captureConsole, lambdaContext, LAMBDA_ENV } from './support/lambda-env';
-import { handler } from '../../../functions/image-processor/handler';
+import { captureConsole, lambdaContext, LAMBDA_ENV, TEST_CONNECTION } from './support/lambda-env';
+import { createHandler } from '../../../functions/image-processor/handler';
+import { loadImageProcessorConfig } from '../../../functions/shared/config';
+import { telemetryFromEnvironment } from '../../../functions/shared/telemetry';
+import { imageProcessorDeps } from '../../../functions/shared/wiring/image-processor';
 import type { ImageRecord } from '../../../functions/core/domain';
 import { recordToItem } from '../../../functions/core/record-mapping';
 import { pendingRecord } from '../core/support/in-memory-ports';
 import { jpeg } from '../core/support/images';
 
+const handler = createHandler(
+  imageProcessorDeps(loadImageProcessorConfig(LAMBDA_ENV), telemetryFromEnvironment(LAMBDA_ENV), { connection: TEST_CONNECTION }),
+);
 const ddb = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
 const rekognition = mockClient(RekognitionClient);

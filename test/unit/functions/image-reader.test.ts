@@ -1,11 +1,15 @@
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { captureConsole, lambdaContext, LAMBDA_ENV } from './support/lambda-env';
-import { handler } from '../../../functions/image-reader/handler';
+import { captureConsole, lambdaContext, LAMBDA_ENV, TEST_CONNECTION } from './support/lambda-env';
+import { createHandler } from '../../../functions/image-reader/handler';
+import { loadImageReaderConfig } from '../../../functions/shared/config';
+import { telemetryFromEnvironment } from '../../../functions/shared/telemetry';
+import { imageReaderDeps } from '../../../functions/shared/wiring/image-reader';
 import { recordToItem } from '../../../functions/core/record-mapping';
 import { pendingRecord } from '../core/support/in-memory-ports';
 
+const handler = createHandler(imageReaderDeps(loadImageReaderConfig(LAMBDA_ENV), telemetryFromEnvironment(LAMBDA_ENV), TEST_CONNECTION));
 const ddb = mockClient(DynamoDBDocumentClient);
 const context = lambdaContext('serverlessapp-test-image-reader');
 const issuer = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example';

@@ -2,8 +2,13 @@ import { ConditionalCheckFailedException, ProvisionedThroughputExceededException
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { captureConsole, lambdaContext, LAMBDA_ENV } from './support/lambda-env';
-import { handler } from '../../../functions/request-upload/handler';
+import { captureConsole, lambdaContext, LAMBDA_ENV, TEST_CONNECTION } from './support/lambda-env';
+import { createHandler } from '../../../functions/request-upload/handler';
+import { loadRequestUploadConfig } from '../../../functions/shared/config';
+import { telemetryFromEnvironment } from '../../../functions/shared/telemetry';
+import { requestUploadDeps } from '../../../functions/shared/wiring/request-upload';
+
+const handler = createHandler(requestUploadDeps(loadRequestUploadConfig(LAMBDA_ENV), telemetryFromEnvironment(LAMBDA_ENV), TEST_CONNECTION));
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const context = lambdaContext('serverlessapp-test-request-upload');

@@ -5,12 +5,14 @@ import 'aws-sdk-client-mock-jest';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { captureConsole, lambdaContext } from './support/lambda-env';
+import { captureConsole, lambdaContext, LAMBDA_ENV, TEST_CONNECTION } from './support/lambda-env';
+import { createHandler } from '../../../functions/stream-publisher/handler';
+import { loadStreamPublisherConfig } from '../../../functions/shared/config';
+import { telemetryFromEnvironment } from '../../../functions/shared/telemetry';
+import { streamPublisherDeps } from '../../../functions/shared/wiring/stream-publisher';
 import type { ImageRecord } from '../../../functions/core/domain';
 import { recordToItem } from '../../../functions/core/record-mapping';
 import { pendingRecord } from '../core/support/in-memory-ports';
-
-type Handler = (typeof import('../../../functions/stream-publisher/handler'))['handler'];
 
 const sns = mockClient(SNSClient);
 const context = lambdaContext('serverlessapp-test-stream-publisher');
@@ -19,7 +21,7 @@ const context = lambdaContext('serverlessapp-test-stream-publisher');
 let server: Server;
 let publishes: Array<{ input: { id: string; status: string } }> = [];
 let replies: string[] = [];
-let handler: Handler;
+let handler: ReturnType<typeof createHandler>;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -31,9 +33,8 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  process.env.GRAPHQL_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  // Loaded only now: the function reads GRAPHQL_URL once, at cold start.
-  ({ handler } = await import('../../../functions/stream-publisher/handler'));
+  const env = { ...LAMBDA_ENV, GRAPHQL_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql` };
+  handler = createHandler(streamPublisherDeps(loadStreamPublisherConfig(env), telemetryFromEnvironment(env), TEST_CONNECTION));
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 

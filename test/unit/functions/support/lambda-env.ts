@@ -1,9 +1,10 @@
 /**
- * The environment a deployed function gets, set before any handler module is loaded (handlers read
- * their configuration once, at import). POWERTOOLS_DEV sends Powertools output through the global
- * console, where tests capture it; metrics stay enabled so EMF output can be asserted.
+ * The environment a deployed function gets, handed to the configuration loaders as an argument (nothing here
+ * touches process.env), and the local keys its SDK clients sign with. Metrics stay enabled so EMF output can be
+ * asserted; tracing is off (there is no X-Ray daemon).
  */
 import type { Context } from 'aws-lambda';
+import type { AwsConnection } from '../../../../functions/shared/wiring/connection';
 
 export const LAMBDA_ENV = {
   TABLE_NAME: 'serverlessapp-test-detection-logs',
@@ -11,15 +12,14 @@ export const LAMBDA_ENV = {
   BUCKET_NAME: 'serverlessapp-test-images',
   TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:serverlessapp-test-uncertain',
   AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'AKIDTEST',
-  AWS_SECRET_ACCESS_KEY: 'test-secret',
   POWERTOOLS_SERVICE_NAME: 'pet-detector-test',
   POWERTOOLS_METRICS_NAMESPACE: 'pet-detector',
-  POWERTOOLS_DEV: 'true',
   POWERTOOLS_METRICS_DISABLED: 'false',
   POWERTOOLS_TRACE_ENABLED: 'false',
 };
-Object.assign(process.env, LAMBDA_ENV);
+
+/** Presigning needs credentials; the SDK clients themselves are mocked. */
+export const TEST_CONNECTION: AwsConnection = { credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' } };
 
 export const lambdaContext = (functionName: string): Context => ({
   callbackWaitsForEmptyEventLoop: false,
@@ -36,12 +36,16 @@ export const lambdaContext = (functionName: string): Context => ({
   succeed: () => undefined,
 });
 
-/** Captures (and silences) console output; `metrics()` returns the EMF documents printed. */
+/**
+ * Captures (and silences) what Powertools prints: its logger and metrics write JSON lines to process.stdout
+ * and process.stderr. `metrics()` returns the EMF documents printed.
+ */
 export const captureConsole = () => {
   const lines: string[] = [];
-  const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
-    jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map(String).join(' '));
+  const spies = [process.stdout, process.stderr].map((stream) =>
+    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(...String(chunk).split('\n').filter((line) => line.trim() !== ''));
+      return true;
     }),
   );
   return {
