@@ -3,15 +3,14 @@
  * wiring, built from an environment as in Lambda (classifier/lambda-handler.ts), answers with fewer labels.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createLocalClassifier, type LocalClassifier } from '../../../classifier/index';
 import type { LabelDetection } from '../../../functions/core/ports';
 import { fromEnvironment } from '../../../functions/shared/wiring/image-processor';
-import { PETS_DATASET_DIR } from '../../../local/common/paths';
+import { photoPath } from '../../fixtures/photos';
 
 jest.setTimeout(120_000);
 
-const DOG = { bucket: 'b', key: 'input/dog.png', bytes: readFileSync(join(PETS_DATASET_DIR, 'dog', 'plasma-dog.png')) };
+const DOG = { bucket: 'b', key: 'input/dog.png', bytes: readFileSync(photoPath('dog/plasma-dog.png')) };
 const opened: LocalClassifier[] = [];
 afterAll(() => Promise.all(opened.map((model) => model.close())));
 
