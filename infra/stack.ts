@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { CfnElement, CfnOutput, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import { ANIMAL_PREFIX, INPUT_PREFIX, THUMBNAIL_PREFIX } from '../functions/core/domain';
 import { ENV } from '../functions/core/settings';
 import { INDEXES } from '../functions/core/table-design';
@@ -18,8 +18,9 @@ import { DetectionLogs } from './constructs/detection-logs';
 import { PetDetectorApi, type ResolverWiring } from './constructs/graphql-api';
 import { ImageStore } from './constructs/image-store';
 import { Messaging } from './constructs/messaging';
-import { Monitoring } from './constructs/monitoring';
 import { ObservedFunction } from './constructs/observed-function';
+import { ProductAlarms } from './constructs/product-alarms';
+import { ProductDashboard } from './constructs/product-dashboard';
 import { StreamPublishing } from './constructs/stream-publishing';
 import { UploadEvents } from './constructs/upload-events';
 import { acknowledgeCdkInternals } from './nag';
@@ -128,9 +129,19 @@ export class PetDetectorStack extends Stack {
     });
     const streamPublishing = new StreamPublishing(this, 'StreamPublishing', { config, table, publisher: publisher.fn });
 
-    const monitoring = new Monitoring(this, 'Monitoring', {
+    // One scope for both, named as the single Monitoring construct was: with the alarms under the id 'Default',
+    // every logical ID (and so every deployed alarm and the dashboard) stays what it was before the split.
+    const monitoring = new Construct(this, 'Monitoring');
+    new ProductAlarms(monitoring, 'Default', {
       config,
       alarmTopic,
+      processor,
+      publisher,
+      deadLetterQueues: [uploads.deadLetterQueue, streamPublishing.failureQueue],
+      api: api.api,
+    });
+    const { dashboard } = new ProductDashboard(monitoring, 'Dashboard', {
+      config,
       functions: Object.values(this.functions),
       processor,
       publisher,
@@ -163,7 +174,7 @@ export class PetDetectorStack extends Stack {
     output('TableName', table.tableName, 'DetectionLogs table');
     output('TopicArn', messaging.uncertainTopic.topicArn, 'SNS topic for uncertain classifications');
     output('Region', this.region, 'Region of the stack');
-    output('DashboardName', monitoring.dashboard.dashboardName, 'CloudWatch dashboard');
+    output('DashboardName', dashboard.dashboardName, 'CloudWatch dashboard');
 
     acknowledgeCdkInternals(this);
   }
