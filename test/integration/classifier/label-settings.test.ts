@@ -15,7 +15,7 @@ const opened: LocalClassifier[] = [];
 afterAll(() => Promise.all(opened.map((model) => model.close())));
 
 const labelsWith = async (settings: Record<string, string>): Promise<NonNullable<LabelDetection['Labels']>> => {
-  const env = { TABLE_NAME: 't', BUCKET_NAME: 'b', AWS_REGION: 'us-east-1', CLASSIFIER: 'local', POWERTOOLS_TRACE_ENABLED: 'false', ...settings };
+  const env = { TABLE_NAME: 't', INDEX_SHARDS: '1', BUCKET_NAME: 'b', AWS_REGION: 'us-east-1', CLASSIFIER: 'local', POWERTOOLS_TRACE_ENABLED: 'false', ...settings };
   const { processUpload } = fromEnvironment(env, {
     localClassifier: (options) => {
       const model = createLocalClassifier(options);
