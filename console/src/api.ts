@@ -9,6 +9,7 @@ import type {
   ImageConnection,
   ImageFilter,
   ImageUrl,
+  ImageVariant,
   RequestUploadInput,
   UploadTicket,
 } from '../../graphql/types';
@@ -20,13 +21,16 @@ const IMAGE_FIELDS = /* GraphQL */ `
   id status detectedAnimal confidence uncertain s3Location fileName fileSize imageFormat
   labels { name confidence boundingBoxes { left top width height } }
   failureReason createdAt classifiedAt
+  width height takenAt cameraMake cameraModel orientation hasLocation
 `;
 
 const IMAGE_QUERY = `query Image($id: ID!) { image(id: $id) { ${IMAGE_FIELDS} } }`;
 const IMAGES_QUERY = `query Images($filter: ImageFilter, $limit: Int, $nextToken: String) {
   images(filter: $filter, limit: $limit, nextToken: $nextToken) { items { ${IMAGE_FIELDS} } nextToken }
 }`;
-const IMAGE_URLS_QUERY = `query ImageUrls($ids: [ID!]!) { imageUrls(ids: $ids) { id url expiresAt } }`;
+const IMAGE_URLS_QUERY = `query ImageUrls($ids: [ID!]!, $variant: ImageVariant) {
+  imageUrls(ids: $ids, variant: $variant) { id url expiresAt }
+}`;
 const REQUEST_UPLOAD = `mutation RequestUpload($input: RequestUploadInput!) {
   requestUpload(input: $input) { imageId uploadUrl uploadFields expiresAt maxBytes }
 }`;
@@ -85,8 +89,9 @@ export const configureApi = (config: ConsoleConfig) => {
     images: async (filter: ImageFilter, limit: number, nextToken?: string | null): Promise<ImageConnection> =>
       (await run<{ images: ImageConnection }>(IMAGES_QUERY, { filter, limit, nextToken: nextToken ?? null })).images,
 
-    imageUrls: async (ids: string[]): Promise<ImageUrl[]> =>
-      ids.length === 0 ? [] : (await run<{ imageUrls: ImageUrl[] }>(IMAGE_URLS_QUERY, { ids })).imageUrls,
+    /** THUMBNAIL for lists (a 320 px WebP, a few KB); ORIGINAL, the upload itself, for the detail view. */
+    imageUrls: async (ids: string[], variant: ImageVariant = 'ORIGINAL'): Promise<ImageUrl[]> =>
+      ids.length === 0 ? [] : (await run<{ imageUrls: ImageUrl[] }>(IMAGE_URLS_QUERY, { ids, variant })).imageUrls,
 
     requestUpload: async (input: RequestUploadInput): Promise<ParsedUploadTicket> => {
       const { requestUpload: ticket } = await run<{ requestUpload: UploadTicket }>(REQUEST_UPLOAD, { input });

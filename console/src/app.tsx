@@ -90,16 +90,14 @@ export const App = ({ api, config }: { api: Api; config: ConsoleConfig }) => {
   const open = useCallback(
     (image: Image) => {
       setSelected(image);
-      const known = gallery.urls[image.id];
-      setDetailUrl(known);
-      if (!known) {
-        api.imageUrls([image.id]).then(
-          (found) => setDetailUrl(found[0]?.url),
-          () => setDetailUrl(undefined),
-        );
-      }
+      // The gallery holds thumbnails; the detail view shows the original, where the boxes were found.
+      setDetailUrl(undefined);
+      api.imageUrls([image.id]).then(
+        (found) => setDetailUrl(found[0]?.url),
+        () => setDetailUrl(undefined),
+      );
     },
-    [api, gallery.urls],
+    [api],
   );
 
   const openById = useCallback(
@@ -122,7 +120,7 @@ export const App = ({ api, config }: { api: Api; config: ConsoleConfig }) => {
         <div class="columns">
           <div>
             <UploadZone maxBytes={config.maxUploadBytes} onFiles={uploads.addFiles} />
-            <LiveFeed items={uploads.items} onOpen={open} />
+            <LiveFeed items={uploads.items} thumbnails={gallery.urls} onOpen={open} />
           </div>
           {config.alertsUrl && <AlertList alerts={alerts.alerts} error={alerts.error} onOpen={openById} />}
         </div>

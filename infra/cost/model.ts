@@ -54,12 +54,19 @@ export interface Usage {
   connectionMinutesPerImage: number;
   /** The console lists images 20 at a time: each image is on one gallery page and one imageUrls call. */
   galleryPageSize: number;
-  /** Billed duration per invocation, ms. The processor's includes the DetectLabels round trip. */
+  /**
+   * Billed duration per invocation, ms. The processor's includes the DetectLabels round trip and its media
+   * step (headers, EXIF and the thumbnail, before the classifier call; the thumbnail PUT overlaps it).
+   */
   durationMs: Record<FunctionName, number>;
   /** SQS and stream batches are mostly single records at this volume (~0.4 images/s): no batching discount. */
   imagesPerProcessorInvocation: number;
   recordsPerPublisherInvocation: number;
   averageImageBytes: number;
+  /** The 320 px WebP thumbnail each image gets: what a gallery or live-feed view downloads instead of the original. */
+  averageThumbnailBytes: number;
+  /** Times each image is shown in a list (gallery, live feed), each a download from S3 to the internet. */
+  listViewsPerImage: number;
   /** CloudWatch Logs bytes per invocation: START/END/REPORT platform lines plus 2-3 structured app lines. */
   logBytesPerInvocation: number;
   /** EMF metric blobs the processor writes per image. */
@@ -74,10 +81,14 @@ export const DEFAULT_USAGE: Usage = {
   subscribersPerImage: 1,
   connectionMinutesPerImage: 1,
   galleryPageSize: 20,
-  durationMs: { 'request-upload': 60, 'image-reader': 120, 'image-processor': 900, 'stream-publisher': 150 },
+  // image-processor: 900 ms before thumbnails, plus ~100 ms for the media step: bench:media measures 28 ms of CPU
+  // for a 12 MP JPEG, and 512 MB of Lambda is about 0.3 of a vCPU.
+  durationMs: { 'request-upload': 60, 'image-reader': 120, 'image-processor': 900 + 100, 'stream-publisher': 150 },
   imagesPerProcessorInvocation: 1,
   recordsPerPublisherInvocation: 1,
   averageImageBytes: 2.5 * 1024 * 1024,
+  averageThumbnailBytes: 12 * 1024,
+  listViewsPerImage: 1,
   logBytesPerInvocation: 1200,
   metricLogBytesPerImage: 900,
   periodDays: 30,
@@ -357,7 +368,10 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
 
   // S3 requests
   add('S3', 'POST upload + CopyObject to cats|dogs|others', 2, PRICES.s3PutRequest.usd, 'DeleteObject is free');
+  add('S3', 'thumbnail PUT', 1, PRICES.s3PutRequest.usd, 'thumbnails/<id>.webp, written once per image (a redelivery rewrites it)');
   add('S3', 'GET', rekognition ? 3 : 2, PRICES.s3GetRequest.usd, `processor read${rekognition ? ', Rekognition reads the S3Object' : ''}, one thumbnail view`);
+  const viewGb = (usage.listViewsPerImage * usage.averageThumbnailBytes) / 1024 ** 3;
+  add('S3', 'data transfer out: list views', viewGb, PRICES.s3TransferOutGb.usd, `${usage.listViewsPerImage} view(s) of a ${(usage.averageThumbnailBytes / 1024).toFixed(0)} KB thumbnail per image`);
 
   // SNS (+ KMS for the encrypted topic)
   add('SNS', 'publish (uncertain only)', usage.uncertainRate, PRICES.snsPublish.usd, `${(usage.uncertainRate * 100).toFixed(0)}% uncertain`);
@@ -416,7 +430,7 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
       { item: `CloudWatch: ${facts.dashboards} dashboard(s)`, usd: facts.dashboards * PRICES.cloudWatchDashboardMonth.usd },
       { item: 'CloudWatch: ~12 custom metrics (EMF)', usd: 12 * PRICES.cloudWatchCustomMetricMonth.usd },
     ],
-    storage: storageCost(n, usage.averageImageBytes, facts.objectRetention),
+    storage: storageCost(n, usage.averageImageBytes + usage.averageThumbnailBytes, facts.objectRetention),
     assumptions: [
       `${n.toLocaleString('en-US')} images, all valid JPEG/PNG, each classified once (duplicates and failures ignored)`,
       `${(usage.uncertainRate * 100).toFixed(0)}% of images uncertain (SNS alert), ${usage.subscribersPerImage} live subscriber per image for ${usage.connectionMinutesPerImage} min`,

@@ -16,6 +16,7 @@ export const PRICES = {
   sqsRequest: { usd: 0.4 / 1e6, unit: 'per request (standard queue, 64 KB chunk)' },
   s3PutRequest: { usd: 0.005 / 1000, unit: 'per PUT/COPY/POST/LIST request (S3 Standard)' },
   s3GetRequest: { usd: 0.0004 / 1000, unit: 'per GET/HEAD request (S3 Standard)' },
+  s3TransferOutGb: { usd: 0.09, unit: 'per GB from S3 to the internet (first 10 TB/month)' },
   s3StorageGbMonth: { usd: 0.023, unit: 'per GB-month (S3 Standard, first 50 TB)' },
   wafRequest: { usd: 0.6 / 1e6, unit: 'per web request inspected' },
   wafWebAclMonth: { usd: 5.0, unit: 'per web ACL per month' },

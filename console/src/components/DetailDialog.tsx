@@ -83,6 +83,12 @@ export const DetailDialog = ({ image, url, onClose }: DetailDialogProps) => {
     ['File', image.fileName ?? '–'],
     ['Size', image.fileSize == null ? '–' : formatBytes(image.fileSize)],
     ['Format', image.imageFormat ?? '–'],
+    ['Dimensions', image.width == null || image.height == null ? '–' : `${image.width} × ${image.height} px`],
+    ['Taken', image.takenAt ?? '–'],
+    ['Camera', [image.cameraMake, image.cameraModel].filter(Boolean).join(' ') || '–'],
+    ['Orientation', image.orientation == null ? '–' : String(image.orientation)],
+    // Only whether the photo had a position: the coordinates themselves are never stored.
+    ['Location', image.hasLocation == null ? '–' : image.hasLocation ? 'Had GPS tags (not kept)' : 'None'],
     ['Stored at', image.s3Location ?? '–'],
     ['Uploaded', dateTime(image.createdAt)],
     ['Classified', dateTime(image.classifiedAt)],

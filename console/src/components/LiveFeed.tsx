@@ -25,10 +25,12 @@ const ResultLine = ({ image }: { image: Image }) =>
 
 interface LiveFeedProps {
   items: UploadItem[];
+  /** Thumbnail URLs by image id, once known; until then the local file is shown. */
+  thumbnails: Record<string, string>;
   onOpen: (image: Image) => void;
 }
 
-export const LiveFeed = ({ items, onOpen }: LiveFeedProps) => (
+export const LiveFeed = ({ items, thumbnails, onOpen }: LiveFeedProps) => (
   <section aria-labelledby="live-title" class="panel">
     <h2 id="live-title">Live feed</h2>
     {items.length === 0 ? (
@@ -46,7 +48,8 @@ export const LiveFeed = ({ items, onOpen }: LiveFeedProps) => (
               data-status={status}
               data-animal={image?.detectedAnimal ?? ''}
             >
-              <img src={item.previewUrl} alt="" class="thumb" />
+              {/* The server's thumbnail once there is one: most browsers cannot show a HEIC file themselves. */}
+              <img src={(image && thumbnails[image.id]) || item.previewUrl} alt="" class="thumb" />
               <div class="card-body">
                 <p class="file-name" title={item.fileName}>
                   {item.fileName} <span class="muted">{formatBytes(item.fileSize)}</span>

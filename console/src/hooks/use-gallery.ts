@@ -37,7 +37,11 @@ export const useGallery = (api: Api) => {
       if (ids.length === 0) return;
       for (const id of ids) requested.current.add(id);
       try {
-        const found = await api.imageUrls(ids);
+        const thumbnails = await api.imageUrls(ids, 'THUMBNAIL');
+        // Images filed before thumbnails existed have none: those show their original.
+        const have = new Set(thumbnails.map((entry) => entry.id));
+        const originals = await api.imageUrls(ids.filter((id) => !have.has(id)));
+        const found = [...thumbnails, ...originals];
         setUrls((current) => ({ ...current, ...Object.fromEntries(found.map((entry) => [entry.id, entry.url])) }));
       } catch {
         // A missing thumbnail is shown as a placeholder; the record itself is still listed. Ask again next time.

@@ -12,9 +12,10 @@ import { MAX_DECODE_PIXELS, namedDecodeError, openUpright } from './decoded-imag
 export const THUMBNAIL_SIDE = 320;
 /**
  * WebP quality and effort. Effort 2 of 0-6 costs about half of the default 4's CPU for a few percent more
- * bytes, which at 320 px is a few hundred bytes.
+ * bytes. Quality 55 keeps a 320 px tile clean and makes a gallery page of the reference photos (already
+ * only 640 px) 10x lighter than their originals (docs/BENCHMARKS.md, Media); quality 75 made it 8x.
  */
-const THUMBNAIL_WEBP = { quality: 75, effort: 2 } as const;
+const THUMBNAIL_WEBP = { quality: 55, effort: 2 } as const;
 /** Labels need no 12 MP: these longest sides are tried in turn until the JPEG fits the byte limit. */
 const CLASSIFIER_SIDES = [2048, 1280, 800] as const;
 /** Rekognition's smallest accepted side: scaling a very long, thin image must not go under it. */
