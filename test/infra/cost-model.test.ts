@@ -203,12 +203,20 @@ describe('costReport', () => {
     expect(line(single, 'reads: images page: 1 shard Queries + BatchGet (share)').perImage).toBeCloseTo((20 * 0.5 + 0.5) / 20, 9);
   });
 
-  it('prices storage for the images\' whole life, bounded by the lifecycle (retention + noncurrent + rounding)', () => {
+  it('prices storage for the images\' (and their thumbnails\') whole life, bounded by the lifecycle (retention + noncurrent + rounding)', () => {
     const report = costReport(facts());
     expect(report.storage.daysHeld).toBe(90 + 1 + 2);
-    const gb = (DEFAULT_USAGE.images * DEFAULT_USAGE.averageImageBytes) / 1024 ** 3;
+    const gb = (DEFAULT_USAGE.images * (DEFAULT_USAGE.averageImageBytes + DEFAULT_USAGE.averageThumbnailBytes)) / 1024 ** 3;
     expect(report.storage.usdPerBatch).toBeCloseTo(gb * (93 / (365.25 / 12)) * 0.023, 6);
     expect(costReport(facts({ objectRetention: { days: 7, noncurrentDays: 1 } })).storage.usdPerBatch).toBeLessThan(report.storage.usdPerBatch / 9);
+  });
+
+  it('counts one thumbnail PUT per image and the transfer of its list views', () => {
+    const report = costReport(facts());
+    const line = (item: string) => report.lineItems.find((l) => l.item === item);
+    expect(line('thumbnail PUT')?.usd).toBeCloseTo(DEFAULT_USAGE.images * 0.005 / 1000, 6);
+    const gb = (DEFAULT_USAGE.images * DEFAULT_USAGE.listViewsPerImage * DEFAULT_USAGE.averageThumbnailBytes) / 1024 ** 3;
+    expect(line('data transfer out: list views')?.usd).toBeCloseTo(gb * 0.09, 6);
   });
 
   it('has no Rekognition line with the local model, and a longer processor duration instead', () => {
