@@ -23,7 +23,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import type { CfnElement } from 'aws-cdk-lib';
-import { REPO_ROOT } from '../infra/bundling';
+import { ESBUILD_TARGET, REPO_ROOT } from '../infra/bundling';
 import { FUNCTION_NAMES, type FunctionName, type StageOverrides } from '../infra/config';
 import { createApp } from '../infra/create-app';
 import type { PetDetectorStack } from '../infra/stack';
@@ -172,7 +172,7 @@ const main = (): number => {
   }
 
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-  console.log(`Lambda bundles (esbuild via NodejsFunction: minified, CJS, node22, ${runtimeSdk ? '@aws-sdk/* from the runtime' : 'AWS SDK bundled'}); load = median of ${runs} fresh processes minus an empty one (wall clock; CPU = user+system)\n`);
+  console.log(`Lambda bundles (esbuild via NodejsFunction: minified, CJS, ${ESBUILD_TARGET}, ${runtimeSdk ? '@aws-sdk/* from the runtime' : 'AWS SDK bundled'}); load = median of ${runs} fresh processes minus an empty one (wall clock; CPU = user+system)\n`);
   console.log(
     ['function'.padEnd(36), 'bundle'.padStart(10), 'map'.padStart(10), 'other files'.padStart(12), 'load'.padStart(8), 'load CPU'.padStart(9), 'require()'.padStart(10), '  budget'].join(' '),
   );

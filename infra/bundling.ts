@@ -3,6 +3,7 @@
  * the resulting assets, so it measures exactly what is deployed.
  */
 import * as path from 'node:path';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import { lambdaBundlingCommands } from '../classifier/assets';
 import type { ClassifierKind, FunctionName } from './config';
@@ -18,8 +19,11 @@ export const handlerEntry = (name: FunctionName, classifier: ClassifierKind = 'r
     ? path.join(REPO_ROOT, 'classifier', 'lambda-handler.ts')
     : path.join(REPO_ROOT, 'functions', name, 'handler.ts');
 
+/** The functions' Lambda runtime, the current LTS (AWS supports nodejs24.x until 2028-04-30). */
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
 /** The Lambda runtime's Node major: esbuild may emit everything it supports. */
-export const ESBUILD_TARGET = 'node22';
+export const ESBUILD_TARGET = 'node24';
 
 /**
  * The AWS SDK v3 is bundled by default: the functions then run exactly the SDK versions in package-lock.json

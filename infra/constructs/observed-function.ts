@@ -1,6 +1,6 @@
 /**
  * A Lambda function the way this product deploys every one of them: esbuild-bundled TypeScript on
- * nodejs22.x/arm64, X-Ray active, Powertools configured from the environment, its own log group with a
+ * nodejs24.x/arm64, X-Ray active, Powertools configured from the environment, its own log group with a
  * retention, its own role that starts with no permission but writing to that log group, reserved
  * concurrency, and alarms on errors, throttles and p99 duration.
  */
@@ -15,7 +15,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ENV, METRIC_NAMESPACE } from '../../functions/core/settings';
 import type { FunctionName, StageConfig } from '../config';
-import { bundlingOptions, handlerEntry } from '../bundling';
+import { bundlingOptions, handlerEntry, LAMBDA_RUNTIME } from '../bundling';
 
 export interface ObservedFunctionProps {
   config: StageConfig;
@@ -58,7 +58,7 @@ export class ObservedFunction extends Construct {
       description: props.description,
       entry: handlerEntry(name, config.classifier),
       handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: LAMBDA_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: settings.memoryMb,
       timeout: Duration.seconds(settings.timeoutSeconds),
@@ -84,10 +84,6 @@ export class ObservedFunction extends Construct {
       reason:
         'Resource * is granted only for actions that have no resource-level permissions: X-Ray PutTraceSegments/PutTelemetryRecords ' +
         '(active tracing), and where added by the caller rekognition:DetectLabels and dynamodb:ListStreams. test/infra checks the actions.',
-    });
-    Validations.of(this.fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: 'nodejs22.x is the runtime this product is specified and tested for (Node 22 LTS, supported until 2027); nodejs24.x is a separate upgrade.',
     });
 
     this.alarms = this.createAlarms(props, settings.timeoutSeconds);

@@ -15,7 +15,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
-import { bundlingOptions, handlerEntry, LAMBDA_ALIASES, REPO_ROOT } from '../../infra/bundling';
+import { bundlingOptions, handlerEntry, LAMBDA_ALIASES, LAMBDA_RUNTIME, REPO_ROOT } from '../../infra/bundling';
 import { FUNCTION_NAMES, type FunctionName } from '../../infra/config';
 
 const UNUSED_IN_LAMBDA = [
@@ -41,7 +41,7 @@ beforeAll(() => {
   for (const name of FUNCTION_NAMES) {
     const fn = new nodejs.NodejsFunction(stack, name, {
       entry: handlerEntry(name),
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: LAMBDA_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       bundling: { ...bundlingOptions(name), metafile: true },
     });

@@ -8,14 +8,14 @@ const rekognition = { classifier: 'rekognition', bundleAwsSdk: true } as const;
 const local = { classifier: 'local', bundleAwsSdk: true } as const;
 
 describe('bundlingOptions', () => {
-  it.each(FUNCTION_NAMES)('%s: minified CommonJS for node22 with a source map, entry at the contract path', (name) => {
+  it.each(FUNCTION_NAMES)('%s: minified CommonJS for node24 with a source map, entry at the contract path', (name) => {
     expect(existsSync(handlerEntry(name))).toBe(true);
     expect(handlerEntry(name)).toMatch(new RegExp(`functions/${name}/handler\\.ts$`));
     expect(bundlingOptions(name, rekognition)).toMatchObject({
       minify: true,
       sourceMap: true,
       sourcesContent: false,
-      target: 'node22',
+      target: 'node24',
       externalModules: [],
       bundleAwsSDK: true,
     });

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { App, CfnElement } from 'aws-cdk-lib';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { FILTER_ATTRIBUTES, INDEXES, indexProjection, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
@@ -33,6 +33,13 @@ const fnResource = (s: Synthesized, fn: FunctionName) => {
   const id = logicalId(s, s.stack.functions[fn].fn.node.defaultChild as CfnElement);
   return resourcesOf(s.template, 'AWS::Lambda::Function')[id] as { Properties: Record<string, unknown>; Metadata?: Record<string, string> };
 };
+/** CDK's own singletons written in Python (S3 bucket notifications, BucketDeployment): no runtime of ours to choose. */
+const CDK_PYTHON_HANDLER = /^(BucketNotificationsHandler|CustomCDKBucketDeployment)[0-9A-Za-z]+$/;
+/** The runtime of every other function in the template. */
+const nodeRuntimes = (template: Template): unknown[] =>
+  Object.entries(resourcesOf(template, 'AWS::Lambda::Function'))
+    .filter(([id, fn]) => !(CDK_PYTHON_HANDLER.test(id) && String(fn.Properties?.Runtime).startsWith('python')))
+    .map(([, fn]) => fn.Properties?.Runtime);
 const imagesBucketId = (s: Synthesized) => logicalId(s, s.stack.node.findChild('ImageStore').node.findChild('Images').node.defaultChild as CfnElement);
 
 describe.each(STAGES)('stage %s', (stage) => {
@@ -412,12 +419,12 @@ describe.each(STAGES)('stage %s', (stage) => {
   });
 
   describe('Lambda functions', () => {
-    it.each(FUNCTION_NAMES)('%s: nodejs22.x on arm64, X-Ray active, its settings, its own log group', (name) => {
+    it.each(FUNCTION_NAMES)('%s: nodejs24.x on arm64, X-Ray active, its settings, its own log group', (name) => {
       const props = fnResource(s(), name).Properties;
       const settings = config.functions[name];
       expect(props).toMatchObject({
         FunctionName: `${config.prefix}${name}`,
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
         MemorySize: settings.memoryMb,
@@ -429,6 +436,10 @@ describe.each(STAGES)('stage %s', (stage) => {
         LogGroupName: `/aws/lambda/${config.prefix}${name}`,
         RetentionInDays: config.logRetentionDays,
       });
+    });
+
+    it('runs every Node.js function in the template on nodejs24.x, and no other function but CDK\'s own Python handlers', () => {
+      expect(nodeRuntimes(s().template)).toEqual(FUNCTION_NAMES.map(() => 'nodejs24.x'));
     });
 
     it.each(FUNCTION_NAMES)('%s: ships a minified bundle with its source map', (name) => {
@@ -702,6 +713,10 @@ describe('prod with the web console and an alert email (-c console=true -c notif
   it('subscribes the alert email to the uncertain topic', () => {
     const uncertainId = Object.entries(resourcesOf(s.template, 'AWS::SNS::Topic')).find(([, t]) => t.Properties?.TopicName === `${config.prefix}uncertain`)?.[0];
     s.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: uncertainId } });
+  });
+
+  it('runs every Node.js function in the template on nodejs24.x, and no other function but CDK\'s own Python handlers', () => {
+    expect(nodeRuntimes(s.template)).toEqual(FUNCTION_NAMES.map(() => 'nodejs24.x'));
   });
 
   it('stays cdk-nag clean', () => {
