@@ -188,6 +188,34 @@ export class DynamoDbDetectionLog implements DetectionLog {
     });
   }
 
+  async failIfUnchanged(record: Pick<ImageRecord, 'id' | 'status' | 'updatedAt'>, reason: string, at: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [TABLE_PARTITION_KEY]: record.id },
+          UpdateExpression: 'SET ProcessingStatus = :next, StatusPK = :statusKey, #ts = :at, FailureReason = :reason',
+          // Exactly as read: a claim (which rewrites Timestamp) or a final status since then makes this a no-op.
+          ConditionExpression: `attribute_exists(#id) AND ${IS_OPEN} AND ProcessingStatus = :expected AND #ts = :seen`,
+          ExpressionAttributeNames: { '#id': TABLE_PARTITION_KEY, '#ts': 'Timestamp' },
+          ExpressionAttributeValues: {
+            ...OPEN_STATUSES,
+            ':next': statusToItem('FAILED'),
+            ':statusKey': indexKeys({ id: record.id, status: 'FAILED' }, this.indexShards).StatusPK,
+            ':at': at,
+            ':reason': reason,
+            ':expected': statusToItem(record.status),
+            ':seen': record.updatedAt,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw unavailable(error);
+    }
+  }
+
   async query(plan: ImageQueryPlan): Promise<ImageQueryPage> {
     if (plan.positions.length !== this.indexShards) throw new TypeError(`A plan for ${plan.positions.length} shards reached a log of ${this.indexShards}`);
     const request = buildQuery(this.tableName, plan);

@@ -125,6 +125,11 @@ export interface DetectionLog {
   complete(id: string, outcome: CompletedOutcome): Promise<boolean>;
   /** PENDING|PROCESSING -> FAILED. false when another delivery finished first. */
   fail(id: string, reason: string, at: string): Promise<boolean>;
+  /**
+   * An open record -> FAILED, only while it is exactly as read (same status, same last change): a delivery
+   * that claimed or finished it since wins. false when it changed.
+   */
+  failIfUnchanged(record: Pick<ImageRecord, 'id' | 'status' | 'updatedAt'>, reason: string, at: string): Promise<boolean>;
   query(plan: ImageQueryPlan): Promise<ImageQueryPage>;
 }
 

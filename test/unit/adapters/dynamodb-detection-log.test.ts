@@ -146,6 +146,18 @@ describe('DynamoDbDetectionLog writes', () => {
     });
   });
 
+  it('fails a record only while it is exactly as read (failIfUnchanged: the sweeper cannot race a delivery)', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    const seen = { id: 'img-1', status: 'PROCESSING' as const, updatedAt: '2026-11-22T01:00:00.000Z' };
+    expect(await log.failIfUnchanged(seen, 'ProcessingTimedOut: x', '2026-11-22T03:00:00.000Z')).toBe(true);
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      ConditionExpression: expect.stringContaining('ProcessingStatus = :expected AND #ts = :seen'),
+      ExpressionAttributeValues: expect.objectContaining({ ':next': 'failed', ':expected': 'processing', ':seen': seen.updatedAt }),
+    });
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    expect(await log.failIfUnchanged(seen, 'ProcessingTimedOut: x', '2026-11-22T03:00:00.000Z')).toBe(false);
+  });
+
   it('turns any other DynamoDB error into a retryable DependencyUnavailable', async () => {
     ddb.on(UpdateCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
     ddb.on(GetCommand).rejects(new Error('socket hang up'));

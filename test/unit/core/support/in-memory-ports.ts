@@ -81,6 +81,12 @@ export class InMemoryDetectionLog implements DetectionLog {
     return this.transition(id, 'FAILED', (r) => ({ ...r, updatedAt: at, failureReason: reason }));
   }
 
+  async failIfUnchanged(record: Pick<ImageRecord, 'id' | 'status' | 'updatedAt'>, reason: string, at: string): Promise<boolean> {
+    const current = this.records.get(record.id);
+    if (!current || current.status !== record.status || current.updatedAt !== record.updatedAt) return false;
+    return this.fail(record.id, reason, at);
+  }
+
   /** The sharded indexes as DynamoDB holds them, read through the same merge as the DynamoDB adapter. */
   async query(plan: ImageQueryPlan): Promise<ImageQueryPage> {
     const index = INDEXES[plan.index];
