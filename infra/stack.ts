@@ -9,7 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ANIMAL_PREFIX, INPUT_PREFIX, THUMBNAIL_PREFIX } from '../functions/core/domain';
 import { ENV } from '../functions/core/settings';
-import { INDEXES } from '../functions/core/table-design';
+import { ALERT_SENT_ATTRIBUTE, INDEXES, TABLE_PARTITION_KEY } from '../functions/core/table-design';
 import { REPO_ROOT } from './bundling';
 import type { FunctionName, StageConfig } from './config';
 import { ApiKeyExpiryWarning } from './constructs/api-key-expiry-warning';
@@ -89,6 +89,7 @@ export class PetDetectorStack extends Stack {
     });
 
     const publisher = fn('stream-publisher', 'DetectionLogs stream -> publishImageClassified (IAM) + SNS for uncertain results', {
+      [ENV.tableName]: table.tableName,
       [ENV.topicArn]: messaging.uncertainTopic.topicArn,
       [ENV.graphqlUrl]: api.api.graphqlUrl,
     });
@@ -112,6 +113,15 @@ export class PetDetectorStack extends Stack {
     // Topic.grantPublish would add kms:GenerateDataKey*; publishing to an SSE topic needs exactly these two.
     publisher.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ sid: 'PublishUncertain', actions: ['sns:Publish'], resources: [messaging.uncertainTopic.topicArn] }),
+    );
+    // The alert ledger: one conditional update of AlertSentAt on the image's record, nothing else.
+    publisher.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ClaimUncertainAlert',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': [TABLE_PARTITION_KEY, ALERT_SENT_ATTRIBUTE] } },
+      }),
     );
     publisher.role.addToPrincipalPolicy(
       new iam.PolicyStatement({

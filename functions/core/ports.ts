@@ -133,6 +133,17 @@ export interface DetectionLog {
   query(plan: ImageQueryPlan): Promise<ImageQueryPage>;
 }
 
+/**
+ * Which uncertain images have had their alert sent, so a stream record delivered again (a replay after a
+ * crash between the publish and its checkpoint, a retried batch) alerts once.
+ */
+export interface AlertLedger {
+  /** true when this call claims the alert (none was sent before); false when it was already claimed. */
+  claim(imageId: string, at: string): Promise<boolean>;
+  /** Gives the claim back after the alert could not be sent, so the retry sends it. */
+  release(imageId: string): Promise<void>;
+}
+
 export interface Publisher {
   /** Calls publishImageClassified; throws PublishError on an HTTP or GraphQL error. */
   publishImageClassified(image: ImageRecord): Promise<void>;

@@ -84,3 +84,6 @@ export const indexProjection = (index: IndexDesign): { nonKeyAttributes: string[
 
 export const LIST_PARTITION_VALUE = 'IMAGE';
 export const UNCERTAIN_PARTITION_VALUE = 'UNCERTAIN';
+
+/** Set once on an uncertain image's record when its SNS alert is claimed (functions/adapters/dynamodb-alert-ledger.ts). */
+export const ALERT_SENT_ATTRIBUTE = 'AlertSentAt';

@@ -59,6 +59,7 @@ const schemas = {
     [ENV.maxReceiveCount]: integer(DEFAULT_MAX_RECEIVE_COUNT, 1, 1000),
   }),
   streamPublisher: z.object({
+    [ENV.tableName]: required,
     [ENV.topicArn]: required,
     [ENV.graphqlUrl]: z.url(),
     [ENV.region]: required,
@@ -169,6 +170,8 @@ export const loadImageProcessorConfig = (env: Env): ImageProcessorConfig => {
 };
 
 export interface StreamPublisherConfig {
+  /** The table whose records carry the alert ledger (AlertSentAt). */
+  tableName: string;
   topicArn: string;
   graphqlUrl: string;
   region: string;
@@ -176,5 +179,5 @@ export interface StreamPublisherConfig {
 
 export const loadStreamPublisherConfig = (env: Env): StreamPublisherConfig => {
   const c = parse('streamPublisher', env);
-  return { topicArn: c[ENV.topicArn], graphqlUrl: c[ENV.graphqlUrl], region: c[ENV.region] };
+  return { tableName: c[ENV.tableName], topicArn: c[ENV.topicArn], graphqlUrl: c[ENV.graphqlUrl], region: c[ENV.region] };
 };

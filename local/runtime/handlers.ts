@@ -105,7 +105,7 @@ export const createLocalHandlers = (input: LocalHandlersInput): LocalHandlers =>
     streamPublisher: (graphqlUrl) => {
       if (!input.topicArn) throw new Error('createLocalHandlers: the stream publisher needs a topicArn');
       return createStreamPublisher(
-        streamPublisherDeps({ topicArn: input.topicArn, graphqlUrl, region: input.region }, telemetry('streamPublisher'), connection),
+        streamPublisherDeps({ tableName: storage.tableName, topicArn: input.topicArn, graphqlUrl, region: input.region }, telemetry('streamPublisher'), connection),
       );
     },
     close: async () => model?.close(),

@@ -5,7 +5,7 @@
  */
 import type { ImageRecord } from '../domain';
 import { FINAL_STATUSES } from '../domain';
-import type { Notifier, Publisher } from '../ports';
+import type { AlertLedger, Notifier, Publisher } from '../ports';
 
 export interface RecordChange {
   oldRecord?: ImageRecord;
@@ -15,6 +15,8 @@ export interface RecordChange {
 export interface PublishClassifiedDeps {
   publisher: Publisher;
   notifier: Notifier;
+  alerts: AlertLedger;
+  now?: () => Date;
 }
 
 export type PublishOutcome =
@@ -33,14 +35,22 @@ export const publishClassified = async (deps: PublishClassifiedDeps, change: Rec
   // of image(id) absorbs; the other order could send a duplicate email for a publish error.
   await deps.publisher.publishImageClassified(record);
   const uncertain = record.status === 'COMPLETED' && record.uncertain === true;
-  if (uncertain) {
-    await deps.notifier.notifyUncertain({
-      imageId: record.id,
-      animal: record.detectedAnimal ?? 'OTHER',
-      confidence: record.confidence ?? 0,
-      s3Location: record.s3Location,
-      labels: record.labels ?? [],
-    });
+  // The alert is claimed before it is sent, so a replayed record does not e-mail twice; a failed send
+  // gives the claim back for the retry. (A crash between the claim and the send loses that one alert.)
+  const alerted = uncertain && (await deps.alerts.claim(record.id, (deps.now?.() ?? new Date()).toISOString()));
+  if (alerted) {
+    try {
+      await deps.notifier.notifyUncertain({
+        imageId: record.id,
+        animal: record.detectedAnimal ?? 'OTHER',
+        confidence: record.confidence ?? 0,
+        s3Location: record.s3Location,
+        labels: record.labels ?? [],
+      });
+    } catch (error) {
+      await deps.alerts.release(record.id);
+      throw error;
+    }
   }
-  return { kind: 'published', record, alerted: uncertain };
+  return { kind: 'published', record, alerted };
 };

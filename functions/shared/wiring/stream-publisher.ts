@@ -1,7 +1,9 @@
 /** Builds publishClassified's dependencies from its configuration; nothing happens at import. */
 import { AppSyncPublisher } from '../../adapters/appsync-publisher';
 import { defaultCredentials } from '../../adapters/clients/credentials';
+import { documentClient } from '../../adapters/clients/dynamodb';
 import { snsClient } from '../../adapters/clients/sns';
+import { DynamoDbAlertLedger } from '../../adapters/dynamodb-alert-ledger';
 import { SnsNotifier } from '../../adapters/sns-notifier';
 import type { PublishClassifiedDeps } from '../../core/use-cases/publish-classified';
 import { loadStreamPublisherConfig, type Env, type StreamPublisherConfig } from '../config';
@@ -25,6 +27,7 @@ export const streamPublisherDeps = (
       credentials: connection.credentials ?? defaultCredentials(),
     }),
     notifier: new SnsNotifier(snsClient(clientTarget(config.region, 'sns', connection), traceClients(telemetry)), config.topicArn),
+    alerts: new DynamoDbAlertLedger(documentClient(clientTarget(config.region, 'dynamodb', connection), traceClients(telemetry)), config.tableName),
   },
   telemetry,
 });

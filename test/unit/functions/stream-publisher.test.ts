@@ -1,3 +1,5 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -15,6 +17,8 @@ import { recordToItem } from '../../../functions/core/record-mapping';
 import { pendingRecord } from '../core/support/in-memory-ports';
 
 const sns = mockClient(SNSClient);
+// The alert ledger's conditional update (AlertSentAt): the first claim wins, later ones fail the condition.
+const ddb = mockClient(DynamoDBDocumentClient);
 const context = lambdaContext('serverlessapp-test-stream-publisher');
 
 /** A stand-in AppSync endpoint on 127.0.0.1: answers each publish with the next scripted reply. */
@@ -41,6 +45,11 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 let output: ReturnType<typeof captureConsole>;
 beforeEach(() => {
   sns.reset();
+  ddb.reset();
+  ddb
+    .on(UpdateCommand)
+    .resolvesOnce({})
+    .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
   sns.on(PublishCommand).resolves({ MessageId: 'm' });
   publishes = [];
   replies = [];
@@ -98,6 +107,18 @@ describe('stream-publisher handler', () => {
     expect(publishes.map((p) => [p.input.id, p.input.status])).toEqual([['a', 'COMPLETED']]);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(JSON.parse(sns.commandCalls(PublishCommand)[0]!.args[0].input.Message!)).toMatchObject({ imageId: 'a', animal: 'DOG', confidence: 66 });
+  });
+
+  it('a replayed uncertain record publishes again but does not alert SNS a second time', async () => {
+    const record = streamRecord('1', 'MODIFY', processing('r'), completed('r', true));
+    await handler(event(record), context);
+    expect(await handler(event(record), context)).toEqual({ batchItemFailures: [] });
+    expect(publishes.filter((p) => p.input.id === 'r')).toHaveLength(2);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({
+      ConditionExpression: 'attribute_exists(#id) AND attribute_not_exists(#sent)',
+      ExpressionAttributeNames: { '#sent': 'AlertSentAt' },
+    });
   });
 
   it('reports a publish answered with GraphQL errors as a batch item failure, and only that record', async () => {

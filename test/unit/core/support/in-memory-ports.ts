@@ -9,6 +9,7 @@ import { DuplicateImageError, ObjectNotFoundError, ObjectReplacedError } from '.
 import type { ImageQueryPage, ImageQueryPlan } from '../../../../functions/core/image-query';
 import { indexKeys } from '../../../../functions/core/index-keys';
 import type {
+  AlertLedger,
   Classifier,
   Clock,
   CompletedOutcome,
@@ -216,8 +217,25 @@ export class RecordingPublisher implements Publisher {
 
 export class RecordingNotifier implements Notifier {
   readonly alerts: UncertainAlert[] = [];
+  failWith?: Error;
   async notifyUncertain(alert: UncertainAlert): Promise<void> {
+    if (this.failWith) throw this.failWith;
     this.alerts.push(alert);
+  }
+}
+
+/** The alert ledger as the table keeps it: one claim per image until released. */
+export class InMemoryAlertLedger implements AlertLedger {
+  readonly claimed = new Map<string, string>();
+
+  async claim(imageId: string, at: string): Promise<boolean> {
+    if (this.claimed.has(imageId)) return false;
+    this.claimed.set(imageId, at);
+    return true;
+  }
+
+  async release(imageId: string): Promise<void> {
+    this.claimed.delete(imageId);
   }
 }
 

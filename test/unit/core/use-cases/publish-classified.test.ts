@@ -1,7 +1,7 @@
 import type { ImageRecord } from '../../../../functions/core/domain';
 import { PublishError } from '../../../../functions/core/errors';
 import { publishClassified } from '../../../../functions/core/use-cases/publish-classified';
-import { pendingRecord, RecordingNotifier, RecordingPublisher } from '../support/in-memory-ports';
+import { InMemoryAlertLedger, pendingRecord, RecordingNotifier, RecordingPublisher } from '../support/in-memory-ports';
 
 const pending = pendingRecord('img-1');
 const processing: ImageRecord = { ...pending, status: 'PROCESSING' };
@@ -22,7 +22,8 @@ const failed: ImageRecord = { ...processing, status: 'FAILED', failureReason: 'N
 const setup = () => {
   const publisher = new RecordingPublisher();
   const notifier = new RecordingNotifier();
-  return { publisher, notifier, deps: { publisher, notifier } };
+  const alerts = new InMemoryAlertLedger();
+  return { publisher, notifier, alerts, deps: { publisher, notifier, alerts } };
 };
 
 describe('publishClassified', () => {
@@ -68,5 +69,25 @@ describe('publishClassified', () => {
     publisher.failWith = new PublishError('AppSync said no');
     await expect(publishClassified(deps, { oldRecord: processing, newRecord: uncertain })).rejects.toBeInstanceOf(PublishError);
     expect(notifier.alerts).toHaveLength(0);
+  });
+
+  it('a replayed record (delivered again after a crash) publishes again but alerts once', async () => {
+    const { publisher, notifier, deps } = setup();
+    const change = { oldRecord: processing, newRecord: uncertain };
+    expect(await publishClassified(deps, change)).toMatchObject({ alerted: true });
+    expect(await publishClassified(deps, change)).toMatchObject({ kind: 'published', alerted: false });
+    expect(publisher.published).toHaveLength(2);
+    expect(notifier.alerts).toHaveLength(1);
+  });
+
+  it('an alert that could not be sent gives its claim back, so the retry sends it', async () => {
+    const { notifier, alerts, deps } = setup();
+    const change = { oldRecord: processing, newRecord: uncertain };
+    notifier.failWith = new Error('SNS is down');
+    await expect(publishClassified(deps, change)).rejects.toThrow('SNS is down');
+    expect(alerts.claimed.size).toBe(0);
+    notifier.failWith = undefined;
+    expect(await publishClassified(deps, change)).toMatchObject({ alerted: true });
+    expect(notifier.alerts).toHaveLength(1);
   });
 });
