@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildSchema, isObjectType, type GraphQLSchema } from 'graphql';
 
-/** The API's data sources and their AppSync kinds (contracts.md section 3). */
+/** The API's data sources and their AppSync kinds. */
 export const DATA_SOURCES = {
   DetectionLogs: 'AMAZON_DYNAMODB',
   ImageReader: 'AWS_LAMBDA',

@@ -59,7 +59,7 @@ export type Image = {
   cameraMake?: Maybe<Scalars['String']['output']>;
   cameraModel?: Maybe<Scalars['String']['output']>;
   classifiedAt?: Maybe<Scalars['AWSDateTime']['output']>;
-  /** 0-100: the confidence of the best label for the detected animal. */
+  /** 0-100. CAT or DOG: the confidence of the best label for that animal. OTHER: 100 minus the best cat or dog label's confidence (100 when there is none), i.e. how sure the classifier is that no pet is there. */
   confidence?: Maybe<Scalars['Float']['output']>;
   createdAt: Scalars['AWSDateTime']['output'];
   detectedAnimal?: Maybe<Animal>;

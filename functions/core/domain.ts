@@ -25,7 +25,10 @@ export interface DetectedLabel {
 /** The outcome of the classification policy for one image. */
 export interface Classification {
   animal: Animal;
-  /** 0-100: the best label's confidence for `animal` (for OTHER: the best pet label's, or 0). */
+  /**
+   * 0-100. CAT or DOG: the best label's confidence for `animal`. OTHER: 100 minus the best pet label's confidence
+   * (100 when there is none), i.e. how sure the policy is that no pet is there.
+   */
   confidence: number;
   uncertain: boolean;
   labels: DetectedLabel[];

@@ -114,7 +114,10 @@ export interface DetectionLog {
   /** Conditional put: fails with DuplicateImageError when the id exists. */
   createPending(record: ImageRecord): Promise<void>;
   get(id: string): Promise<ImageRecord | undefined>;
-  /** The records that exist among these ids (at most 100), in no particular order. */
+  /**
+   * The records that exist among these ids, in the order of the ids: an id with no record is left out, a repeated
+   * id is repeated. Any number of ids (the DynamoDB adapter reads them 100 at a time).
+   */
   getMany(ids: readonly string[]): Promise<ImageRecord[]>;
   /**
    * PENDING|PROCESSING -> PROCESSING, in one conditional write that also tells what a read would have:

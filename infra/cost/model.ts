@@ -9,6 +9,7 @@ import { indexKeys } from '../../functions/core/index-keys';
 import { recordToItem } from '../../functions/core/record-mapping';
 import { TABLE_PARTITION_KEY } from '../../functions/core/table-design';
 import type { FunctionName, TraceSampling } from '../config';
+import { GALLERY_PAGE_SIZE } from '../../console/src/gallery-page-size';
 import { PRICES } from './prices';
 
 export interface IndexFact {
@@ -52,7 +53,7 @@ export interface Usage {
   subscribersPerImage: number;
   /** Minutes a subscriber stays connected per image it waits for. */
   connectionMinutesPerImage: number;
-  /** The console lists images 20 at a time: each image is on one gallery page and one imageUrls call. */
+  /** The console's gallery page (GALLERY_PAGE_SIZE): each image is on one gallery page and one imageUrls call. */
   galleryPageSize: number;
   /**
    * Billed duration per invocation, ms. The processor's includes the DetectLabels round trip and its media
@@ -80,7 +81,7 @@ export const DEFAULT_USAGE: Usage = {
   uncertainRate: 0.1,
   subscribersPerImage: 1,
   connectionMinutesPerImage: 1,
-  galleryPageSize: 20,
+  galleryPageSize: GALLERY_PAGE_SIZE,
   // image-processor: 900 ms before thumbnails, plus ~100 ms for the media step: bench:media measures 28 ms of CPU
   // for a 12 MP JPEG, and 512 MB of Lambda is about 0.3 of a vCPU.
   durationMs: { 'request-upload': 60, 'image-reader': 120, 'image-processor': 900 + 100, 'stream-publisher': 150 },

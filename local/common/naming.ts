@@ -1,5 +1,5 @@
 /**
- * Names and credentials of the local stack (contracts.md section 6). The credentials are not secrets: they
+ * Names and credentials of the local stack. The credentials are not secrets: they
  * exist so that every SDK client signs its requests as it would in AWS, and so that the upload gateway
  * and the local AppSync server can verify SigV4 signatures against something.
  */

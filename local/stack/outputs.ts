@@ -1,4 +1,4 @@
-/** .local/outputs.json: the CDK stack's output keys plus the local-only ones (contracts.md section 5). */
+/** .local/outputs.json: the CDK stack's output keys (infra/stack.ts) plus the local-only ones. */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';

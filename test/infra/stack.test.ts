@@ -460,7 +460,7 @@ describe.each(STAGES)('stage %s', (stage) => {
       expect(statSync(path.join(bundleDir, 'index.js')).size).toBeLessThan((name === 'image-processor' ? 3 : 1) * 1024 * 1024);
     });
 
-    it('gives each function the environment its config loader accepts (contracts.md section 2), with stage values', () => {
+    it('gives each function the environment its config loader accepts (functions/shared/config.ts), with stage values', () => {
       const env = (name: FunctionName) => {
         const vars = (fnResource(s(), name).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
         // Tokens become placeholders; Lambda itself sets AWS_REGION.
@@ -586,7 +586,7 @@ describe.each(STAGES)('stage %s', (stage) => {
       });
     });
 
-    it('exports exactly the outputs a client is configured from (contracts.md section 5)', () => {
+    it('exports exactly the outputs a client is configured from (the keys .local/outputs.json repeats)', () => {
       expect(Object.keys(s().template.toJSON().Outputs).sort()).toEqual(
         ['BucketName', 'DashboardName', 'GraphQLApiKeyId', 'GraphQLApiUrl', 'RealtimeUrl', 'Region', 'TableName', 'TopicArn'],
       );

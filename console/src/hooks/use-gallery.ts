@@ -6,8 +6,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { readPages } from '../../../graphql/read-pages';
 import type { Api, Image, ImageFilter } from '../api';
 import { EMPTY_FILTER_FORM, matchesFilter, toImageFilter, type FilterForm } from '../filters';
-
-export const GALLERY_PAGE_SIZE = 24;
+import { GALLERY_PAGE_SIZE } from '../gallery-page-size';
 
 interface GalleryState {
   items: Image[];
