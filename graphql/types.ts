@@ -117,6 +117,7 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Internal: called by the stream publisher with SigV4 (IAM) only. */
   publishImageClassified?: Maybe<Image>;
+  /** Records the upload under the caller's owner; the analysts group may not upload. */
   requestUpload: UploadTicket;
 };
 
@@ -161,6 +162,7 @@ export type PublishImageClassifiedInput = {
   width?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Each read sees only the caller's images; the analysts group sees everyone's. */
 export type Query = {
   __typename?: 'Query';
   image?: Maybe<Image>;
@@ -175,17 +177,20 @@ export type Query = {
 };
 
 
+/** Each read sees only the caller's images; the analysts group sees everyone's. */
 export type QueryImageArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Each read sees only the caller's images; the analysts group sees everyone's. */
 export type QueryImageUrlsArgs = {
   ids: Array<Scalars['ID']['input']>;
   variant?: InputMaybe<ImageVariant>;
 };
 
 
+/** Each read sees only the caller's images; the analysts group sees everyone's. */
 export type QueryImagesArgs = {
   filter?: InputMaybe<ImageFilter>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -198,12 +203,14 @@ export type RequestUploadInput = {
   fileSize: Scalars['Int']['input'];
 };
 
+/** Delivers only the caller's images (the analysts group: everyone's); arguments narrow, never widen. */
 export type Subscription = {
   __typename?: 'Subscription';
   onImageClassified?: Maybe<Image>;
 };
 
 
+/** Delivers only the caller's images (the analysts group: everyone's); arguments narrow, never widen. */
 export type SubscriptionOnImageClassifiedArgs = {
   detectedAnimal?: InputMaybe<Animal>;
   id?: InputMaybe<Scalars['ID']['input']>;

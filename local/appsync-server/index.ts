@@ -14,6 +14,7 @@ import type { ResolverLogger } from '../../appsync/runtime/evaluate';
 import type { AuthConfig } from './auth/authenticate';
 import { createLocalOrigins, type LocalOrigins } from '../common/origins';
 import { describeFault, guardRequests, type FaultReporter } from '../common/request-guard';
+import { createUserPoolVerifier, type UserPoolConfig } from './auth/user-pool';
 import { createDataSource, type DataSource, type DataSourceConfig } from './data-sources';
 import { Executor, type Publication } from './execution';
 import { createHttpHandler, type ExtraRoute } from './http-handler';
@@ -40,7 +41,10 @@ export interface AppSyncServerOptions {
   httpsPort?: number;
   /** PEM certificate and key, or a directory where local/tls keeps (and on first use makes) a local CA and certificate. */
   tls?: { cert: string; key: string } | { dir: string };
-  apiKey: string;
+  /** The API key; unset turns API-key access off (a stage's apiKeyAccess), and every x-api-key is refused. */
+  apiKey?: string;
+  /** Accept this Cognito user pool's ID and access tokens in `Authorization` (AppSync's user-pool auth mode). */
+  userPool?: UserPoolConfig;
   iamCredentials: { accessKeyId: string; secretAccessKey: string };
   region: string;
   /** schema.graphql and appsync/builtins.graphql. */
@@ -92,7 +96,8 @@ const optionsSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65535),
   httpsPort: z.number().int().min(0).max(65535).optional(),
-  apiKey: z.string().min(1),
+  apiKey: z.string().min(1).optional(),
+  userPool: z.object({ issuer: z.string().url(), clientIds: z.array(z.string().min(1)).min(1), jwksUri: z.string().url().optional() }).optional(),
   iamCredentials: z.object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) }),
   region: z.string().min(1),
   schemaPaths: z.array(z.string().min(1)).min(1),
@@ -176,7 +181,12 @@ export const startAppSyncServer = async (options: AppSyncServerOptions): Promise
   );
   const runner = new ResolverRunner({ dataSources, ...(options.resolverLogger ? { logger: options.resolverLogger } : {}) });
   const executor = new Executor(appsync, specs, runner, { ...DEFAULT_QUERY_LIMITS, ...options.queryLimits });
-  const auth: AuthConfig = { apiKey: options.apiKey, iamCredentials: options.iamCredentials, region: options.region };
+  const auth: AuthConfig = {
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+    ...(options.userPool ? { userPool: createUserPoolVerifier(options.userPool) } : {}),
+    iamCredentials: options.iamCredentials,
+    region: options.region,
+  };
   const registry = new SubscriptionRegistry(appsync.subscriptionsFor, (subscription, payload) =>
     executor.deliver(subscription.document, subscription.request, subscription.fieldName, payload, subscription.callerContext),
   );

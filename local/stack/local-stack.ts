@@ -10,6 +10,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { CognitoIdentityProviderClient, DescribeUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -21,6 +22,7 @@ import { workerPoolsHealth } from '../../classifier/worker-pool';
 import { sqsVisibilityTimeoutSeconds } from '../../infra/sqs-visibility';
 import { createLocalOrigins, type LocalOrigins } from '../common/origins';
 import { describeFault, type FaultReporter } from '../common/request-guard';
+import { startCognitoLocal, type CognitoLocal } from '../emulators/cognito-local';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../emulators/dynamodb-local';
 import { startNodeEmulators, type NodeEmulators } from '../emulators/node-emulators';
 import { startRekognitionApi, type RekognitionApi } from '../emulators/rekognition-api';
@@ -28,6 +30,7 @@ import { createRekognitionBridge } from '../emulators/rekognition-bridge';
 import { startUploadGateway, type UploadGateway } from '../gateway/upload-gateway';
 import { ensureDetectionLogsTable } from '../provision/table';
 import { provisionMessaging, type Messaging } from '../provision/messaging';
+import { ensureUser, ensureUserPool, type UserPoolInfo } from '../provision/user-pool';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../functions/core/settings';
 import { createLocalHandlers, FUNCTIONS, type LocalHandlers } from '../runtime/handlers';
 import { startAlertsInbox, type AlertsInbox } from '../wiring/alerts-inbox';
@@ -42,7 +45,7 @@ import { startSqsEventSource, type EventSource } from '../wiring/sqs-event-sourc
 import { STREAM_FILTER_PATTERNS } from '../../functions/stream-publisher/trigger-filters';
 import { startStreamEventSource } from '../wiring/stream-event-source';
 import { silentLogger, type StackLogger } from './logger';
-import { LOCAL_API_KEY, LOCAL_CREDENTIALS, LOCAL_INDEX_SHARDS, LOCAL_NAMES, LOCAL_REGION } from '../common/naming';
+import { LOCAL_API_KEY, LOCAL_CREDENTIALS, LOCAL_DEMO_USER, LOCAL_INDEX_SHARDS, LOCAL_NAMES, LOCAL_REGION } from '../common/naming';
 import { writeOutputs, type LocalOutputs } from './outputs';
 import { DEFAULT_STATE_DIR, REPO_ROOT } from '../common/paths';
 import { ensureResolverBundles, RESOLVER_BUNDLE_DIR } from './resolver-bundles';
@@ -110,6 +113,8 @@ export interface LocalStack {
     sqs: string;
   };
   queues: Messaging;
+  /** The local Cognito user pool (cognito-local) and the demo user made in it. */
+  userPool: { userPoolId: string; userPoolClientId: string; endpoint: string; issuer: string; demoUser: { email: string; password: string } };
   classifier: { kind: 'local' | 'rekognition' | 'injected'; available: boolean; note?: string };
   alerts: AlertsInbox;
   /** Java's pid and the Node emulators' pid, for whoever wants to measure them. */
@@ -133,7 +138,11 @@ interface StackContext {
   cleanups: Array<() => Promise<void> | void>;
 }
 
-const NAMES = { dynamodb: 'DynamoDB Local (Java)', nodeEmulators: 's3rver + fauxqs (child process)' } as const;
+const NAMES = {
+  dynamodb: 'DynamoDB Local (Java)',
+  nodeEmulators: 's3rver + fauxqs (child process)',
+  cognito: 'cognito-local (child process)',
+} as const;
 
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const logger = options.logger ?? silentLogger;
@@ -172,17 +181,19 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   });
 
   try {
-    const { dynamo, emulators, s3Directory } = await startEmulators(context, supervisor);
+    const { dynamo, emulators, cognito, s3Directory } = await startEmulators(context, supervisor);
     const origins = createLocalOrigins();
     const gateway = await startGateway(context, emulators, origins);
-    const clients = createClients(context, dynamo.endpoint, emulators.sqsEndpoint, gateway.endpoint);
+    const clients = createClients(context, { dynamodb: dynamo.endpoint, sqs: emulators.sqsEndpoint, s3: gateway.endpoint, cognito: cognito.endpoint });
     void s3Directory;
-    const [table, messaging] = await Promise.all([
+    const [table, messaging, pool] = await Promise.all([
       ensureDetectionLogsTable(clients.ddb, LOCAL_NAMES.table),
       provisionMessaging(clients, {
         visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? sqsVisibilityTimeoutSeconds(FUNCTIONS.imageProcessor.timeoutMs / 1000),
       }),
+      provisionUserPool(clients.cognito),
     ]);
+    const userPool = { ...pool, endpoint: cognito.endpoint, issuer: cognito.issuerOf(pool.userPoolId), demoUser: { ...LOCAL_DEMO_USER } };
     const classifier = await startClassifier(context, clients.s3);
     const handlers = startFunctions(context, { dynamo, emulators, gateway, messaging, classifier });
     const alerts = startAlertsInbox({
@@ -193,12 +204,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     context.cleanups.push(() => alerts.stop());
 
     const probes: Record<string, HealthProbe> = {};
-    const appsync = await startAppSync(context, { clients, handlers, alerts, origins, probes });
+    const appsync = await startAppSync(context, { clients, handlers, alerts, origins, probes, userPool });
     const uploads = await wireUploads(context, { emulators, clients, messaging, handlers });
     const stream = await wireStream(context, { clients, messaging, table, handlers, graphqlUrl: appsync.url });
     Object.assign(
       probes,
-      healthProbes({ supervisor, clients, messaging, uploads, stream, classifier: classifier.description }),
+      healthProbes({ supervisor, clients, messaging, uploads, stream, classifier: classifier.description, userPoolId: pool.userPoolId }),
     );
 
     const outputs: LocalOutputs = {
@@ -214,6 +225,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       S3Endpoint: gateway.endpoint,
       DynamoDbEndpoint: dynamo.endpoint,
       ConsoleUrl: options.staticDir ? appsync.url.replace(/\/graphql$/, '/') : undefined,
+      UserPoolId: pool.userPoolId,
+      UserPoolClientId: pool.userPoolClientId,
+      CognitoEndpoint: cognito.endpoint,
     };
     if (options.writeOutputs ?? true) await writeOutputs(join(stateDir, 'outputs.json'), outputs);
 
@@ -232,6 +246,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         sqs: emulators.sqsEndpoint,
       },
       queues: messaging,
+      userPool,
       classifier: classifier.description,
       alerts,
       pids: { dynamodb: dynamo.process.pid, nodeEmulators: emulators.process.pid },
@@ -244,31 +259,46 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   }
 };
 
-/** Step 1: DynamoDB Local, s3rver + fauxqs and the resolver bundles, side by side; each child supervised. */
+/** Step 1: DynamoDB Local, s3rver + fauxqs, cognito-local and the resolver bundles, side by side; each child supervised. */
 const startEmulators = async (context: StackContext, supervisor: Supervisor) => {
   const { options, dataDir, persist, cleanups, region, credentials } = context;
   if (options.reset) await rm(dataDir, { recursive: true, force: true });
   let s3Directory = join(dataDir, 's3');
+  // The user pool lives with the rest of the data, so it (and its id, and its users) survives a restart.
+  let cognitoDirectory = join(dataDir, 'cognito');
   if (persist) await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
   else {
     s3Directory = await mkdtemp(join(tmpdir(), 'pet-detector-s3-'));
+    cognitoDirectory = await mkdtemp(join(tmpdir(), 'pet-detector-cognito-'));
     cleanups.push(() => rm(s3Directory, { recursive: true, force: true }));
+    cleanups.push(() => rm(cognitoDirectory, { recursive: true, force: true }));
   }
   // allSettled, not all: when one emulator fails, the others must still be stopped, not left running.
-  const [dynamoStart, emulatorsStart, bundles] = await Promise.allSettled([
+  const [dynamoStart, emulatorsStart, cognitoStart, bundles] = await Promise.allSettled([
     startDynamoDbLocal({ dataDir: persist ? join(dataDir, 'dynamodb') : undefined }),
     startNodeEmulators({ s3Directory, bucket: LOCAL_NAMES.bucket, region, ...credentials }),
+    startCognitoLocal({ stateDir: cognitoDirectory }),
     ensureResolverBundles(),
   ]);
   if (dynamoStart.status === 'fulfilled') cleanups.push(() => dynamoStart.value.stop());
   if (emulatorsStart.status === 'fulfilled') cleanups.push(() => emulatorsStart.value.stop());
-  for (const result of [dynamoStart, emulatorsStart, bundles]) if (result.status === 'rejected') throw result.reason;
+  if (cognitoStart.status === 'fulfilled') cleanups.push(() => cognitoStart.value.stop());
+  for (const result of [dynamoStart, emulatorsStart, cognitoStart, bundles]) if (result.status === 'rejected') throw result.reason;
   const dynamo = (dynamoStart as PromiseFulfilledResult<DynamoDbLocal>).value;
   const emulators = (emulatorsStart as PromiseFulfilledResult<NodeEmulators>).value;
+  const cognito = (cognitoStart as PromiseFulfilledResult<CognitoLocal>).value;
   if ((bundles as PromiseFulfilledResult<boolean>).value) context.logger.info('resolver bundles rebuilt (dist/resolvers)');
   supervisor.watch(NAMES.dynamodb, dynamo.process);
   supervisor.watch(NAMES.nodeEmulators, emulators.process);
-  return { dynamo, emulators, s3Directory };
+  supervisor.watch(NAMES.cognito, cognito.process);
+  return { dynamo, emulators, cognito, s3Directory };
+};
+
+/** The local pool, app client and analysts group (made once, reused after), and the demo user printed in the banner. */
+const provisionUserPool = async (cognito: CognitoIdentityProviderClient): Promise<UserPoolInfo> => {
+  const pool = await ensureUserPool(cognito, { pool: LOCAL_NAMES.userPool, client: LOCAL_NAMES.userPoolClient });
+  await ensureUser(cognito, pool.userPoolId, LOCAL_DEMO_USER);
+  return pool;
 };
 
 /** Step 2: the local S3 endpoint in front of s3rver. */
@@ -287,14 +317,15 @@ const startGateway = async (context: StackContext, emulators: NodeEmulators, ori
 
 type Clients = ReturnType<typeof createClients>;
 
-const createClients = (context: StackContext, dynamodbEndpoint: string, sqsEndpoint: string, s3Endpoint: string) => {
+const createClients = (context: StackContext, endpoints: { dynamodb: string; sqs: string; s3: string; cognito: string }) => {
   const config = { region: context.region, credentials: context.credentials };
   const clients = {
-    ddb: new DynamoDBClient({ ...config, endpoint: dynamodbEndpoint }),
-    streams: new DynamoDBStreamsClient({ ...config, endpoint: dynamodbEndpoint }),
-    sqs: new SQSClient({ ...config, endpoint: sqsEndpoint }),
-    sns: new SNSClient({ ...config, endpoint: sqsEndpoint }),
-    s3: new S3Client({ ...config, endpoint: s3Endpoint, forcePathStyle: true }),
+    ddb: new DynamoDBClient({ ...config, endpoint: endpoints.dynamodb }),
+    streams: new DynamoDBStreamsClient({ ...config, endpoint: endpoints.dynamodb }),
+    sqs: new SQSClient({ ...config, endpoint: endpoints.sqs }),
+    sns: new SNSClient({ ...config, endpoint: endpoints.sqs }),
+    s3: new S3Client({ ...config, endpoint: endpoints.s3, forcePathStyle: true }),
+    cognito: new CognitoIdentityProviderClient({ ...config, endpoint: endpoints.cognito }),
   };
   context.cleanups.push(() => Object.values(clients).forEach((c) => c.destroy()));
   return clients;
@@ -365,7 +396,14 @@ type Handlers = LocalHandlers;
 /** Step 5: the local AppSync server, with the stack's own routes (/local/alerts, /local/health). */
 const startAppSync = async (
   context: StackContext,
-  parts: { clients: Clients; handlers: Handlers; alerts: AlertsInbox; origins: LocalOrigins; probes: Record<string, HealthProbe> },
+  parts: {
+    clients: Clients;
+    handlers: Handlers;
+    alerts: AlertsInbox;
+    origins: LocalOrigins;
+    probes: Record<string, HealthProbe>;
+    userPool: { issuer: string; userPoolClientId: string };
+  },
 ): Promise<AppSyncServer> => {
   const { options, logger } = context;
   const appsync = await startAppSyncServer({
@@ -373,6 +411,7 @@ const startAppSync = async (
     port: options.port ?? 4000,
     httpsPort: options.httpsPort ?? (options.port === 0 ? 0 : (options.port ?? 4000) + 443),
     apiKey: LOCAL_API_KEY,
+    userPool: { issuer: parts.userPool.issuer, clientIds: [parts.userPool.userPoolClientId] },
     iamCredentials: context.credentials,
     region: context.region,
     schemaPaths: [resolve(REPO_ROOT, 'schema.graphql'), resolve(REPO_ROOT, 'appsync', 'builtins.graphql')],
@@ -487,6 +526,7 @@ const healthProbes = (parts: {
   uploads: Awaited<ReturnType<typeof wireUploads>>;
   stream: EventSource;
   classifier: LocalStack['classifier'];
+  userPoolId: string;
 }): Record<string, HealthProbe> => {
   const child = (name: string) => (parts.supervisor.alive(name) ? undefined : { up: false, detail: `${name} is not running` });
   return {
@@ -512,6 +552,12 @@ const healthProbes = (parts: {
     uploadEvents: () => parts.uploads.source.health(),
     streamEvents: () => parts.stream.health(),
     classifier: () => classifierHealth(parts.classifier),
+    cognito: async () => {
+      const dead = child(NAMES.cognito);
+      if (dead) return dead;
+      await parts.clients.cognito.send(new DescribeUserPoolCommand({ UserPoolId: parts.userPoolId }));
+      return { up: true };
+    },
   };
 };
 

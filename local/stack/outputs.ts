@@ -16,6 +16,10 @@ export const LocalOutputsSchema = z.object({
   S3Endpoint: z.string(),
   DynamoDbEndpoint: z.string(),
   ConsoleUrl: z.string().optional(),
+  UserPoolId: z.string().min(1),
+  UserPoolClientId: z.string().min(1),
+  /** The local pool's Cognito API: Amplify v6's Auth.Cognito.userPoolEndpoint. */
+  CognitoEndpoint: z.string().url(),
 });
 
 export type LocalOutputs = z.infer<typeof LocalOutputsSchema>;

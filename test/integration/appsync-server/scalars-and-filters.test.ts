@@ -86,12 +86,12 @@ describe('scalars in the executable schema', () => {
 
 describe('auth modes and subscriptions read from the schema', () => {
   it.each([
-    ['Query', 'image', ['API_KEY']],
-    ['Mutation', 'requestUpload', ['API_KEY']],
+    ['Query', 'image', ['AMAZON_COGNITO_USER_POOLS', 'API_KEY']],
+    ['Mutation', 'requestUpload', ['AMAZON_COGNITO_USER_POOLS', 'API_KEY']],
     ['Mutation', 'publishImageClassified', ['AWS_IAM']],
-    ['Image', 'id', ['API_KEY', 'AWS_IAM']],
-    ['UploadTicket', 'imageId', ['API_KEY']],
-    ['Subscription', 'onImageClassified', ['API_KEY']],
+    ['Image', 'id', ['AMAZON_COGNITO_USER_POOLS', 'API_KEY', 'AWS_IAM']],
+    ['UploadTicket', 'imageId', ['AMAZON_COGNITO_USER_POOLS', 'API_KEY']],
+    ['Subscription', 'onImageClassified', ['AMAZON_COGNITO_USER_POOLS', 'API_KEY']],
   ])('%s.%s allows %j', (type, field, modes) => expect(appsync.allowedModes(type, field)).toEqual(modes));
 
   it('links publishImageClassified to onImageClassified', () => {

@@ -8,12 +8,15 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Sha256 } from '@aws-crypto/sha256-js';
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import WebSocket from 'ws';
 import { buildResolvers } from '../../../appsync/build-resolvers';
+import { startCognitoLocal, type CognitoLocal } from '../../../local/emulators/cognito-local';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../../local/emulators/dynamodb-local';
+import { ensureUser, ensureUserPool, type NewUser, type UserPoolInfo } from '../../../local/provision/user-pool';
 import { ensureDetectionLogsTable } from '../../../local/provision/table';
 import { startAppSyncServer, type AppSyncServer, type AppSyncServerOptions, type LocalLambdaHandler } from '../../../local/appsync-server';
 import { LOCAL_API_KEY, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/common/naming';
@@ -32,17 +35,71 @@ export interface TestStack {
   client: DynamoDBClient;
   tableName: string;
   tmpDir: string;
+  /** Set when started with userPool: the cognito-local pool whose tokens the server accepts. */
+  cognito?: TestUserPool;
   stop(): Promise<void>;
 }
 
+export interface SignedInUser {
+  email: string;
+  sub: string;
+  idToken: string;
+  accessToken: string;
+}
+
+export interface TestUserPool extends UserPoolInfo {
+  emulator: CognitoLocal;
+  issuer: string;
+  idp: CognitoIdentityProviderClient;
+  /** Makes a confirmed user (in a group when given) and signs it in with USER_PASSWORD_AUTH. */
+  signIn(user: NewUser): Promise<SignedInUser>;
+}
+
+const claimsOf = (jwt: string): Record<string, unknown> =>
+  JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+
+const startTestUserPool = async (dir: string): Promise<TestUserPool> => {
+  const emulator = await startCognitoLocal({ stateDir: dir });
+  const idp = new CognitoIdentityProviderClient({ endpoint: emulator.endpoint, region: REGION, credentials: CREDENTIALS });
+  try {
+    const pool = await ensureUserPool(idp, { pool: 'test-users', client: 'test-app' });
+    return {
+      ...pool,
+      emulator,
+      issuer: emulator.issuerOf(pool.userPoolId),
+      idp,
+      signIn: async (user) => {
+        await ensureUser(idp, pool.userPoolId, user);
+        const out = await idp.send(
+          new InitiateAuthCommand({
+            ClientId: pool.userPoolClientId,
+            AuthFlow: 'USER_PASSWORD_AUTH',
+            AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+          }),
+        );
+        const idToken = out.AuthenticationResult?.IdToken;
+        const accessToken = out.AuthenticationResult?.AccessToken;
+        if (!idToken || !accessToken) throw new Error(`${user.email} got no tokens`);
+        return { email: user.email, sub: String(claimsOf(idToken).sub), idToken, accessToken };
+      },
+    };
+  } catch (error) {
+    idp.destroy();
+    await emulator.stop();
+    throw error;
+  }
+};
+
 export const startTestStack = async (
-  options: { https?: boolean; server?: Pick<AppSyncServerOptions, 'staticDir' | 'extraRoutes' | 'queryLimits'> } = {},
+  options: { https?: boolean; userPool?: boolean; server?: Pick<AppSyncServerOptions, 'staticDir' | 'extraRoutes' | 'queryLimits'> } = {},
 ): Promise<TestStack> => {
   const tmpDir = mkdtempSync(path.join(tmpdir(), 'appsync-server-test-'));
   const bundles = path.join(tmpDir, 'resolvers');
   await buildResolvers({ outDir: bundles });
   const dynamodb = await startDynamoDbLocal({});
+  let cognito: TestUserPool | undefined;
   try {
+    if (options.userPool) cognito = await startTestUserPool(path.join(tmpDir, 'cognito'));
     const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: REGION, credentials: CREDENTIALS });
     await ensureDetectionLogsTable(client, TABLE);
     // The local stack's own handlers, on this DynamoDB Local; presigning is offline, so nothing listens at the S3 endpoint.
@@ -61,6 +118,7 @@ export const startTestStack = async (
       port: 0,
       ...(options.https ? { httpsPort: 0, tls: { dir: path.join(tmpDir, 'tls') } } : {}),
       apiKey: API_KEY,
+      ...(cognito ? { userPool: { issuer: cognito.issuer, clientIds: [cognito.userPoolClientId] } } : {}),
       iamCredentials: CREDENTIALS,
       region: REGION,
       schemaPaths: [path.join(REPO_ROOT, 'schema.graphql'), path.join(REPO_ROOT, 'appsync', 'builtins.graphql')],
@@ -80,14 +138,19 @@ export const startTestStack = async (
       client,
       tableName: TABLE,
       tmpDir,
+      ...(cognito ? { cognito } : {}),
       stop: async () => {
         await server.close();
         client.destroy();
+        cognito?.idp.destroy();
+        await cognito?.emulator.stop();
         await dynamodb.stop();
         rmSync(tmpDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
+    cognito?.idp.destroy();
+    await cognito?.emulator.stop();
     await dynamodb.stop();
     throw error;
   }

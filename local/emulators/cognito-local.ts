@@ -1,0 +1,65 @@
+/**
+ * cognito-local (npm, pinned), the Cognito user-pool emulator, as a child Node process.
+ *
+ * Chosen because it speaks the Cognito Identity Provider API that the AWS SDK v3 and Amplify v6 call
+ * (pools, clients, users, groups, USER_PASSWORD_AUTH) and signs RS256 tokens with a JWKS, offline; the
+ * alternatives (moto, LocalStack) need Python or Docker. Its limits: no SRP sign-in (clients use
+ * USER_PASSWORD_AUTH locally) and a signing key that ships inside the package, so anyone can mint a
+ * local token, like anyone can read the fixed local API key. See docs/local-stack.md.
+ *
+ * It keeps its pools under `.cognito/` in its working directory, which is put in the stack's state
+ * folder so users survive a restart. Its issuer is http://<HOST>:<PORT>/<poolId> from its environment,
+ * so the port is chosen before it starts, never 0.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { superviseChild } from './child-process';
+import { EmulatorStartError } from './errors';
+import { findFreePort } from './free-port';
+
+export interface CognitoLocal {
+  /** http://127.0.0.1:<port>: the Cognito API endpoint, and Amplify's Auth.Cognito.userPoolEndpoint. */
+  endpoint: string;
+  port: number;
+  /** The Node process running it, for the supervisor. */
+  process: ChildProcess;
+  /** The issuer of a pool's tokens. */
+  issuerOf(userPoolId: string): string;
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const READY_TIMEOUT_MS = 30_000;
+
+export const startCognitoLocal = async (options: { stateDir: string; port?: number }): Promise<CognitoLocal> => {
+  mkdirSync(options.stateDir, { recursive: true });
+  const port = options.port || (await findFreePort());
+  const child = spawn(process.execPath, [require.resolve('cognito-local/lib/bin/start.js')], {
+    cwd: options.stateDir,
+    env: { ...process.env, HOST, PORT: String(port), DEBUG: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const { exited, stop } = superviseChild(child, 'cognito-local');
+
+  const endpoint = `http://${HOST}:${port}`;
+  try {
+    await Promise.race([waitUntilHealthy(endpoint), exited]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint, port, process: child, issuerOf: (userPoolId) => `${endpoint}/${userPoolId}`, stop };
+};
+
+const waitUntilHealthy = async (endpoint: string): Promise<void> => {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      const response = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1_000) });
+      if (response.ok) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new EmulatorStartError('cognito-local', `not serving after ${READY_TIMEOUT_MS} ms`, { cause: error });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
