@@ -94,6 +94,13 @@ export interface StageConfig {
   localClassifierWorkers: number;
   /** Browser origins allowed to POST uploads to the bucket and to read presigned images. */
   corsOrigins: string[];
+  /**
+   * Whether the API also takes its API key: the shared public tenant, which sees only API-key uploads
+   * (functions/core/caller-scope.ts). Off, there is no key at all and every caller signs in.
+   */
+  apiKeyAccess: boolean;
+  /** Whether anyone may create an account in the user pool; off, users are added by an admin (docs/deploy.md). */
+  selfSignUp: boolean;
   apiKeyExpiryDays: number;
   /** This many days before the API key expires, a reminder to redeploy goes to the operations topic. */
   apiKeyExpiryWarningDays: number;
@@ -170,6 +177,8 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     uploadUrlTtlSeconds: DEFAULT_UPLOAD_URL_TTL_SECONDS,
     localClassifierWorkers: DEFAULT_LAMBDA_CLASSIFIER_WORKERS,
     corsOrigins: ['http://localhost:4000', 'http://127.0.0.1:4000', 'http://localhost:5173'],
+    apiKeyAccess: true,
+    selfSignUp: true,
     apiKeyExpiryDays: 30,
     apiKeyExpiryWarningDays: 7,
     apiIntrospection: true,
@@ -197,6 +206,8 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     uploadUrlTtlSeconds: DEFAULT_UPLOAD_URL_TTL_SECONDS,
     localClassifierWorkers: DEFAULT_LAMBDA_CLASSIFIER_WORKERS,
     corsOrigins: [],
+    apiKeyAccess: false,
+    selfSignUp: false,
     apiKeyExpiryDays: 90,
     apiKeyExpiryWarningDays: 14,
     apiIntrospection: true,
@@ -228,6 +239,8 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     uploadUrlTtlSeconds: DEFAULT_UPLOAD_URL_TTL_SECONDS,
     localClassifierWorkers: DEFAULT_LAMBDA_CLASSIFIER_WORKERS,
     corsOrigins: [],
+    apiKeyAccess: false,
+    selfSignUp: false,
     apiKeyExpiryDays: 365,
     apiKeyExpiryWarningDays: 30,
     apiIntrospection: false,

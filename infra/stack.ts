@@ -23,6 +23,7 @@ import { ProductAlarms } from './constructs/product-alarms';
 import { ProductDashboard } from './constructs/product-dashboard';
 import { StreamPublishing } from './constructs/stream-publishing';
 import { UploadEvents } from './constructs/upload-events';
+import { UserPool } from './constructs/user-pool';
 import { acknowledgeCdkInternals } from './nag';
 
 export interface PetDetectorStackProps extends StackProps {
@@ -79,10 +80,13 @@ export class PetDetectorStack extends Stack {
       [ENV.maxReceiveCount]: String(config.uploadQueue.maxReceiveCount),
     });
 
+    const users = new UserPool(this, 'Users', { config });
     const api = new PetDetectorApi(this, 'GraphqlApi', {
       config,
       schemaPath: SCHEMA_PATH,
       table,
+      userPool: users.pool,
+      userPoolClientIds: [users.client.userPoolClientId],
       imageReader: imageReader.fn,
       requestUpload: requestUpload.fn,
       resolvers: props.resolvers,
@@ -100,13 +104,15 @@ export class PetDetectorStack extends Stack {
       'stream-publisher': publisher,
     };
 
-    new ApiKeyExpiryWarning(this, 'ApiKeyExpiryWarning', {
-      config,
-      expires: api.apiKeyExpires,
-      apiName: `${config.prefix}api`,
-      topic: alarmTopic,
-      topicKey: messaging.key,
-    });
+    if (api.apiKey) {
+      new ApiKeyExpiryWarning(this, 'ApiKeyExpiryWarning', {
+        config,
+        expires: api.apiKeyExpires,
+        apiName: `${config.prefix}api`,
+        topic: alarmTopic,
+        topicKey: messaging.key,
+      });
+    }
 
     this.grantLeastPrivilege(images, table, { requestUpload, imageReader, processor }, config.classifier);
     api.grantPublish(publisher.role);
@@ -169,7 +175,10 @@ export class PetDetectorStack extends Stack {
         assetDir: props.consoleAssetDir,
         graphqlUrl: api.api.graphqlUrl,
         realtimeUrl: api.realtimeUrl,
-        apiKey: api.apiKey.attrApiKey,
+        // The API key only where it is on; otherwise the console signs users in to the pool.
+        ...(api.apiKey ? { apiKey: api.apiKey.attrApiKey } : {}),
+        userPoolId: users.pool.userPoolId,
+        userPoolClientId: users.client.userPoolClientId,
         accessLogBucket: images.accessLogBucket,
       });
       images.addCorsOrigins([site.origin]);
@@ -178,7 +187,9 @@ export class PetDetectorStack extends Stack {
 
     const output = (key: string, value: string, description: string) => new CfnOutput(this, key, { value, description });
     output('GraphQLApiUrl', api.api.graphqlUrl, 'AppSync GraphQL endpoint (https)');
-    output('GraphQLApiKeyId', api.apiKey.attrApiKeyId, 'Id of the client API key (read its value with aws appsync list-api-keys)');
+    if (api.apiKey) output('GraphQLApiKeyId', api.apiKey.attrApiKeyId, 'Id of the public-tenant API key (read its value with aws appsync list-api-keys)');
+    output('UserPoolId', users.pool.userPoolId, 'Cognito user pool the API signs users in with');
+    output('UserPoolClientId', users.client.userPoolClientId, 'Public app client of the user pool (SRP and password sign-in)');
     output('RealtimeUrl', api.realtimeUrl, 'AppSync real-time endpoint for subscriptions (wss)');
     output('BucketName', bucket.bucketName, 'Images bucket');
     output('TableName', table.tableName, 'DetectionLogs table');

@@ -89,3 +89,9 @@ export const ENV = {
   traceEnabled: 'POWERTOOLS_TRACE_ENABLED',
   tracerCaptureResponse: 'POWERTOOLS_TRACER_CAPTURE_RESPONSE',
 } as const;
+
+/**
+ * The user pool's password policy: the deployed pool's (infra/constructs/user-pool.ts) and the local pool's
+ * (local/provision/user-pool.ts), so a password chosen locally is one AWS accepts too.
+ */
+export const PASSWORD_POLICY = { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true } as const;

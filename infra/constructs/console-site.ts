@@ -1,8 +1,9 @@
 /**
  * The web console as a static site: a private bucket read by CloudFront through Origin Access Control.
  * The build in console/dist is stage-independent; its config.json is written at deploy time from the
- * stack's own attributes, so the API key value reaches the site without ever being in source or in the
- * synthesized template (CloudFormation resolves the GetAtt during the deployment).
+ * stack's own attributes: the user pool and its app client, and the API key only where the stage's
+ * apiKeyAccess is on (its value never in source or in the synthesized template: CloudFormation resolves
+ * the GetAtt during the deployment).
  */
 import { Aws, CfnElement, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
@@ -20,7 +21,10 @@ export interface ConsoleSiteProps {
   assetDir: string;
   graphqlUrl: string;
   realtimeUrl: string;
-  apiKey: string;
+  /** Only where API-key access is on. */
+  apiKey?: string;
+  userPoolId: string;
+  userPoolClientId: string;
   accessLogBucket: s3.IBucket;
 }
 
@@ -113,7 +117,9 @@ export class ConsoleSite extends Construct {
         // The keys are the stack outputs' names, which the console reads (console/src/config.ts).
         s3deploy.Source.jsonData('config.json', {
           GraphQLApiUrl: props.graphqlUrl,
-          GraphQLApiKey: props.apiKey,
+          ...(props.apiKey ? { GraphQLApiKey: props.apiKey } : {}),
+          UserPoolId: props.userPoolId,
+          UserPoolClientId: props.userPoolClientId,
           RealtimeUrl: props.realtimeUrl,
           Region: Aws.REGION,
           Local: false,

@@ -1,5 +1,6 @@
 /**
- * The AppSync GraphQL API: schema.graphql, API-key auth for clients plus IAM for the stream publisher,
+ * The AppSync GraphQL API: schema.graphql, Cognito user pools by default, IAM for the stream publisher, and
+ * the API key (the public tenant) only where the stage's apiKeyAccess is on,
  * APPSYNC_JS resolvers wired by file name, ERROR-level logging into a log group with a retention, X-Ray
  * with a sampling rule of its own, and a WAF web ACL whose rate-based rule is AppSync's form of request
  * throttling.
@@ -12,11 +13,22 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import * as xray from 'aws-cdk-lib/aws-xray';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 
 import { QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../functions/core/settings';
 import type { DataSourceName } from '../../appsync/resolver-manifest';
+
+/**
+ * schema.graphql as deployed: where API-key access is off, its @aws_api_key directives go too, so the schema
+ * names no auth mode the API lacks and the key's absence is visible in the deployed schema itself.
+ */
+export const deployedSchema = (schemaPath: string, apiKeyAccess: boolean): appsync.ISchema => {
+  const schema = appsync.SchemaFile.fromAsset(schemaPath);
+  if (!apiKeyAccess) schema.definition = schema.definition.replace(/[ \t]*@aws_api_key\b/g, '');
+  return schema;
+};
 
 /** One resolver to attach: a unit resolver on a data source, or a pipeline of functions. */
 export type ResolverWiring =
@@ -33,6 +45,9 @@ export interface GraphqlApiProps {
   config: StageConfig;
   schemaPath: string;
   table: dynamodb.ITable;
+  userPool: cognito.IUserPool;
+  /** The app clients whose tokens the API accepts. */
+  userPoolClientIds: string[];
   imageReader: lambda.IFunction;
   requestUpload: lambda.IFunction;
   resolvers: ResolverWiring[];
@@ -40,7 +55,8 @@ export interface GraphqlApiProps {
 
 export class PetDetectorApi extends Construct {
   readonly api: appsync.GraphqlApi;
-  readonly apiKey: appsync.CfnApiKey;
+  /** Absent when the stage's apiKeyAccess is off. */
+  readonly apiKey?: appsync.CfnApiKey;
   /** When the client API key stops working: fixed at synthesis, moved forward by every deployment. */
   readonly apiKeyExpires: Expiration;
   readonly logGroup: logs.LogGroup;
@@ -62,18 +78,33 @@ export class PetDetectorApi extends Construct {
     this.apiKeyExpires = Expiration.after(Duration.days(config.apiKeyExpiryDays));
     this.api = new appsync.GraphqlApi(this, 'Api', {
       name: `${config.prefix}api`,
-      definition: appsync.Definition.fromFile(props.schemaPath),
+      definition: appsync.Definition.fromSchema(deployedSchema(props.schemaPath, config.apiKeyAccess)),
       authorizationConfig: {
         defaultAuthorization: {
-          authorizationType: appsync.AuthorizationType.API_KEY,
-          apiKeyConfig: {
-            name: 'Clients',
-            description: `${config.prefix} client key (its id is a stack output; the value is never in source)`,
-            // Re-deploying moves the expiry forward again; ApiKeyExpiryWarning warns before it passes.
-            expires: this.apiKeyExpires,
+          authorizationType: appsync.AuthorizationType.USER_POOL,
+          userPoolConfig: {
+            userPool: props.userPool,
+            // AppSync takes a regex; the ids are alphanumeric, so an alternation of them is exact.
+            appIdClientRegex: `^(${props.userPoolClientIds.join('|')})$`,
+            defaultAction: appsync.UserPoolDefaultAction.ALLOW,
           },
         },
-        additionalAuthorizationModes: [{ authorizationType: appsync.AuthorizationType.IAM }],
+        additionalAuthorizationModes: [
+          { authorizationType: appsync.AuthorizationType.IAM },
+          ...(config.apiKeyAccess
+            ? [
+                {
+                  authorizationType: appsync.AuthorizationType.API_KEY,
+                  apiKeyConfig: {
+                    name: 'Clients',
+                    description: `${config.prefix} public-tenant key (its id is a stack output; the value is never in source)`,
+                    // Re-deploying moves the expiry forward again; ApiKeyExpiryWarning warns before it passes.
+                    expires: this.apiKeyExpires,
+                  },
+                },
+              ]
+            : []),
+        ],
       },
       xrayEnabled: true,
       // Cost limits per request (functions/core/settings.ts); the local server enforces the same ones.
@@ -98,7 +129,7 @@ export class PetDetectorApi extends Construct {
           'copies every caller\'s request headers into the logs, which error diagnosis does not need (issue 11, item 15).',
       });
     }
-    this.apiKey = this.api.node.findChild('ClientsApiKey') as appsync.CfnApiKey;
+    if (config.apiKeyAccess) this.apiKey = this.api.node.findChild('ClientsApiKey') as appsync.CfnApiKey;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: `/aws/appsync/apis/${this.api.apiId}`,

@@ -18,20 +18,13 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ANALYSTS_GROUP } from '../../functions/core/caller-scope';
+import { PASSWORD_POLICY } from '../../functions/core/settings';
 
 export interface UserPoolInfo {
   userPoolId: string;
   userPoolClientId: string;
 }
 
-/** The deployed pool's password policy (infra), so a local password that works also works in AWS. */
-export const PASSWORD_POLICY = {
-  MinimumLength: 12,
-  RequireUppercase: true,
-  RequireLowercase: true,
-  RequireNumbers: true,
-  RequireSymbols: true,
-} as const;
 
 const isUserMissing = (error: unknown): boolean => error instanceof Error && error.name === 'UserNotFoundException';
 
@@ -62,7 +55,15 @@ export const ensureUserPool = async (
         PoolName: names.pool,
         UsernameAttributes: ['email'],
         AutoVerifiedAttributes: ['email'],
-        Policies: { PasswordPolicy: PASSWORD_POLICY },
+        Policies: {
+          PasswordPolicy: {
+            MinimumLength: PASSWORD_POLICY.minLength,
+            RequireLowercase: PASSWORD_POLICY.requireLowercase,
+            RequireUppercase: PASSWORD_POLICY.requireUppercase,
+            RequireNumbers: PASSWORD_POLICY.requireDigits,
+            RequireSymbols: PASSWORD_POLICY.requireSymbols,
+          },
+        },
       }),
     );
     userPoolId = created.UserPool?.Id;

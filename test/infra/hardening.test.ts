@@ -113,7 +113,8 @@ describe.each(STAGES)('stage %s', (stage) => {
     });
   });
 
-  describe('API key expiry (item 14)', () => {
+  // A key exists only where the stage's apiKeyAccess is on (issue 12); without one there is nothing to remind of.
+  (stageConfig({ stage }).apiKeyAccess ? describe : describe.skip)('API key expiry (item 14)', () => {
     it('schedules a reminder to the operations topic apiKeyExpiryWarningDays before the key expires', () => {
       const [, key] = only(resourcesOf(s().template, 'AWS::AppSync::ApiKey'));
       const expiresMs = (key.Properties?.Expires as number) * 1000;
@@ -147,6 +148,13 @@ describe.each(STAGES)('stage %s', (stage) => {
       expect(permissions.find((p) => p.actions.includes('sns:Publish'))?.resources).toEqual([`<${operations}>`]);
     });
   });
+
+  if (!stageConfig({ stage }).apiKeyAccess) {
+    it('has no API key and no expiry reminder where API-key access is off (issue 12)', () => {
+      s().template.resourceCountIs('AWS::AppSync::ApiKey', 0);
+      s().template.resourceCountIs('AWS::Scheduler::Schedule', 0);
+    });
+  }
 
   describe('small items (item 15)', () => {
     it('lets CloudWatch use the messaging key only for alarms of this account (aws:SourceAccount)', () => {

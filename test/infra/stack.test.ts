@@ -296,11 +296,20 @@ describe.each(STAGES)('stage %s', (stage) => {
     const api = () => Object.values(resourcesOf(s().template, 'AWS::AppSync::GraphQLApi'))[0]?.Properties as Record<string, unknown>;
     const apiId = () => Object.keys(resourcesOf(s().template, 'AWS::AppSync::GraphQLApi'))[0] as string;
 
-    it('authenticates clients with an API key and the stream publisher with IAM, logs errors, traces with X-Ray', () => {
+    it('signs clients in with the user pool, the stream publisher with IAM, and takes the API key only where the stage allows it', () => {
+      const pools = resourcesOf(s().template, 'AWS::Cognito::UserPool');
+      const clients = resourcesOf(s().template, 'AWS::Cognito::UserPoolClient');
+      expect(Object.keys(pools)).toHaveLength(1);
+      expect(Object.keys(clients)).toHaveLength(1);
       expect(api()).toMatchObject({
         Name: `${config.prefix}api`,
-        AuthenticationType: 'API_KEY',
-        AdditionalAuthenticationProviders: [{ AuthenticationType: 'AWS_IAM' }],
+        AuthenticationType: 'AMAZON_COGNITO_USER_POOLS',
+        UserPoolConfig: {
+          UserPoolId: { Ref: Object.keys(pools)[0] },
+          AppIdClientRegex: { 'Fn::Join': ['', ['^(', { Ref: Object.keys(clients)[0] }, ')$']] },
+          DefaultAction: 'ALLOW',
+        },
+        AdditionalAuthenticationProviders: [{ AuthenticationType: 'AWS_IAM' }, ...(config.apiKeyAccess ? [{ AuthenticationType: 'API_KEY' }] : [])],
         XrayEnabled: true,
         LogConfig: { FieldLogLevel: 'ERROR', ExcludeVerboseContent: !config.apiVerboseLogs, CloudWatchLogsRoleArn: expect.anything() },
       });
@@ -327,13 +336,37 @@ describe.each(STAGES)('stage %s', (stage) => {
       if (stage === 'prod') expect(rules[0]!.Properties.SamplingRule).toMatchObject({ ReservoirSize: 0, FixedRate: 0.05 });
     });
 
-    it('is built from schema.graphql', () => {
-      s().template.hasResourceProperties('AWS::AppSync::GraphQLSchema', {
-        Definition: readFileSync(path.join(__dirname, '../../schema.graphql'), 'utf8'),
-      });
+    it('is built from schema.graphql, without @aws_api_key where API-key access is off', () => {
+      const source = readFileSync(path.join(__dirname, '../../schema.graphql'), 'utf8');
+      const deployed = Object.values(resourcesOf(s().template, 'AWS::AppSync::GraphQLSchema'))[0]?.Properties?.Definition as string;
+      if (config.apiKeyAccess) expect(deployed).toBe(source);
+      else {
+        expect(deployed).not.toContain('@aws_api_key');
+        expect(deployed).toBe(source.replace(/[ \t]*@aws_api_key\b/g, ''));
+      }
     });
 
-    it('creates the client API key with an expiry and exports only its id', () => {
+    it('has a user pool with email sign-in, a strong password policy, optional TOTP MFA and a public SRP/password client', () => {
+      s().template.hasResourceProperties('AWS::Cognito::UserPool', {
+        UserPoolName: `${config.prefix}users`,
+        UsernameAttributes: ['email'],
+        MfaConfiguration: 'OPTIONAL',
+        EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+        Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true }) },
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: !config.selfSignUp },
+        DeletionProtection: config.deletionProtection ? 'ACTIVE' : 'INACTIVE',
+      });
+      s().template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        GenerateSecret: false,
+        PreventUserExistenceErrors: 'ENABLED',
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        AllowedOAuthFlows: Match.absent(),
+      });
+      s().template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'analysts' });
+      if (stage === 'prod') expect(config.deletionProtection).toBe(true);
+    });
+
+    (config.apiKeyAccess ? it : it.skip)('creates the client API key with an expiry and exports only its id', () => {
       const keys = resourcesOf(s().template, 'AWS::AppSync::ApiKey');
       expect(Object.values(keys)).toHaveLength(1);
       const expires = Object.values(keys)[0]?.Properties?.Expires as number;
@@ -588,7 +621,18 @@ describe.each(STAGES)('stage %s', (stage) => {
 
     it('exports exactly the outputs a client is configured from (the keys .local/outputs.json repeats)', () => {
       expect(Object.keys(s().template.toJSON().Outputs).sort()).toEqual(
-        ['BucketName', 'DashboardName', 'GraphQLApiKeyId', 'GraphQLApiUrl', 'RealtimeUrl', 'Region', 'TableName', 'TopicArn'],
+        [
+          'BucketName',
+          'DashboardName',
+          ...(config.apiKeyAccess ? ['GraphQLApiKeyId'] : []),
+          'GraphQLApiUrl',
+          'RealtimeUrl',
+          'Region',
+          'TableName',
+          'TopicArn',
+          'UserPoolClientId',
+          'UserPoolId',
+        ],
       );
       expect(s().template.toJSON().Outputs.Region.Value).toBe(config.region);
     });
@@ -692,13 +736,15 @@ describe('prod with the web console and an alert email (-c console=true -c notif
     });
   });
 
-  it('writes config.json at deploy time from the stack attributes (the API key value is never in the template)', () => {
+  it('writes config.json at deploy time from the stack attributes: the user pool, and no API key where prod has none', () => {
     const deployments = Object.values(resourcesOf(s.template, 'Custom::CDKBucketDeployment'));
     expect(deployments).toHaveLength(1);
     const markers = JSON.stringify(deployments[0]?.Properties?.SourceMarkers);
-    const apiKeyId = Object.keys(resourcesOf(s.template, 'AWS::AppSync::ApiKey'))[0];
     const apiId = Object.keys(resourcesOf(s.template, 'AWS::AppSync::GraphQLApi'))[0];
-    expect(markers).toContain(JSON.stringify({ 'Fn::GetAtt': [apiKeyId, 'ApiKey'] }));
+    expect(Object.keys(resourcesOf(s.template, 'AWS::AppSync::ApiKey'))).toEqual([]);
+    expect(markers).not.toContain('ApiKey');
+    expect(markers).toContain(JSON.stringify({ Ref: Object.keys(resourcesOf(s.template, 'AWS::Cognito::UserPool'))[0] }));
+    expect(markers).toContain(JSON.stringify({ Ref: Object.keys(resourcesOf(s.template, 'AWS::Cognito::UserPoolClient'))[0] }));
     expect(markers).toContain(JSON.stringify({ 'Fn::GetAtt': [apiId, 'GraphQLUrl'] }));
     expect(markers).toContain(JSON.stringify({ 'Fn::GetAtt': [apiId, 'RealtimeUrl'] }));
   });
