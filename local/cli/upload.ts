@@ -7,20 +7,56 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RealtimeClient } from '../client/realtime';
+import { signIn } from '../client/sign-in';
 import { contentTypeFor } from '../client/upload';
 import { uploadAndWait, type UploadOutcome } from '../client/watch';
 import { readOutputs } from '../stack/outputs';
 import { DEFAULT_STATE_DIR } from '../common/paths';
 
 const USAGE = `usage: pet-detector upload [--json] [--concurrency N] [--timeout SECONDS]
-                           [--endpoint URL --api-key KEY | --outputs FILE] <files or folders...>`;
+                           [--username EMAIL --password PASSWORD]
+                           [--endpoint URL (--api-key KEY | --user-pool-client-id ID --region REGION) | --outputs FILE]
+                           <files or folders...>
+Signed in (--username/--password), uploads are yours alone; without, the API key uploads as the public tenant.`;
 
 export interface Target {
   graphqlUrl: string;
   realtimeUrl: string;
-  apiKey: string;
+  /** Exactly one of the two: the API key (public tenant) or a signed-in user's ID token. */
+  apiKey?: string;
+  token?: string;
+  headers?: Record<string, string>;
   ca?: Buffer;
 }
+
+interface TargetOptions {
+  endpoint?: string;
+  'api-key'?: string;
+  outputs?: string;
+  username?: string;
+  password?: string;
+  'user-pool-client-id'?: string;
+  region?: string;
+}
+
+const NO_CREDENTIALS =
+  'This API takes no API key: sign in with --username <email> --password <password> (add a user with `npx pet-detector users add`).';
+
+/** Signed in when a username is given, else the API key where there is one, else a message saying how to sign in. */
+const credentialsFor = async (
+  values: TargetOptions,
+  apiKey: string | undefined,
+  pool: { userPoolClientId?: string; region: string; endpoint?: string },
+): Promise<Pick<Target, 'apiKey' | 'token' | 'headers'>> => {
+  if (values.username || values.password) {
+    if (!values.username || !values.password) throw new Error('--username and --password go together');
+    if (!pool.userPoolClientId) throw new Error('Signing in needs the user pool client id (--user-pool-client-id, or an outputs file with UserPoolClientId)');
+    const token = await signIn({ userPoolClientId: pool.userPoolClientId, region: pool.region, ...(pool.endpoint ? { endpoint: pool.endpoint } : {}) }, values.username, values.password);
+    return { token, headers: { authorization: token } };
+  }
+  if (apiKey) return { apiKey };
+  throw new Error(NO_CREDENTIALS);
+};
 
 /** AppSync's real-time host for a managed endpoint; a custom or local one serves it under /realtime. */
 export const realtimeUrlFor = (graphqlUrl: string): string => {
@@ -35,10 +71,10 @@ export const realtimeUrlFor = (graphqlUrl: string): string => {
   return url.toString();
 };
 
-export const resolveTarget = async (values: { endpoint?: string; 'api-key'?: string; outputs?: string }): Promise<Target> => {
+export const resolveTarget = async (values: TargetOptions): Promise<Target> => {
   if (values.endpoint) {
-    if (!values['api-key']) throw new Error('--endpoint needs --api-key');
-    return { graphqlUrl: values.endpoint, realtimeUrl: realtimeUrlFor(values.endpoint), apiKey: values['api-key'] };
+    const pool = { userPoolClientId: values['user-pool-client-id'], region: values.region ?? process.env.AWS_REGION ?? 'us-east-1' };
+    return { graphqlUrl: values.endpoint, realtimeUrl: realtimeUrlFor(values.endpoint), ...(await credentialsFor(values, values['api-key'], pool)) };
   }
   const file = resolve(values.outputs ?? join(DEFAULT_STATE_DIR, 'outputs.json'));
   let outputs;
@@ -47,8 +83,12 @@ export const resolveTarget = async (values: { endpoint?: string; 'api-key'?: str
   } catch (error) {
     throw new Error(`Cannot read ${file} (${(error as Error).message}). Is the local stack running (npm start)?`);
   }
-  const apiKey = values['api-key'] ?? outputs.GraphQLApiKey;
-  return { graphqlUrl: outputs.GraphQLApiUrl, realtimeUrl: outputs.RealtimeUrl ?? realtimeUrlFor(outputs.GraphQLApiUrl), apiKey };
+  const credentials = await credentialsFor(values, values['api-key'] ?? outputs.GraphQLApiKey, {
+    userPoolClientId: outputs.UserPoolClientId,
+    region: outputs.Region,
+    endpoint: outputs.CognitoEndpoint,
+  });
+  return { graphqlUrl: outputs.GraphQLApiUrl, realtimeUrl: outputs.RealtimeUrl ?? realtimeUrlFor(outputs.GraphQLApiUrl), ...credentials };
 };
 
 /** Files named directly, plus every image (.jpg .jpeg .png .heic .heif .webp) under the folders named (recursively, sorted). */
@@ -96,6 +136,10 @@ export const main = async (args: string[]): Promise<number> => {
         endpoint: { type: 'string' },
         'api-key': { type: 'string' },
         outputs: { type: 'string' },
+        username: { type: 'string' },
+        password: { type: 'string' },
+        'user-pool-client-id': { type: 'string' },
+        region: { type: 'string' },
         concurrency: { type: 'string', default: '4' },
         timeout: { type: 'string', default: '120' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -128,7 +172,11 @@ export const main = async (args: string[]): Promise<number> => {
     return 2;
   }
 
-  const realtime = new RealtimeClient({ realtimeUrl: target.realtimeUrl, graphqlUrl: target.graphqlUrl, apiKey: target.apiKey });
+  const realtime = new RealtimeClient({
+    realtimeUrl: target.realtimeUrl,
+    graphqlUrl: target.graphqlUrl,
+    ...(target.token ? { token: target.token } : { apiKey: target.apiKey }),
+  });
   try {
     await realtime.connect();
   } catch (error) {

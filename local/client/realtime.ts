@@ -11,7 +11,10 @@ export interface RealtimeOptions {
   realtimeUrl: string;
   /** The GraphQL endpoint's host, which AppSync expects inside the authorization header. */
   graphqlUrl: string;
-  apiKey: string;
+  /** The API key, for the public tenant; or */
+  apiKey?: string;
+  /** a user-pool token (sign-in), sent in Authorization as AppSync takes it. */
+  token?: string;
   /** Extra CA for wss:// against the local stack's HTTPS server. */
   ca?: string | Buffer;
 }
@@ -34,7 +37,10 @@ export class RealtimeClient {
   private readonly authorization: Record<string, string>;
 
   constructor(private readonly options: RealtimeOptions) {
-    this.authorization = { host: new URL(options.graphqlUrl).host, 'x-api-key': options.apiKey };
+    const host = new URL(options.graphqlUrl).host;
+    if (options.token) this.authorization = { host, Authorization: options.token };
+    else if (options.apiKey) this.authorization = { host, 'x-api-key': options.apiKey };
+    else throw new Error('A real-time connection needs an API key or a sign-in token');
   }
 
   async connect(timeoutMs = 10_000): Promise<void> {

@@ -1,0 +1,133 @@
+/**
+ * `npm run bench:auth [-- --records 10000 --users 100 --pages 300 --verifications 2000]`: the two costs that
+ * private-by-default adds, on the local emulators.
+ * - A user's `images` page (20 newest, the image-reader's own use case and adapter) over ByOwner, in a table of
+ *   `records` images spread over `users` owners: latency percentiles per page.
+ * - Verifying a cognito-local ID token the way the local AppSync server does (jose, JWKS fetched once and
+ *   cached): latency percentiles per verification.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbDetectionLog } from '../functions/adapters/dynamodb-detection-log';
+import type { ImageRecord } from '../functions/core/domain';
+import { readImages } from '../functions/core/use-cases/read-images';
+import { createUserPoolVerifier } from '../local/appsync-server/auth/user-pool';
+import { isRequestError } from '../local/appsync-server/auth/sigv4';
+import { LOCAL_CREDENTIALS, LOCAL_INDEX_SHARDS, LOCAL_REGION } from '../local/common/naming';
+import { startCognitoLocal } from '../local/emulators/cognito-local';
+import { startDynamoDbLocal } from '../local/emulators/dynamodb-local';
+import { ensureDetectionLogsTable } from '../local/provision/table';
+import { ensureUser, ensureUserPool } from '../local/provision/user-pool';
+
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+const summary = (times: number[]): string => {
+  const sorted = [...times].sort((a, b) => a - b);
+  return `p50 ${percentile(sorted, 50).toFixed(3)} ms, p90 ${percentile(sorted, 90).toFixed(3)} ms, p99 ${percentile(sorted, 99).toFixed(3)} ms (${sorted.length} samples)`;
+};
+
+const record = (owner: string, i: number): ImageRecord => {
+  const id = randomUUID();
+  const at = new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString();
+  return {
+    id,
+    owner,
+    status: 'COMPLETED',
+    fileName: `photo-${i}.jpg`,
+    fileSize: 250_000,
+    imageFormat: 'jpg',
+    contentType: 'image/jpeg',
+    objectKey: `cats/${id}.jpg`,
+    s3Location: `s3://bench/cats/${id}.jpg`,
+    createdAt: at,
+    updatedAt: at,
+    detectedAnimal: 'CAT',
+    confidence: 90,
+    uncertain: false,
+    labels: [{ name: 'Cat', confidence: 90 }],
+    classifiedAt: at,
+    expiresAt: 1_900_000_000,
+  };
+};
+
+const main = async (): Promise<void> => {
+  const { values } = parseArgs({
+    options: {
+      records: { type: 'string', default: '10000' },
+      users: { type: 'string', default: '100' },
+      pages: { type: 'string', default: '300' },
+      verifications: { type: 'string', default: '2000' },
+    },
+  });
+  const records = Number(values.records);
+  const users = Number(values.users);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-auth-'));
+  const dynamo = await startDynamoDbLocal({});
+  const cognito = await startCognitoLocal({ stateDir: join(dir, 'cognito') });
+  const ddb = new DynamoDBClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: dynamo.endpoint });
+  const idp = new CognitoIdentityProviderClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint: cognito.endpoint });
+  try {
+    await ensureDetectionLogsTable(ddb, 'bench-auth');
+    const log = new DynamoDbDetectionLog(DynamoDBDocumentClient.from(ddb), 'bench-auth', { indexShards: LOCAL_INDEX_SHARDS });
+    const owners = Array.from({ length: users }, () => randomUUID());
+    const started = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < records) {
+          const i = next++;
+          await log.createPending(record(owners[i % users]!, i));
+        }
+      }),
+    );
+    console.log(`table: ${records} images across ${users} owners, written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    const pageTimes: number[] = [];
+    for (let i = 0; i < Number(values.pages); i += 1) {
+      const owner = owners[i % users]!;
+      const t0 = performance.now();
+      const page = await readImages({ log }, { kind: 'owner', owner }, { limit: 20 });
+      pageTimes.push(performance.now() - t0);
+      if (page.items.length !== Math.min(20, records / users) || page.items.some((image) => image.owner !== owner)) {
+        throw new Error(`page of ${owner} is wrong: ${page.items.length} items`);
+      }
+    }
+    console.log(`a user's images page (limit 20) over ByOwner: ${summary(pageTimes)}`);
+
+    const pool = await ensureUserPool(idp, { pool: 'bench', client: 'bench' });
+    const user = { email: 'bench@example.com', password: 'Bench-password-1' };
+    await ensureUser(idp, pool.userPoolId, user);
+    const auth = await idp.send(
+      new InitiateAuthCommand({ ClientId: pool.userPoolClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user.email, PASSWORD: user.password } }),
+    );
+    const token = auth.AuthenticationResult!.IdToken!;
+    const verify = createUserPoolVerifier({ issuer: cognito.issuerOf(pool.userPoolId), clientIds: [pool.userPoolClientId] });
+    const first = performance.now();
+    if (isRequestError(await verify(token))) throw new Error('the bench token was refused');
+    console.log(`first verification (fetches the JWKS): ${(performance.now() - first).toFixed(1)} ms`);
+    const verifyTimes: number[] = [];
+    for (let i = 0; i < Number(values.verifications); i += 1) {
+      const t0 = performance.now();
+      await verify(token);
+      verifyTimes.push(performance.now() - t0);
+    }
+    console.log(`token verification, JWKS cached: ${summary(verifyTimes)}`);
+  } finally {
+    ddb.destroy();
+    idp.destroy();
+    await cognito.stop();
+    await dynamo.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
