@@ -166,6 +166,8 @@ export type PublishImageClassifiedInput = {
 export type Query = {
   __typename?: 'Query';
   image?: Maybe<Image>;
+  /** Counts of the caller's images per UTC bucket overlapping [from, to), empty buckets included, at most 744 buckets. */
+  imageStats: Array<StatsBucket>;
   /** Presigned GET URLs for up to 100 filed images; ids that are not filed yet (or, for THUMBNAIL, have no thumbnail) are left out. */
   imageUrls: Array<ImageUrl>;
   /**
@@ -180,6 +182,14 @@ export type Query = {
 /** Each read sees only the caller's images; the analysts group sees everyone's. */
 export type QueryImageArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Each read sees only the caller's images; the analysts group sees everyone's. */
+export type QueryImageStatsArgs = {
+  from: Scalars['AWSDateTime']['input'];
+  granularity?: InputMaybe<StatsGranularity>;
+  to: Scalars['AWSDateTime']['input'];
 };
 
 
@@ -202,6 +212,24 @@ export type RequestUploadInput = {
   fileName: Scalars['String']['input'];
   fileSize: Scalars['Int']['input'];
 };
+
+/** Images that reached a final status in one UTC hour or day of their createdAt. total = cats + dogs + others + failed. */
+export type StatsBucket = {
+  __typename?: 'StatsBucket';
+  cats: Scalars['Int']['output'];
+  dogs: Scalars['Int']['output'];
+  failed: Scalars['Int']['output'];
+  others: Scalars['Int']['output'];
+  /** The bucket's first instant (UTC). */
+  start: Scalars['AWSDateTime']['output'];
+  total: Scalars['Int']['output'];
+  /** Completed images whose classification was uncertain (also counted under their animal). */
+  uncertain: Scalars['Int']['output'];
+};
+
+export type StatsGranularity =
+  | 'DAY'
+  | 'HOUR';
 
 /** Delivers only the caller's images (the analysts group: everyone's); arguments narrow, never widen. */
 export type Subscription = {

@@ -14,7 +14,7 @@ import { REPO_ROOT } from './bundling';
 import type { FunctionName, StageConfig } from './config';
 import { ApiKeyExpiryWarning } from './constructs/api-key-expiry-warning';
 import { ConsoleSite } from './constructs/console-site';
-import { DetectionLogs } from './constructs/detection-logs';
+import { DetectionLogs, ImageStats } from './constructs/detection-logs';
 import { PetDetectorApi, type ResolverWiring } from './constructs/graphql-api';
 import { ImageStore } from './constructs/image-store';
 import { Messaging } from './constructs/messaging';
@@ -48,6 +48,7 @@ export class PetDetectorStack extends Stack {
     const messaging = new Messaging(this, 'Messaging', { config });
     const alarmTopic = messaging.operationsTopic;
     const table = new DetectionLogs(this, 'DetectionLogs', { config }).table;
+    const statsTable = new ImageStats(this, 'ImageStats', { config }).table;
 
     const images = new ImageStore(this, 'ImageStore', { config });
     const bucket = images.bucket;
@@ -66,7 +67,10 @@ export class PetDetectorStack extends Stack {
       [ENV.uploadUrlTtlSeconds]: String(config.uploadUrlTtlSeconds),
       [ENV.retentionDays]: String(config.retentionDays),
     });
-    const imageReader = fn('image-reader', 'Query.images / Query.imageUrls', storageEnv);
+    const imageReader = fn('image-reader', 'Query.images / Query.imageUrls / Query.imageStats', {
+      ...storageEnv,
+      [ENV.statsTableName]: statsTable.tableName,
+    });
     const processor = fn('image-processor', 'Classifies uploads from the queue and files them', {
       ...storageEnv,
       [ENV.classifier]: config.classifier,
@@ -92,8 +96,9 @@ export class PetDetectorStack extends Stack {
       resolvers: props.resolvers,
     });
 
-    const publisher = fn('stream-publisher', 'DetectionLogs stream -> publishImageClassified (IAM) + SNS for uncertain results', {
+    const publisher = fn('stream-publisher', 'DetectionLogs stream -> imageStats counters, publishImageClassified (IAM), SNS for uncertain results', {
       [ENV.tableName]: table.tableName,
+      [ENV.statsTableName]: statsTable.tableName,
       [ENV.topicArn]: messaging.uncertainTopic.topicArn,
       [ENV.graphqlUrl]: api.api.graphqlUrl,
     });
@@ -116,6 +121,9 @@ export class PetDetectorStack extends Stack {
 
     this.grantLeastPrivilege(images, table, { requestUpload, imageReader, processor }, config.classifier);
     api.grantPublish(publisher.role);
+    // Counting is one TransactWriteItems of conditional Puts (markers) and Updates (counters); reading one Query.
+    statsTable.grant(publisher.role, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    statsTable.grant(imageReader.role, 'dynamodb:Query');
     // Topic.grantPublish would add kms:GenerateDataKey*; publishing to an SSE topic needs exactly these two.
     publisher.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ sid: 'PublishUncertain', actions: ['sns:Publish'], resources: [messaging.uncertainTopic.topicArn] }),

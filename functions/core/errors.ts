@@ -30,6 +30,8 @@ export type ErrorCode =
   | 'InvalidNextToken'
   | 'InvalidFilter'
   | 'InvalidArgument'
+  | 'InvalidStatsRange'
+  | 'StatsRangeTooLarge'
   // who may do what (functions/core/caller-scope.ts)
   | 'Unauthorized'
   // infrastructure

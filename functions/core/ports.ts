@@ -5,6 +5,7 @@
 import type { Classification, DetectedLabel, ImageFormat, ImageMetadata, ImageRecord } from './domain';
 import type { PhotoHeaders } from './image-metadata';
 import type { ImageQueryPage, ImageQueryPlan } from './image-query';
+import type { CounterKey, StatsBucket, StatsCounts, StatsRange } from './image-stats';
 
 export interface ObjectInfo {
   size: number;
@@ -145,6 +146,23 @@ export interface AlertLedger {
   claim(imageId: string, at: string): Promise<boolean>;
   /** Gives the claim back after the alert could not be sent, so the retry sends it. */
   release(imageId: string): Promise<void>;
+}
+
+/** An image that reached its final status, with the counters it adds to (image-stats.ts). */
+export interface CountedImage {
+  id: string;
+  counters: CounterKey[];
+  counts: StatsCounts;
+}
+
+export interface StatsStore {
+  /**
+   * Adds each image's counts to its counters exactly once per image id, however often the same image is
+   * handed over again (a redelivered stream batch); returns how many images were counted by this call.
+   */
+  countOnce(images: readonly CountedImage[]): Promise<number>;
+  /** The stored buckets of one scope and granularity from range.firstStart to range.lastStart: one Query. */
+  read(range: StatsRange): Promise<StatsBucket[]>;
 }
 
 export interface Publisher {

@@ -67,6 +67,7 @@ export const ANIMAL_DIMENSION = 'Animal';
 export const ENV = {
   tableName: 'TABLE_NAME',
   indexShards: 'INDEX_SHARDS',
+  statsTableName: 'STATS_TABLE_NAME',
   bucketName: 'BUCKET_NAME',
   region: 'AWS_REGION',
   forcePathStyle: 'S3_FORCE_PATH_STYLE',

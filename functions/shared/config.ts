@@ -44,7 +44,7 @@ const schemas = {
     [ENV.uploadUrlTtlSeconds]: integer(DEFAULT_UPLOAD_URL_TTL_SECONDS, 300, 900),
     [ENV.retentionDays]: integer(DEFAULT_RETENTION_DAYS, 1, 3650),
   }),
-  imageReader: z.object(storage),
+  imageReader: z.object({ ...storage, [ENV.statsTableName]: required }),
   imageProcessor: z.object({
     ...storage,
     [ENV.classifier]: z._default(z.enum(['rekognition', 'local']), 'rekognition'),
@@ -60,6 +60,7 @@ const schemas = {
   }),
   streamPublisher: z.object({
     [ENV.tableName]: required,
+    [ENV.statsTableName]: required,
     [ENV.topicArn]: required,
     [ENV.graphqlUrl]: z.url(),
     [ENV.region]: required,
@@ -113,7 +114,8 @@ export interface StorageConfig {
   forcePathStyle: boolean;
 }
 
-const storageConfig = (c: z.output<typeof schemas.imageReader>): StorageConfig => ({
+type StorageEnv = { [K in keyof typeof storage]: z.output<(typeof storage)[K]> };
+const storageConfig = (c: StorageEnv): StorageConfig => ({
   tableName: c[ENV.tableName],
   indexShards: c[ENV.indexShards],
   bucketName: c[ENV.bucketName],
@@ -131,9 +133,14 @@ export const loadRequestUploadConfig = (env: Env): RequestUploadConfig => {
   return { ...storageConfig(c), uploadUrlTtlSeconds: c[ENV.uploadUrlTtlSeconds], retentionDays: c[ENV.retentionDays] };
 };
 
-export type ImageReaderConfig = StorageConfig;
+export interface ImageReaderConfig extends StorageConfig {
+  statsTableName: string;
+}
 
-export const loadImageReaderConfig = (env: Env): ImageReaderConfig => storageConfig(parse('imageReader', env));
+export const loadImageReaderConfig = (env: Env): ImageReaderConfig => {
+  const c = parse('imageReader', env);
+  return { ...storageConfig(c), statsTableName: c[ENV.statsTableName] };
+};
 
 export interface ImageProcessorConfig extends StorageConfig {
   classifier: 'rekognition' | 'local';
@@ -172,6 +179,7 @@ export const loadImageProcessorConfig = (env: Env): ImageProcessorConfig => {
 export interface StreamPublisherConfig {
   /** The table whose records carry the alert ledger (AlertSentAt). */
   tableName: string;
+  statsTableName: string;
   topicArn: string;
   graphqlUrl: string;
   region: string;
@@ -179,5 +187,11 @@ export interface StreamPublisherConfig {
 
 export const loadStreamPublisherConfig = (env: Env): StreamPublisherConfig => {
   const c = parse('streamPublisher', env);
-  return { tableName: c[ENV.tableName], topicArn: c[ENV.topicArn], graphqlUrl: c[ENV.graphqlUrl], region: c[ENV.region] };
+  return {
+    tableName: c[ENV.tableName],
+    statsTableName: c[ENV.statsTableName],
+    topicArn: c[ENV.topicArn],
+    graphqlUrl: c[ENV.graphqlUrl],
+    region: c[ENV.region],
+  };
 };

@@ -5,6 +5,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { STATS_TABLE } from '../../functions/core/image-stats';
 import { INDEXES, indexProjection, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
 import type { StageConfig } from '../config';
 
@@ -35,5 +36,29 @@ export class DetectionLogs extends Construct {
         nonKeyAttributes: indexProjection(index).nonKeyAttributes,
       });
     }
+  }
+}
+
+/**
+ * ImageStats: imageStats' counters (one item per scope, granularity and bucket: a year of days is one Query)
+ * and the markers that make counting exactly once (expired by TTL after a week). No stream, no index.
+ */
+export class ImageStats extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: { config: StageConfig }) {
+    super(scope, id);
+    const { config } = props;
+    this.table = new dynamodb.Table(this, 'Table', {
+      tableName: `${config.prefix}image-stats`,
+      partitionKey: { name: STATS_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: STATS_TABLE.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: STATS_TABLE.ttlAttribute,
+      deletionProtection: config.deletionProtection,
+      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
   }
 }

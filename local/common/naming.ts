@@ -14,6 +14,7 @@ export const LOCAL_CREDENTIALS = {
 export const LOCAL_NAMES = {
   bucket: 'serverlessapp-local-images',
   table: 'serverlessapp-local-detection-logs',
+  statsTable: 'serverlessapp-local-image-stats',
   topic: 'serverlessapp-local-uncertain',
   uploadQueue: 'serverlessapp-local-uploads',
   uploadDlq: 'serverlessapp-local-uploads-dlq',

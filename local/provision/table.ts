@@ -1,6 +1,7 @@
 /**
- * Creates DetectionLogs in DynamoDB Local exactly as the CDK stack declares it (functions/core/table-design.ts),
- * and adds an index the design gained since the table was made, as a CDK deployment would.
+ * Creates DetectionLogs and ImageStats in DynamoDB Local exactly as the CDK stack declares them
+ * (functions/core/table-design.ts, image-stats.ts), and adds an index the design gained since the table was
+ * made, as a CDK deployment would.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -13,6 +14,7 @@ import {
   waitUntilTableExists,
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
+import { STATS_TABLE } from '../../functions/core/image-stats';
 import { INDEXES, indexProjection, TABLE_PARTITION_KEY, TTL_ATTRIBUTE, type IndexDesign } from '../../functions/core/table-design';
 
 export interface TableInfo {
@@ -110,4 +112,32 @@ const describe = async (client: DynamoDBClient, tableName: string): Promise<{ st
     if (error instanceof ResourceNotFoundException) return undefined;
     throw error;
   }
+};
+
+/** Creates ImageStats in DynamoDB Local as the CDK stack declares it (infra/constructs/detection-logs.ts), once. */
+export const ensureImageStatsTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: STATS_TABLE.partitionKey, AttributeType: 'S' },
+        { AttributeName: STATS_TABLE.sortKey, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: STATS_TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: STATS_TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: tableName });
+  await client.send(
+    new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: STATS_TABLE.ttlAttribute, Enabled: true } }),
+  );
 };

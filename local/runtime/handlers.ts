@@ -45,6 +45,8 @@ export interface LocalHandlersInput {
   /** The local model's worker threads; absent: the processor calls DetectLabels at endpoints.rekognition. */
   localModel?: { workers: number };
   tableName?: string;
+  /** The ImageStats table (imageStats' counters). Default LOCAL_NAMES.statsTable. */
+  statsTableName?: string;
   /** Write shards per list index; every writer and reader of one table must agree. Default LOCAL_INDEX_SHARDS. */
   indexShards?: number;
   bucketName?: string;
@@ -81,6 +83,7 @@ export const createLocalHandlers = (input: LocalHandlersInput): LocalHandlers =>
     region: input.region,
     forcePathStyle: true,
   };
+  const statsTableName = input.statsTableName ?? LOCAL_NAMES.statsTable;
   const model: LocalClassifier | undefined = input.localModel
     ? createLocalClassifier({ workers: input.localModel.workers, minConfidence: DEFAULT_LABELS.minLabelConfidence, maxLabels: DEFAULT_LABELS.maxLabels })
     : undefined;
@@ -100,12 +103,16 @@ export const createLocalHandlers = (input: LocalHandlersInput): LocalHandlers =>
         connection,
       ),
     ) as AnyHandler,
-    imageReader: createImageReader(imageReaderDeps(storage, telemetry('imageReader'), connection)) as AnyHandler,
+    imageReader: createImageReader(imageReaderDeps({ ...storage, statsTableName }, telemetry('imageReader'), connection)) as AnyHandler,
     imageProcessor: createImageProcessor(imageProcessorDeps(processorConfig, telemetry('imageProcessor'), { connection, ...(model ? { classifier: model } : {}) })),
     streamPublisher: (graphqlUrl) => {
       if (!input.topicArn) throw new Error('createLocalHandlers: the stream publisher needs a topicArn');
       return createStreamPublisher(
-        streamPublisherDeps({ tableName: storage.tableName, topicArn: input.topicArn, graphqlUrl, region: input.region }, telemetry('streamPublisher'), connection),
+        streamPublisherDeps(
+          { tableName: storage.tableName, statsTableName, topicArn: input.topicArn, graphqlUrl, region: input.region },
+          telemetry('streamPublisher'),
+          connection,
+        ),
       );
     },
     close: async () => model?.close(),

@@ -28,7 +28,7 @@ import { startNodeEmulators, type NodeEmulators } from '../emulators/node-emulat
 import { startRekognitionApi, type RekognitionApi } from '../emulators/rekognition-api';
 import { createRekognitionBridge } from '../emulators/rekognition-bridge';
 import { startUploadGateway, type UploadGateway } from '../gateway/upload-gateway';
-import { ensureDetectionLogsTable } from '../provision/table';
+import { ensureDetectionLogsTable, ensureImageStatsTable } from '../provision/table';
 import { provisionMessaging, type Messaging } from '../provision/messaging';
 import { ensureUser, ensureUserPool, type UserPoolInfo } from '../provision/user-pool';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../functions/core/settings';
@@ -186,8 +186,9 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const gateway = await startGateway(context, emulators, origins);
     const clients = createClients(context, { dynamodb: dynamo.endpoint, sqs: emulators.sqsEndpoint, s3: gateway.endpoint, cognito: cognito.endpoint });
     void s3Directory;
-    const [table, messaging, pool] = await Promise.all([
+    const [table, , messaging, pool] = await Promise.all([
       ensureDetectionLogsTable(clients.ddb, LOCAL_NAMES.table),
+      ensureImageStatsTable(clients.ddb, LOCAL_NAMES.statsTable),
       provisionMessaging(clients, {
         visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? sqsVisibilityTimeoutSeconds(FUNCTIONS.imageProcessor.timeoutMs / 1000),
       }),

@@ -189,7 +189,7 @@ describe.each(STAGES)('stage %s', (stage) => {
       expect(actionCovered(permissions, 'dynamodb:Scan')).toBe(false);
     });
 
-    it('lets image-reader presign GETs for filed images and thumbnails only and query only the declared indexes', () => {
+    it('lets image-reader presign GETs for filed images and thumbnails only and query only the declared indexes and the stats table', () => {
       const permissions = permissionsOfRole(s().template, roleId(s(), 'image-reader'));
       const bucket = `<${imagesBucketId(s())}.Arn>`;
       expect(resourcesAllowed(permissions, 's3:GetObject').sort()).toEqual([
@@ -199,8 +199,9 @@ describe.each(STAGES)('stage %s', (stage) => {
         `${bucket}/thumbnails/*`,
       ]);
       const table = `<${logicalId(s(), s().stack.node.findChild('DetectionLogs').node.findChild('Table').node.defaultChild as CfnElement)}.Arn>`;
+      const stats = `<${logicalId(s(), s().stack.node.findChild('ImageStats').node.findChild('Table').node.defaultChild as CfnElement)}.Arn>`;
       expect(resourcesAllowed(permissions, 'dynamodb:Query').sort()).toEqual(
-        Object.values(INDEXES).map((i) => `${table}/index/${i.name}`).sort(),
+        [...Object.values(INDEXES).map((i) => `${table}/index/${i.name}`), stats].sort(),
       );
       expect(actionCovered(permissions, 'dynamodb:Scan')).toBe(false);
     });

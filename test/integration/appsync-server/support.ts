@@ -17,7 +17,7 @@ import { buildResolvers } from '../../../appsync/build-resolvers';
 import { startCognitoLocal, type CognitoLocal } from '../../../local/emulators/cognito-local';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../../local/emulators/dynamodb-local';
 import { ensureUser, ensureUserPool, type NewUser, type UserPoolInfo } from '../../../local/provision/user-pool';
-import { ensureDetectionLogsTable } from '../../../local/provision/table';
+import { ensureDetectionLogsTable, ensureImageStatsTable } from '../../../local/provision/table';
 import { startAppSyncServer, type AppSyncServer, type AppSyncServerOptions, type LocalLambdaHandler } from '../../../local/appsync-server';
 import { LOCAL_API_KEY, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/common/naming';
 import { createLocalHandlers } from '../../../local/runtime/handlers';
@@ -27,6 +27,7 @@ export const API_KEY = LOCAL_API_KEY;
 export const CREDENTIALS = LOCAL_CREDENTIALS;
 export const REGION = LOCAL_REGION;
 const TABLE = 'appsync-server-test-detection-logs';
+const STATS_TABLE_NAME = 'appsync-server-test-image-stats';
 
 export interface TestStack {
   server: AppSyncServer;
@@ -101,13 +102,14 @@ export const startTestStack = async (
   try {
     if (options.userPool) cognito = await startTestUserPool(path.join(tmpDir, 'cognito'));
     const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: REGION, credentials: CREDENTIALS });
-    await ensureDetectionLogsTable(client, TABLE);
+    await Promise.all([ensureDetectionLogsTable(client, TABLE), ensureImageStatsTable(client, STATS_TABLE_NAME)]);
     // The local stack's own handlers, on this DynamoDB Local; presigning is offline, so nothing listens at the S3 endpoint.
     const handlers = createLocalHandlers({
       region: REGION,
       credentials: CREDENTIALS,
       endpoints: { dynamodb: dynamodb.endpoint, s3: 'http://127.0.0.1:9' },
       tableName: TABLE,
+      statsTableName: STATS_TABLE_NAME,
       // Eight write shards: every page these tests read is a real fan-out and merge on DynamoDB Local.
       indexShards: 8,
       bucketName: 'appsync-server-test-images',

@@ -57,6 +57,7 @@ describe('the real resolvers', () => {
       ['Mutation.publishImageClassified', 'UNIT', 'None', 'NONE'],
       ['Mutation.requestUpload', 'UNIT', 'RequestUpload', 'AWS_LAMBDA'],
       ['Query.image', 'UNIT', 'DetectionLogs', 'AMAZON_DYNAMODB'],
+      ['Query.imageStats', 'UNIT', 'ImageReader', 'AWS_LAMBDA'],
       ['Query.imageUrls', 'UNIT', 'ImageReader', 'AWS_LAMBDA'],
       ['Query.images', 'UNIT', 'ImageReader', 'AWS_LAMBDA'],
       ['Subscription.onImageClassified', 'UNIT', 'None', 'NONE'],

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -50,6 +50,7 @@ beforeEach(() => {
     .on(UpdateCommand)
     .resolvesOnce({})
     .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+  ddb.on(TransactWriteCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'm' });
   publishes = [];
   replies = [];
@@ -99,6 +100,30 @@ describe('stream-publisher handler', () => {
     expect(result).toEqual({ batchItemFailures: [] });
     expect(publishes).toHaveLength(0);
     expect(sns.calls()).toHaveLength(0);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('counts the final statuses of a batch in one transaction, a marker per image, before publishing', async () => {
+    await handler(
+      event(streamRecord('1', 'MODIFY', processing('a'), completed('a', true)), streamRecord('2', 'MODIFY', processing('b'), completed('b'))),
+      context,
+    );
+    const transactions = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
+    expect(transactions).toHaveLength(1);
+    const [items] = transactions;
+    expect(items!.filter((i) => i.Put).map((i) => i.Put!.Item!.StatsKey)).toEqual(['COUNTED#a', 'COUNTED#b']);
+    // Both in the same hour and day, counted under the owner's scope and ALL: four counters for two images.
+    const day = items!.find((i) => i.Update?.Key?.StatsKey === 'ALL#DAY')!.Update!;
+    expect(day.ExpressionAttributeValues).toMatchObject({ ':total': 2, ':dogs': 2, ':uncertain': 1, ':failed': 0 });
+    expect(items!.filter((i) => i.Update)).toHaveLength(4);
+  });
+
+  it('publishes nothing when counting fails: the whole batch is retried, and its markers keep the retry from counting twice', async () => {
+    ddb.on(TransactWriteCommand).rejects(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }));
+    await expect(handler(event(streamRecord('1', 'MODIFY', processing('a'), completed('a'))), context)).rejects.toMatchObject({
+      code: 'DependencyUnavailable',
+    });
+    expect(publishes).toHaveLength(0);
   });
 
   it('publishes a completed image and alerts SNS once when it is uncertain', async () => {

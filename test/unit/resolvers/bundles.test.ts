@@ -19,6 +19,7 @@ describe('resolver bundles', () => {
       'Mutation.publishImageClassified.[None].js',
       'Mutation.requestUpload.[RequestUpload].js',
       'Query.image.[DetectionLogs].js',
+      'Query.imageStats.[ImageReader].js',
       'Query.imageUrls.[ImageReader].js',
       'Query.images.[ImageReader].js',
       'Subscription.onImageClassified.[None].js',

@@ -9,6 +9,7 @@ import type { AwsConnection } from '../../../../functions/shared/wiring/connecti
 export const LAMBDA_ENV = {
   TABLE_NAME: 'serverlessapp-test-detection-logs',
   INDEX_SHARDS: '4',
+  STATS_TABLE_NAME: 'serverlessapp-test-image-stats',
   BUCKET_NAME: 'serverlessapp-test-images',
   TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:serverlessapp-test-uncertain',
   AWS_REGION: 'us-east-1',
