@@ -4,8 +4,8 @@
  * not in functions/, so that the functions never import the model and the Rekognition bundles never carry it.
  */
 import { createHandler } from '../functions/image-processor/handler';
-import { builtOnFirstCall } from '../functions/shared/instrument';
-import { fromEnvironment } from '../functions/shared/wiring/image-processor';
+import { builtOnFirstCall } from '../functions/runtime/instrument';
+import { fromEnvironment } from '../functions/runtime/wiring/image-processor';
 import { createLocalClassifier } from './index';
 
 export const handler = builtOnFirstCall(() => createHandler(fromEnvironment(process.env, { localClassifier: createLocalClassifier })));

@@ -43,12 +43,12 @@ export const EXTERNAL_MODULES: string[] = ['@aws-sdk/*'];
  * @aws-sdk/credential-provider-node: a chain of SSO, ini-file, credential_process, web-identity, container
  * and instance-metadata providers plus the STS/SSO clients they call, 110-130 KB of every bundle. In
  * Lambda only its first link ever answers, because Lambda hands the function its role's credentials in
- * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN; functions/shared/lambda-credentials.ts is
+ * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN; functions/runtime/lambda-credentials.ts is
  * that link alone. Paths are relative to the project root, esbuild's working directory.
  * Only with the SDK bundled: with -c bundleAwsSdk=false every @aws-sdk/* import stays external anyway.
  */
 export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
-  '@aws-sdk/credential-provider-node': './functions/shared/lambda-credentials.ts',
+  '@aws-sdk/credential-provider-node': './functions/runtime/lambda-credentials.ts',
 };
 
 export interface BundlingChoices {

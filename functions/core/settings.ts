@@ -61,7 +61,7 @@ export const METRIC = {
 export const ANIMAL_DIMENSION = 'Animal';
 
 /**
- * The environment variables a deployed function reads (functions/shared/config.ts) and the CDK stack sets
+ * The environment variables a deployed function reads (functions/runtime/config.ts) and the CDK stack sets
  * (infra/stack.ts, infra/constructs/observed-function.ts).
  */
 export const ENV = {

@@ -7,8 +7,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { S3EventRecord, SQSEvent, SQSRecord } from 'aws-lambda';
 import { decodeS3EventKey } from '../core/object-keys';
 import { processUpload } from '../core/use-cases/process-upload';
-import { builtOnFirstCall, instrumented } from '../shared/instrument';
-import { fromEnvironment, type ImageProcessorHandlerDeps } from '../shared/wiring/image-processor';
+import { builtOnFirstCall, instrumented } from '../runtime/instrument';
+import { fromEnvironment, type ImageProcessorHandlerDeps } from '../runtime/wiring/image-processor';
 import { recordOutcome } from './metrics';
 
 export const createHandler = ({ processUpload: deps, maxReceiveCount, telemetry }: ImageProcessorHandlerDeps) => {

@@ -2,7 +2,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ProcessOutcome } from '../core/use-cases/process-upload';
 import { ANIMAL_DIMENSION, METRIC } from '../core/settings';
-import type { Telemetry } from '../shared/telemetry';
+import type { Telemetry } from '../runtime/telemetry';
 
 /**
  * Keys for one message's log lines. Passed per line rather than appended to the logger because the

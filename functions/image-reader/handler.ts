@@ -5,9 +5,9 @@ import type { ImageConnection, ImageUrl, QueryImagesArgs, QueryImageStatsArgs, Q
 import type { ResolverEvent, ResolverResult } from '../core/resolver-contract';
 import { readImageStats } from '../core/use-cases/image-stats';
 import { imageUrls, readImages } from '../core/use-cases/read-images';
-import { builtOnFirstCall, instrumented } from '../shared/instrument';
-import { toResolverResult } from '../shared/resolver-result';
-import { fromEnvironment, type ImageReaderHandlerDeps } from '../shared/wiring/image-reader';
+import { builtOnFirstCall, instrumented } from '../runtime/instrument';
+import { toResolverResult } from '../runtime/resolver-result';
+import { fromEnvironment, type ImageReaderHandlerDeps } from '../runtime/wiring/image-reader';
 
 type ReaderEvent = ResolverEvent<QueryImagesArgs | QueryImageUrlsArgs | QueryImageStatsArgs>;
 type ReaderData = ImageConnection | ImageUrl[] | StatsBucket[];

@@ -3,9 +3,9 @@ import { callerScope } from '../core/caller-scope';
 import type { MutationRequestUploadArgs, UploadTicket } from '../../graphql/types';
 import type { ResolverEvent, ResolverResult } from '../core/resolver-contract';
 import { requestUpload } from '../core/use-cases/request-upload';
-import { builtOnFirstCall, instrumented } from '../shared/instrument';
-import { toResolverResult } from '../shared/resolver-result';
-import { fromEnvironment, type RequestUploadHandlerDeps } from '../shared/wiring/request-upload';
+import { builtOnFirstCall, instrumented } from '../runtime/instrument';
+import { toResolverResult } from '../runtime/resolver-result';
+import { fromEnvironment, type RequestUploadHandlerDeps } from '../runtime/wiring/request-upload';
 
 export const createHandler = ({ requestUpload: deps, telemetry }: RequestUploadHandlerDeps) =>
   instrumented(

@@ -11,8 +11,8 @@ import { decodeStreamRecord } from '../adapters/dynamodb-stream-records';
 import { METRIC } from '../core/settings';
 import { countFinalStatuses } from '../core/use-cases/image-stats';
 import { publishClassified } from '../core/use-cases/publish-classified';
-import { builtOnFirstCall, instrumented } from '../shared/instrument';
-import { fromEnvironment, type StreamPublisherHandlerDeps } from '../shared/wiring/stream-publisher';
+import { builtOnFirstCall, instrumented } from '../runtime/instrument';
+import { fromEnvironment, type StreamPublisherHandlerDeps } from '../runtime/wiring/stream-publisher';
 
 export const createHandler = ({ countStatuses, publishClassified: deps, telemetry }: StreamPublisherHandlerDeps) => {
   const { logger, metrics } = telemetry;

@@ -17,13 +17,13 @@ import { createHandler as createImageProcessor } from '../../functions/image-pro
 import { createHandler as createImageReader } from '../../functions/image-reader/handler';
 import { createHandler as createRequestUpload } from '../../functions/request-upload/handler';
 import { createHandler as createStreamPublisher } from '../../functions/stream-publisher/handler';
-import type { StorageConfig } from '../../functions/shared/config';
-import { createTelemetry } from '../../functions/shared/telemetry';
-import type { AwsConnection } from '../../functions/shared/wiring/connection';
-import { imageProcessorDeps } from '../../functions/shared/wiring/image-processor';
-import { imageReaderDeps } from '../../functions/shared/wiring/image-reader';
-import { requestUploadDeps } from '../../functions/shared/wiring/request-upload';
-import { streamPublisherDeps } from '../../functions/shared/wiring/stream-publisher';
+import type { StorageConfig } from '../../functions/runtime/config';
+import { createTelemetry } from '../../functions/runtime/telemetry';
+import type { AwsConnection } from '../../functions/runtime/wiring/connection';
+import { imageProcessorDeps } from '../../functions/runtime/wiring/image-processor';
+import { imageReaderDeps } from '../../functions/runtime/wiring/image-reader';
+import { requestUploadDeps } from '../../functions/runtime/wiring/request-upload';
+import { streamPublisherDeps } from '../../functions/runtime/wiring/stream-publisher';
 import { LOCAL_INDEX_SHARDS, LOCAL_NAMES } from '../common/naming';
 
 export type AnyHandler = (event: never, context: Context) => Promise<unknown>;

@@ -69,7 +69,7 @@ describe('Lambda bundles (SDK bundled, the default)', () => {
 
   it.each(FUNCTION_NAMES)('%s: holds the environment credential provider and none of the default chain', (name) => {
     const inputs = bundledPackages(name);
-    expect(inputs).toContain('functions/shared/lambda-credentials.ts');
+    expect(inputs).toContain('functions/runtime/lambda-credentials.ts');
     expect(inputs.some((f) => f.includes('node_modules/@aws-sdk/credential-provider-env/'))).toBe(true);
     for (const pkg of UNUSED_IN_LAMBDA) expect(inputs.filter((f) => f.includes(`node_modules/${pkg}/`))).toEqual([]);
     // The chain's own log lines would be in the minified code if any of it were.
@@ -79,7 +79,7 @@ describe('Lambda bundles (SDK bundled, the default)', () => {
   it('stream-publisher: the AppSync publisher (fromNodeProviderChain) resolves to the same provider', () => {
     const inputs = bundledPackages('stream-publisher');
     expect(inputs.some((f) => f.includes('node_modules/@aws-sdk/credential-providers/'))).toBe(true);
-    expect(inputs).toContain('functions/shared/lambda-credentials.ts');
+    expect(inputs).toContain('functions/runtime/lambda-credentials.ts');
   });
 });
 

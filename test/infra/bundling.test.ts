@@ -30,9 +30,9 @@ describe('bundlingOptions', () => {
   });
 
   it.each(FUNCTION_NAMES)('%s: a bundled SDK takes its default credentials from the environment provider only', (name) => {
-    expect(LAMBDA_ALIASES).toEqual({ '@aws-sdk/credential-provider-node': './functions/shared/lambda-credentials.ts' });
+    expect(LAMBDA_ALIASES).toEqual({ '@aws-sdk/credential-provider-node': './functions/runtime/lambda-credentials.ts' });
     expect(bundlingOptions(name, rekognition).esbuildArgs).toEqual({
-      '--alias': ['@aws-sdk/credential-provider-node=./functions/shared/lambda-credentials.ts'],
+      '--alias': ['@aws-sdk/credential-provider-node=./functions/runtime/lambda-credentials.ts'],
     });
     // The runtime's SDK is external, so there is nothing to alias (bundling-credentials.test.ts checks the built bundles).
     expect(bundlingOptions(name, { classifier: 'rekognition', bundleAwsSdk: false }).esbuildArgs).toBeUndefined();

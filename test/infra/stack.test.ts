@@ -9,7 +9,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { App, CfnElement } from 'aws-cdk-lib';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { FILTER_ATTRIBUTES, INDEXES, indexProjection, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
-import { loadImageProcessorConfig, loadImageReaderConfig, loadRequestUploadConfig, loadStreamPublisherConfig } from '../../functions/shared/config';
+import { loadImageProcessorConfig, loadImageReaderConfig, loadRequestUploadConfig, loadStreamPublisherConfig } from '../../functions/runtime/config';
 import { loadResolverManifest } from '../../appsync/resolver-manifest';
 import { STAGES, stageConfig, type FunctionName, type Stage, FUNCTION_NAMES } from '../../infra/config';
 import { nagFindings } from '../../infra/nag';
@@ -494,7 +494,7 @@ describe.each(STAGES)('stage %s', (stage) => {
       expect(statSync(path.join(bundleDir, 'index.js')).size).toBeLessThan((name === 'image-processor' ? 3 : 1) * 1024 * 1024);
     });
 
-    it('gives each function the environment its config loader accepts (functions/shared/config.ts), with stage values', () => {
+    it('gives each function the environment its config loader accepts (functions/runtime/config.ts), with stage values', () => {
       const env = (name: FunctionName) => {
         const vars = (fnResource(s(), name).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
         // Tokens become placeholders; Lambda itself sets AWS_REGION.

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createLocalClassifier, type LocalClassifier } from '../../../classifier/index';
 import type { LabelDetection } from '../../../functions/core/ports';
-import { fromEnvironment } from '../../../functions/shared/wiring/image-processor';
+import { fromEnvironment } from '../../../functions/runtime/wiring/image-processor';
 import { photoPath } from '../../fixtures/photos';
 
 jest.setTimeout(120_000);

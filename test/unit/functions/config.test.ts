@@ -3,9 +3,9 @@ import {
   loadImageReaderConfig,
   loadRequestUploadConfig,
   loadStreamPublisherConfig,
-} from '../../../functions/shared/config';
+} from '../../../functions/runtime/config';
 import { ConfigurationError } from '../../../functions/core/errors';
-import { fromEnvironment as processorFromEnvironment } from '../../../functions/shared/wiring/image-processor';
+import { fromEnvironment as processorFromEnvironment } from '../../../functions/runtime/wiring/image-processor';
 
 const storage = { TABLE_NAME: 't', INDEX_SHARDS: '8', BUCKET_NAME: 'b', AWS_REGION: 'us-east-1' };
 

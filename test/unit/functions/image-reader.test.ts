@@ -3,9 +3,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { captureConsole, lambdaContext, LAMBDA_ENV, TEST_CONNECTION } from './support/lambda-env';
 import { createHandler } from '../../../functions/image-reader/handler';
-import { loadImageReaderConfig } from '../../../functions/shared/config';
-import { telemetryFromEnvironment } from '../../../functions/shared/telemetry';
-import { imageReaderDeps } from '../../../functions/shared/wiring/image-reader';
+import { loadImageReaderConfig } from '../../../functions/runtime/config';
+import { telemetryFromEnvironment } from '../../../functions/runtime/telemetry';
+import { imageReaderDeps } from '../../../functions/runtime/wiring/image-reader';
 import { recordToItem } from '../../../functions/core/record-mapping';
 import { pendingRecord } from '../core/support/in-memory-ports';
 

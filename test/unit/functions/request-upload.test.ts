@@ -4,9 +4,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { captureConsole, lambdaContext, LAMBDA_ENV, TEST_CONNECTION } from './support/lambda-env';
 import { createHandler } from '../../../functions/request-upload/handler';
-import { loadRequestUploadConfig } from '../../../functions/shared/config';
-import { telemetryFromEnvironment } from '../../../functions/shared/telemetry';
-import { requestUploadDeps } from '../../../functions/shared/wiring/request-upload';
+import { loadRequestUploadConfig } from '../../../functions/runtime/config';
+import { telemetryFromEnvironment } from '../../../functions/runtime/telemetry';
+import { requestUploadDeps } from '../../../functions/runtime/wiring/request-upload';
 
 const handler = createHandler(requestUploadDeps(loadRequestUploadConfig(LAMBDA_ENV), telemetryFromEnvironment(LAMBDA_ENV), TEST_CONNECTION));
 

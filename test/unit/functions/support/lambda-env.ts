@@ -4,7 +4,7 @@
  * asserted; tracing is off (there is no X-Ray daemon).
  */
 import type { Context } from 'aws-lambda';
-import type { AwsConnection } from '../../../../functions/shared/wiring/connection';
+import type { AwsConnection } from '../../../../functions/runtime/wiring/connection';
 
 export const LAMBDA_ENV = {
   TABLE_NAME: 'serverlessapp-test-detection-logs',

@@ -2,7 +2,7 @@
  * Each function's configuration, read from the environment it is given (process.env in Lambda, once per
  * container) and checked with zod, so a missing or malformed variable stops the function naming the variable.
  * Endpoints are deliberately absent: in AWS the SDK finds them; the local stack builds the same handlers with
- * its emulators' endpoints (functions/shared/wiring/connection.ts) instead of an environment.
+ * its emulators' endpoints (functions/runtime/wiring/connection.ts) instead of an environment.
  */
 // zod/mini: the same validators as 'zod', tree-shakeable, so the config check costs kilobytes, not ~450 KB of bundle.
 import * as z from 'zod/mini';
