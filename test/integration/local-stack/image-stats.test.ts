@@ -18,6 +18,7 @@ import { LOCAL_NAMES } from '../../../local/common/naming';
 import { postToTicket, requestUpload } from '../../../local/client/upload';
 import { encodeS3EventKey } from '../../../local/wiring/s3-notifications';
 import { isFinal, photo, sleep, startTestStack, subscribe, upload, waitFor, type TestStack } from './helpers';
+import { objectCreatedRecord } from '../../../local/wiring/upload-recovery';
 
 jest.setTimeout(180_000);
 
@@ -133,23 +134,7 @@ it('counts each image once, as images() lists it, through duplicate S3 events, S
 
   // A duplicate S3 event for the first cat.
   const sqs = new SQSClient({ region: t.stack.region, endpoint: t.stack.endpoints.sqs, credentials: t.stack.credentials });
-  const duplicate = {
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: t.stack.region,
-        eventTime: new Date().toISOString(),
-        eventName: 'ObjectCreated:Post',
-        s3: {
-          s3SchemaVersion: '1.0',
-          configurationId: 'uploads-to-queue',
-          bucket: { name: t.stack.outputs.BucketName, arn: `arn:aws:s3:::${t.stack.outputs.BucketName}` },
-          object: { key: encodeS3EventKey(`input/${ids[0]}.jpg`), size: 1 },
-        },
-      },
-    ],
-  };
+  const duplicate = { Records: [objectCreatedRecord(t.stack.outputs.BucketName, t.stack.region, { key: encodeS3EventKey(`input/${ids[0]}.jpg`), size: 1 })] };
   await sqs.send(new SendMessageCommand({ QueueUrl: t.stack.queues.uploads.url, MessageBody: JSON.stringify(duplicate) }));
   sqs.destroy();
 

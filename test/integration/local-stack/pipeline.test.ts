@@ -16,6 +16,7 @@ import { main as uploadCli } from '../../../local/cli/upload';
 import { encodeS3EventKey } from '../../../local/wiring/s3-notifications';
 import { photoPath } from '../../fixtures/photos';
 import { contentTypeOf, isFinal, photo, sleep, startTestStack, subscribe, upload, waitFor, type TestStack } from './helpers';
+import { objectCreatedRecord } from '../../../local/wiring/upload-recovery';
 
 jest.setTimeout(120_000);
 
@@ -202,23 +203,7 @@ describe('a duplicate S3 event', () => {
     const key = `input/${ticket.imageId}.jpg`;
     await postToTicket(ticket, bytes, { contentType: 'image/jpeg' });
     // S3 delivers at least once: the same notification again, while the first is still being processed.
-    const duplicate = {
-      Records: [
-        {
-          eventVersion: '2.1',
-          eventSource: 'aws:s3',
-          awsRegion: t.stack.region,
-          eventTime: new Date().toISOString(),
-          eventName: 'ObjectCreated:Post',
-          s3: {
-            s3SchemaVersion: '1.0',
-            configurationId: 'uploads-to-queue',
-            bucket: { name: t.stack.outputs.BucketName, arn: `arn:aws:s3:::${t.stack.outputs.BucketName}` },
-            object: { key: encodeS3EventKey(key), size: bytes.length },
-          },
-        },
-      ],
-    };
+    const duplicate = { Records: [objectCreatedRecord(t.stack.outputs.BucketName, t.stack.region, { key: encodeS3EventKey(key), size: bytes.length })] };
     await sqs.send(new SendMessageCommand({ QueueUrl: t.stack.queues.uploads.url, MessageBody: JSON.stringify(duplicate) }));
     await waitForFinal(subscriber.events, 'the cat classified');
     await sleep(1_500);
