@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import { buildApp } from 'fauxqs';
 import S3rver from 's3rver';
+import { raceFreeStore, type FilesystemStoreClass, type S3ErrorClass } from './s3rver-store';
 
 interface ChildOptions {
   s3Directory: string;
@@ -49,6 +50,12 @@ const main = async (): Promise<void> => {
     // No CORS configuration: the upload gateway answers browsers, for the console's origins only.
     configureBuckets: [{ name: options.bucket, configs: [] }],
   });
+  // s3rver takes no store option: swap its FilesystemStore for one without the folder races (s3rver-store.ts).
+  const FilesystemStore = require('s3rver/lib/stores/filesystem') as FilesystemStoreClass;
+  const S3Error = require('s3rver/lib/models/error') as S3ErrorClass;
+  const store = new (raceFreeStore(FilesystemStore, S3Error))(options.s3Directory);
+  Object.assign(s3, { store });
+  Object.assign((s3 as unknown as { context: object }).context, { store });
   const s3Address = await s3.run();
   s3.on('event', (event: unknown) => send({ type: 's3-event', event }));
 

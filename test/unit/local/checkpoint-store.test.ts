@@ -34,3 +34,33 @@ it.each([
   await store.set('shard-1', { sequenceNumber: '7' });
   expect((await openCheckpointStore(file, ARN)).get('shard-1')).toEqual({ sequenceNumber: '7' });
 });
+
+it('flushes a checkpoint to disk before it replaces the last one, and flushes the folder after the rename', async () => {
+  // A power cut cannot be simulated here; what the store controls is the order of its syscalls, observed
+  // on the real file system calls it makes.
+  const fs = jest.requireActual<typeof import('node:fs/promises')>('node:fs/promises');
+  const file = join(folder(), 'stream-checkpoints.json');
+  const store = await openCheckpointStore(file, ARN);
+  const probe = await fs.open(`${file}.probe`, 'w');
+  const handlePrototype = Object.getPrototypeOf(probe) as { sync(): Promise<void> };
+  await probe.close();
+  const realSync = handlePrototype.sync;
+  const realRename = fs.rename;
+  const steps: string[] = [];
+  const sync = jest.spyOn(handlePrototype, 'sync').mockImplementation(function (this: unknown) {
+    steps.push('fsync');
+    return realSync.call(this);
+  });
+  const rename = jest.spyOn(fs, 'rename').mockImplementation((from, to) => {
+    steps.push(`rename ${String(from) === `${file}.tmp` ? 'temp' : String(from)} -> ${String(to) === file ? 'file' : String(to)}`);
+    return realRename(from, to);
+  });
+  try {
+    await store.set('shard-1', { sequenceNumber: '43' });
+  } finally {
+    sync.mockRestore();
+    rename.mockRestore();
+  }
+  expect(steps).toEqual(['fsync', 'rename temp -> file', 'fsync']);
+  expect((await openCheckpointStore(file, ARN)).get('shard-1')).toEqual({ sequenceNumber: '43' });
+});
