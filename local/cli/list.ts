@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { ImageFilter } from '../../graphql/types';
 import { listImages, type Image } from '../client/graphql';
-import { resolveTarget } from './upload';
+import { resolveTarget } from './target';
 
 const USAGE = `usage: pet-detector list [--animal CAT|DOG|OTHER] [--status PENDING|PROCESSING|COMPLETED|FAILED]
                          [--uncertain | --certain] [--min-confidence N] [--limit N] [--next-token TOKEN] [--json]

@@ -4,92 +4,17 @@
  * --endpoint/--api-key or --outputs. Prints a progress bar and a summary table, or JSON with --json.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RealtimeClient } from '../client/realtime';
-import { signIn } from '../client/sign-in';
 import { contentTypeFor } from '../client/upload';
 import { uploadAndWait, type UploadOutcome } from '../client/watch';
-import { readOutputs } from '../stack/outputs';
-import { DEFAULT_STATE_DIR } from '../common/paths';
+import { resolveTarget, TARGET_OPTIONS, TARGET_USAGE, type Target } from './target';
 
 const USAGE = `usage: pet-detector upload [--json] [--concurrency N] [--timeout SECONDS]
-                           [--username EMAIL --password PASSWORD]
-                           [--endpoint URL (--api-key KEY | --user-pool-client-id ID --region REGION) | --outputs FILE]
+${TARGET_USAGE.replace(/^/gm, '                           ')}
                            <files or folders...>
 Signed in (--username/--password), uploads are yours alone; without, the API key uploads as the public tenant.`;
-
-export interface Target {
-  graphqlUrl: string;
-  realtimeUrl: string;
-  /** Exactly one of the two: the API key (public tenant) or a signed-in user's ID token. */
-  apiKey?: string;
-  token?: string;
-  headers?: Record<string, string>;
-  ca?: Buffer;
-}
-
-interface TargetOptions {
-  endpoint?: string;
-  'api-key'?: string;
-  outputs?: string;
-  username?: string;
-  password?: string;
-  'user-pool-client-id'?: string;
-  region?: string;
-}
-
-const NO_CREDENTIALS =
-  'This API takes no API key: sign in with --username <email> --password <password> (add a user with `npx pet-detector users add`).';
-
-/** Signed in when a username is given, else the API key where there is one, else a message saying how to sign in. */
-const credentialsFor = async (
-  values: TargetOptions,
-  apiKey: string | undefined,
-  pool: { userPoolClientId?: string; region: string; endpoint?: string },
-): Promise<Pick<Target, 'apiKey' | 'token' | 'headers'>> => {
-  if (values.username || values.password) {
-    if (!values.username || !values.password) throw new Error('--username and --password go together');
-    if (!pool.userPoolClientId) throw new Error('Signing in needs the user pool client id (--user-pool-client-id, or an outputs file with UserPoolClientId)');
-    const token = await signIn({ userPoolClientId: pool.userPoolClientId, region: pool.region, ...(pool.endpoint ? { endpoint: pool.endpoint } : {}) }, values.username, values.password);
-    return { token, headers: { authorization: token } };
-  }
-  if (apiKey) return { apiKey };
-  throw new Error(NO_CREDENTIALS);
-};
-
-/** AppSync's real-time host for a managed endpoint; a custom or local one serves it under /realtime. */
-export const realtimeUrlFor = (graphqlUrl: string): string => {
-  const url = new URL(graphqlUrl);
-  if (/\.appsync-api\./.test(url.hostname)) {
-    url.hostname = url.hostname.replace('.appsync-api.', '.appsync-realtime-api.');
-    url.protocol = 'wss:';
-    return url.toString();
-  }
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.pathname = `${url.pathname.replace(/\/$/, '')}/realtime`;
-  return url.toString();
-};
-
-export const resolveTarget = async (values: TargetOptions): Promise<Target> => {
-  if (values.endpoint) {
-    const pool = { userPoolClientId: values['user-pool-client-id'], region: values.region ?? process.env.AWS_REGION ?? 'us-east-1' };
-    return { graphqlUrl: values.endpoint, realtimeUrl: realtimeUrlFor(values.endpoint), ...(await credentialsFor(values, values['api-key'], pool)) };
-  }
-  const file = resolve(values.outputs ?? join(DEFAULT_STATE_DIR, 'outputs.json'));
-  let outputs;
-  try {
-    outputs = await readOutputs(file);
-  } catch (error) {
-    throw new Error(`Cannot read ${file} (${(error as Error).message}). Is the local stack running (npm start)?`);
-  }
-  const credentials = await credentialsFor(values, values['api-key'] ?? outputs.GraphQLApiKey, {
-    userPoolClientId: outputs.UserPoolClientId,
-    region: outputs.Region,
-    endpoint: outputs.CognitoEndpoint,
-  });
-  return { graphqlUrl: outputs.GraphQLApiUrl, realtimeUrl: outputs.RealtimeUrl ?? realtimeUrlFor(outputs.GraphQLApiUrl), ...credentials };
-};
 
 /** Files named directly, plus every image (.jpg .jpeg .png .heic .heif .webp) under the folders named (recursively, sorted). */
 export const collectFiles = async (paths: string[]): Promise<string[]> => {
@@ -133,13 +58,7 @@ export const main = async (args: string[]): Promise<number> => {
       allowPositionals: true,
       options: {
         json: { type: 'boolean', default: false },
-        endpoint: { type: 'string' },
-        'api-key': { type: 'string' },
-        outputs: { type: 'string' },
-        username: { type: 'string' },
-        password: { type: 'string' },
-        'user-pool-client-id': { type: 'string' },
-        region: { type: 'string' },
+        ...TARGET_OPTIONS,
         concurrency: { type: 'string', default: '4' },
         timeout: { type: 'string', default: '120' },
         help: { type: 'boolean', short: 'h', default: false },
