@@ -15,7 +15,6 @@ import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/cli
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbDetectionLog } from '../functions/adapters/dynamodb-detection-log';
-import type { ImageRecord } from '../functions/core/domain';
 import { readImages } from '../functions/core/use-cases/read-images';
 import { createUserPoolVerifier } from '../local/appsync-server/auth/user-pool';
 import { isRequestError } from '../local/appsync-server/auth/sigv4';
@@ -24,36 +23,13 @@ import { startCognitoLocal } from '../local/emulators/cognito-local';
 import { startDynamoDbLocal } from '../local/emulators/dynamodb-local';
 import { ensureDetectionLogsTable } from '../local/provision/table';
 import { ensureUser, ensureUserPool } from '../local/provision/user-pool';
+import { seededRecord, seedRecords } from './seed';
 
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 const summary = (times: number[]): string => {
   const sorted = [...times].sort((a, b) => a - b);
   return `p50 ${percentile(sorted, 50).toFixed(3)} ms, p90 ${percentile(sorted, 90).toFixed(3)} ms, p99 ${percentile(sorted, 99).toFixed(3)} ms (${sorted.length} samples)`;
-};
-
-const record = (owner: string, i: number): ImageRecord => {
-  const id = randomUUID();
-  const at = new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString();
-  return {
-    id,
-    owner,
-    status: 'COMPLETED',
-    fileName: `photo-${i}.jpg`,
-    fileSize: 250_000,
-    imageFormat: 'jpg',
-    contentType: 'image/jpeg',
-    objectKey: `cats/${id}.jpg`,
-    s3Location: `s3://bench/cats/${id}.jpg`,
-    createdAt: at,
-    updatedAt: at,
-    detectedAnimal: 'CAT',
-    confidence: 90,
-    uncertain: false,
-    labels: [{ name: 'Cat', confidence: 90 }],
-    classifiedAt: at,
-    expiresAt: 1_900_000_000,
-  };
 };
 
 const main = async (): Promise<void> => {
@@ -76,17 +52,8 @@ const main = async (): Promise<void> => {
     await ensureDetectionLogsTable(ddb, 'bench-auth');
     const log = new DynamoDbDetectionLog(DynamoDBDocumentClient.from(ddb), 'bench-auth', { indexShards: LOCAL_INDEX_SHARDS });
     const owners = Array.from({ length: users }, () => randomUUID());
-    const started = Date.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        while (next < records) {
-          const i = next++;
-          await log.createPending(record(owners[i % users]!, i));
-        }
-      }),
-    );
-    console.log(`table: ${records} images across ${users} owners, written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const seedMs = await seedRecords(log, records, (i) => seededRecord(owners[i % users]!, i));
+    console.log(`table: ${records} images across ${users} owners, written in ${(seedMs / 1000).toFixed(1)} s`);
 
     const pageTimes: number[] = [];
     for (let i = 0; i < Number(values.pages); i += 1) {
