@@ -4,12 +4,12 @@
  * prints the token to continue from. Targets the local stack by default, like `upload`.
  */
 import { parseArgs } from 'node:util';
-import type { ImageFilter } from '../../graphql/types';
 import { listImages, type Image } from '../client/graphql';
+import { FILTER_OPTIONS, FILTER_USAGE, FlagError, filterFromFlags } from './filter-flags';
 import { resolveTarget } from './target';
 
-const USAGE = `usage: pet-detector list [--animal CAT|DOG|OTHER] [--status PENDING|PROCESSING|COMPLETED|FAILED]
-                         [--uncertain | --certain] [--min-confidence N] [--limit N] [--next-token TOKEN] [--json]
+const USAGE = `usage: pet-detector list ${FILTER_USAGE.replace('\n', '\n                         ')}
+                         [--limit N] [--next-token TOKEN] [--json]
                          [--endpoint URL --api-key KEY | --outputs FILE]`;
 
 /** Most images one listing prints; ten requests of the largest page. */
@@ -31,28 +31,13 @@ const formatTable = (images: Image[]): string => {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 };
 
-/** The filter named on the command line; the server checks the values and names what is wrong. */
-export const filterFromArgs = (values: Record<string, string | boolean | undefined>): ImageFilter => {
-  const filter: ImageFilter = {};
-  if (typeof values.animal === 'string') filter.detectedAnimal = values.animal.toUpperCase() as ImageFilter['detectedAnimal'];
-  if (typeof values.status === 'string') filter.status = values.status.toUpperCase() as ImageFilter['status'];
-  if (values.uncertain) filter.uncertain = true;
-  if (values.certain) filter.uncertain = false;
-  if (typeof values['min-confidence'] === 'string') filter.minConfidence = Number(values['min-confidence']);
-  return filter;
-};
-
 export const main = async (args: string[]): Promise<number> => {
   let parsed;
   try {
     parsed = parseArgs({
       args,
       options: {
-        animal: { type: 'string' },
-        status: { type: 'string' },
-        uncertain: { type: 'boolean', default: false },
-        certain: { type: 'boolean', default: false },
-        'min-confidence': { type: 'string' },
+        ...FILTER_OPTIONS,
         limit: { type: 'string', default: '20' },
         'next-token': { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -76,9 +61,16 @@ export const main = async (args: string[]): Promise<number> => {
     console.error(`--limit must be a whole number from 1 to ${MAX_LIMIT}\n${USAGE}`);
     return 2;
   }
+  let filter;
+  try {
+    filter = filterFromFlags(values);
+  } catch (error) {
+    console.error(`${(error as FlagError).code}: ${(error as FlagError).message}\n${USAGE}`);
+    return 2;
+  }
   try {
     const target = await resolveTarget(values);
-    const read = await listImages(target, filterFromArgs(values), limit, values['next-token'] ?? null);
+    const read = await listImages(target, filter, limit, values['next-token'] ?? null);
     if (values.json) {
       console.log(JSON.stringify({ items: read.items, nextToken: read.nextToken }, null, 2));
     } else {
