@@ -11,6 +11,7 @@ const commands = {
   classify: () => import('../classifier/cli.ts'),
   upload: () => import('../local/cli/upload.ts'),
   list: () => import('../local/cli/list.ts'),
+  export: () => import('../local/cli/export.ts'),
   users: () => import('../local/cli/users.ts'),
 };
 const [name, ...args] = process.argv.slice(2);

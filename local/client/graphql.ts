@@ -57,14 +57,21 @@ export interface ApiTarget {
   headers?: Record<string, string>;
 }
 
+export interface RequestOptions {
+  /** Aborts the request (Ctrl-C in a CLI). */
+  signal?: AbortSignal | undefined;
+}
+
 /** Sends one operation; returns the raw response (errors included) for callers that assert on them. */
 export const graphqlRaw = async <T>(
   target: ApiTarget,
   query: string,
   variables: Record<string, unknown> = {},
+  options: RequestOptions = {},
 ): Promise<{ status: number; body: GraphQLResponse<T> }> => {
   const response = await fetch(target.graphqlUrl, {
     method: 'POST',
+    signal: options.signal ?? null,
     headers: {
       'content-type': 'application/json',
       ...(target.apiKey ? { 'x-api-key': target.apiKey } : {}),
@@ -77,8 +84,13 @@ export const graphqlRaw = async <T>(
 };
 
 /** Sends one operation and returns its data, throwing GraphQLRequestError on any error. */
-export const graphql = async <T>(target: ApiTarget, query: string, variables: Record<string, unknown> = {}): Promise<T> => {
-  const { status, body } = await graphqlRaw<T>(target, query, variables);
+export const graphql = async <T>(
+  target: ApiTarget,
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: RequestOptions = {},
+): Promise<T> => {
+  const { status, body } = await graphqlRaw<T>(target, query, variables, options);
   if (body.errors?.length || !body.data) throw new GraphQLRequestError(body.errors ?? [], status);
   return body.data;
 };

@@ -1,0 +1,62 @@
+/**
+ * exportImages against an HTTP server that answers `images` as AppSync does: it pages on past short and empty
+ * pages until nextToken is null, stops asking for pages while the destination is full, and stops when aborted.
+ */
+import { PassThrough, Writable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { exportImages } from '../../../../local/export/export-images';
+import { serveImages, stubImage } from './support/images-api';
+
+it('reads on past short and empty pages while nextToken is set, asking for full pages, and writes every row', async () => {
+  const api = await serveImages([2, 0, 0, 1, 0]);
+  try {
+    const out = new PassThrough();
+    const written = text(out);
+    const progress: Array<[number, string | undefined]> = [];
+    const result = await exportImages({
+      target: api.target,
+      filter: { detectedAnimal: 'CAT' },
+      format: 'jsonl',
+      destination: out,
+      onPage: (rows, last) => progress.push([rows, last]),
+    });
+    expect(result).toEqual({ rows: 3, pages: 5 });
+    expect(api.calls).toEqual([null, '1', '2', '3', '4'].map((nextToken) => ({ limit: 100, nextToken, filter: { detectedAnimal: 'CAT' }, apiKey: 'key' })));
+    expect((await written).trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id)).toEqual(['i0', 'i1', 'i2']);
+    expect(progress.map(([rows]) => rows)).toEqual([2, 2, 2, 3, 3]);
+    expect(progress.at(-1)?.[1]).toBe(stubImage(2).createdAt);
+  } finally {
+    await api.close();
+  }
+});
+
+it('asks for no further page while the destination is full, and an abort ends it with an AbortError', async () => {
+  const api = await serveImages(Array.from({ length: 1000 }, () => 100));
+  try {
+    // A destination that never drains: it accepts one small chunk and then holds it.
+    const stuck = new Writable({ highWaterMark: 1024, write: () => undefined });
+    const controller = new AbortController();
+    const exported = exportImages({ target: api.target, filter: {}, format: 'csv', destination: stuck, signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A few pages of 100 rows fill the formatter's and the destination's buffers; then no more are read.
+    const whileFull = api.calls.length;
+    expect(whileFull).toBeLessThanOrEqual(10);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(api.calls.length).toBe(whileFull);
+    controller.abort();
+    await expect(exported).rejects.toMatchObject({ name: 'AbortError' });
+  } finally {
+    await api.close();
+  }
+});
+
+it('a GraphQL error ends the export with that error', async () => {
+  const api = await serveImages([100, 100, 100], { failAt: 1 });
+  try {
+    await expect(exportImages({ target: api.target, filter: {}, format: 'csv', destination: new PassThrough() })).rejects.toThrow(
+      'DependencyUnavailable: the table is unavailable',
+    );
+  } finally {
+    await api.close();
+  }
+});
