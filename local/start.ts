@@ -34,7 +34,7 @@ const banner = (stack: LocalStack, seconds: number, stateDir: string): string =>
     ['Realtime (WSS)', stack.endpoints.realtimeUrlHttps],
     ['Sign in (demo user)', `${stack.userPool.demoUser.email}  password ${stack.userPool.demoUser.password}`],
     ['Cognito (local)', `${o.CognitoEndpoint}  pool ${o.UserPoolId}  client ${o.UserPoolClientId}`],
-    ['API key', `${o.GraphQLApiKey}  (the shared public tenant: sees only API-key uploads)`],
+    ['API key', o.GraphQLApiKey && `${o.GraphQLApiKey}  (the shared public tenant: sees only API-key uploads)`],
     ['Local CA', o.CaCertificatePath],
     ['Console', o.ConsoleUrl],
     ['SNS alerts (JSON)', o.GraphQLApiUrl.replace(/\/graphql$/, '/local/alerts')],

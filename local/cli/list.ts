@@ -6,11 +6,12 @@
 import { parseArgs } from 'node:util';
 import { listImages, type Image } from '../client/graphql';
 import { FILTER_OPTIONS, FILTER_USAGE, FlagError, filterFromFlags } from './filter-flags';
-import { resolveTarget } from './target';
+import { EXIT, resolveTarget, SignInRequiredError, TARGET_OPTIONS, TARGET_USAGE } from './target';
 
 const USAGE = `usage: pet-detector list ${FILTER_USAGE.replace('\n', '\n                         ')}
                          [--limit N] [--next-token TOKEN] [--json]
-                         [--endpoint URL --api-key KEY | --outputs FILE]`;
+${TARGET_USAGE.replace(/^/gm, '                         ')}
+Signed in (--username/--password), it lists your own images (an analyst: everyone's); without, the API key's.`;
 
 /** Most images one listing prints; ten requests of the largest page. */
 const MAX_LIMIT = 1000;
@@ -41,9 +42,7 @@ export const main = async (args: string[]): Promise<number> => {
         limit: { type: 'string', default: '20' },
         'next-token': { type: 'string' },
         json: { type: 'boolean', default: false },
-        endpoint: { type: 'string' },
-        'api-key': { type: 'string' },
-        outputs: { type: 'string' },
+        ...TARGET_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -79,7 +78,11 @@ export const main = async (args: string[]): Promise<number> => {
     }
     return 0;
   } catch (error) {
+    if (error instanceof SignInRequiredError) {
+      console.error(`${error.name}: ${error.message}`);
+      return EXIT.signInRequired;
+    }
     console.error((error as Error).message);
-    return 1;
+    return EXIT.failed;
   }
 };

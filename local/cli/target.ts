@@ -44,8 +44,22 @@ export const TARGET_OPTIONS = {
 export const TARGET_USAGE = `[--username EMAIL --password PASSWORD]
 [--endpoint URL (--api-key KEY | --user-pool-client-id ID --region REGION) | --outputs FILE]`;
 
-const NO_CREDENTIALS =
-  'This API takes no API key: sign in with --username <email> --password <password> (add a user with `npx pet-detector users add`).';
+/**
+ * There is no API key to fall back on (the stage's apiKeyAccess is off, so its outputs carry none, or an
+ * --endpoint was given without --api-key) and no sign-in was asked for. The message says how to sign in.
+ */
+export class SignInRequiredError extends Error {
+  override name = 'SignInRequiredError';
+  constructor() {
+    super(
+      'This API takes no API key here: sign in with --username <email> --password <password> ' +
+        '(a user is added with `npx pet-detector users add <email> --password <pw>`; locally, the banner of `npm start` prints a demo user).',
+    );
+  }
+}
+
+/** The exit codes upload and list share: 1 a failed run, 2 bad usage, 3 a sign-in is needed. */
+export const EXIT = { failed: 1, usage: 2, signInRequired: 3 } as const;
 
 /** Signed in when a username is given, else the API key where there is one, else a message saying how to sign in. */
 const credentialsFor = async (
@@ -60,7 +74,7 @@ const credentialsFor = async (
     return { token, headers: { authorization: token } };
   }
   if (apiKey) return { apiKey };
-  throw new Error(NO_CREDENTIALS);
+  throw new SignInRequiredError();
 };
 
 /** AppSync's real-time host for a managed endpoint; a custom or local one serves it under /realtime. */

@@ -7,9 +7,10 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RealtimeClient } from '../client/realtime';
+import { SignInError } from '../client/sign-in';
 import { contentTypeFor } from '../client/upload';
 import { uploadAndWait, type UploadOutcome } from '../client/watch';
-import { resolveTarget, TARGET_OPTIONS, TARGET_USAGE, type Target } from './target';
+import { EXIT, resolveTarget, SignInRequiredError, TARGET_OPTIONS, TARGET_USAGE, type Target } from './target';
 
 const USAGE = `usage: pet-detector upload [--json] [--concurrency N] [--timeout SECONDS]
 ${TARGET_USAGE.replace(/^/gm, '                           ')}
@@ -83,8 +84,12 @@ export const main = async (args: string[]): Promise<number> => {
     target = await resolveTarget(values);
     files = await collectFiles(positionals);
   } catch (error) {
+    if (error instanceof SignInRequiredError) {
+      console.error(`${error.name}: ${error.message}`);
+      return EXIT.signInRequired;
+    }
     console.error((error as Error).message);
-    return 2;
+    return error instanceof SignInError ? EXIT.failed : EXIT.usage;
   }
   if (files.length === 0) {
     console.error('No .jpg, .jpeg, .png, .heic, .heif or .webp files found.');

@@ -5,7 +5,8 @@ import { z } from 'zod';
 
 export const LocalOutputsSchema = z.object({
   GraphQLApiUrl: z.string().url(),
-  GraphQLApiKey: z.string().min(1),
+  /** Absent where API-key access is off (a deployed stage's apiKeyAccess); the local stack always has one. */
+  GraphQLApiKey: z.string().min(1).optional(),
   RealtimeUrl: z.string(),
   BucketName: z.string(),
   TableName: z.string(),
