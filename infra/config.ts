@@ -117,8 +117,11 @@ export interface StageConfig {
   noncurrentVersionExpiryDays: number;
   /** SQS -> image-processor. */
   uploadQueue: { batchSize: number; maxBatchingWindowSeconds: number; maxReceiveCount: number };
-  /** DynamoDB stream -> stream-publisher. */
-  stream: { batchSize: number; maxBatchingWindowSeconds: number; retryAttempts: number; maxRecordAgeSeconds: number };
+  /**
+   * DynamoDB stream -> stream-publisher. parallelizationFactor: concurrent batches per stream shard (1-10),
+   * records of one image still in order.
+   */
+  stream: { batchSize: number; maxBatchingWindowSeconds: number; retryAttempts: number; maxRecordAgeSeconds: number; parallelizationFactor: number };
   /** Optional email subscription to the uncertain-classification topic. */
   notificationEmail?: string;
   /** Deploy the web console as a static site (S3 + CloudFront + OAC). */
@@ -186,7 +189,7 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     unprocessedInputExpiryDays: 1,
     noncurrentVersionExpiryDays: 1,
     uploadQueue: { batchSize: 5, maxBatchingWindowSeconds: 1, maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT },
-    stream: { batchSize: 25, maxBatchingWindowSeconds: 1, retryAttempts: 3, maxRecordAgeSeconds: 3600 },
+    stream: { batchSize: 25, maxBatchingWindowSeconds: 1, retryAttempts: 3, maxRecordAgeSeconds: 3600, parallelizationFactor: 1 },
     powertoolsLogLevel: 'DEBUG',
     // Every request: dev traffic is a developer's own, and a trace is what they debug with.
     apiTraceSampling: { reservoirPerSecond: 1, fixedRate: 1 },
@@ -215,7 +218,7 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     unprocessedInputExpiryDays: 3,
     noncurrentVersionExpiryDays: 1,
     uploadQueue: { batchSize: 5, maxBatchingWindowSeconds: 1, maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT },
-    stream: { batchSize: 50, maxBatchingWindowSeconds: 1, retryAttempts: 5, maxRecordAgeSeconds: 6 * 3600 },
+    stream: { batchSize: 50, maxBatchingWindowSeconds: 1, retryAttempts: 5, maxRecordAgeSeconds: 6 * 3600, parallelizationFactor: 1 },
     powertoolsLogLevel: 'INFO',
     apiTraceSampling: { reservoirPerSecond: 1, fixedRate: 0.1 },
   },
@@ -224,17 +227,23 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     retainData: true,
     deletionProtection: true,
     logRetentionDays: 90,
-    concurrency: { 'request-upload': 50, 'image-reader': 50, 'image-processor': 50, 'stream-publisher': 5 },
+    // Sized for 1,000 images/s with room (npm run capacity, docs/BENCHMARKS.md): the processor runs a batch of 10
+    // in ~1.9 s (I/O overlapped, media CPU added up), so 300 batches take ~1,580 images/s; request-upload at
+    // ~60 ms needs 60 for 1,000/s; the publisher, 2 batches per stream shard, ~10 at the target. In all 570 with
+    // the 100 AWS keeps unreserved: within the default account quota of 1,000.
+    concurrency: { 'request-upload': 100, 'image-reader': 50, 'image-processor': 300, 'stream-publisher': 20 },
     alarms: { functionErrors: 1, functionThrottles: 1, p99DurationOfTimeout: 0.8, iteratorAgeMs: 30_000, appSync5xx: 1, processingFailures: 1 },
     wafRateLimitPer5Min: 2000,
     thresholds: DEFAULT_THRESHOLDS,
     retentionDays: DEFAULT_RETENTION_DAYS,
-    // Sized for 1,000 images/s (npm run capacity). The busiest index partition is a ByStatus status: each
-    // image enters and leaves PENDING and PROCESSING (a put, then a delete, 1 WCU each), so a status
-    // partition takes 2 writes per image, 2,000 WCU/s at the target; ByCreatedAt takes 2 per image
-    // (PENDING put, COMPLETED update). A partition absorbs 1,000 WCU/s: 8 shards leave each at 250 WCU/s,
-    // a quarter of its limit, so bursts and an uneven hash still fit. The price is on reads: a page Queries
-    // 8 partitions, each billed at least 0.5 RRU (the cost model counts it).
+    // Sized for 1,000 images/s (npm run capacity). The busiest index key is one owner's ByOwner value when
+    // one owner uploads everything (the public tenant, a bulk account): PENDING put, then an update at
+    // PROCESSING and at the final status (the status is projected there), 3 WCU per image, 3,000 WCU/s at
+    // the target. Next, a ByStatus status (each image enters and leaves PENDING and PROCESSING: a put, then
+    // a delete) and ByCreatedAt (PENDING put, final update), 2 per image. A partition absorbs 1,000 WCU/s:
+    // 8 shards leave the busiest at 375 WCU/s (ceiling 2,666 images/s), so bursts and an uneven hash still
+    // fit (the simulation test feeds them 1,000 images/s of random ids). The price is on reads: a page
+    // Queries 8 partitions, each billed at least 0.5 RRU (the cost model counts it).
     indexShards: 8,
     uploadUrlTtlSeconds: DEFAULT_UPLOAD_URL_TTL_SECONDS,
     localClassifierWorkers: DEFAULT_LAMBDA_CLASSIFIER_WORKERS,
@@ -248,7 +257,9 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     unprocessedInputExpiryDays: 7,
     noncurrentVersionExpiryDays: 1,
     uploadQueue: { batchSize: 10, maxBatchingWindowSeconds: 2, maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT },
-    stream: { batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 10, maxRecordAgeSeconds: 24 * 3600 },
+    // Two batches per stream shard: one publisher batch of 100 takes ~450 ms (npm run capacity), ~220 records/s,
+    // while a shard carries up to ~240 images/s (1,000 WCU / 4.2 WCU per image); with one it would fall behind.
+    stream: { batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 10, maxRecordAgeSeconds: 24 * 3600, parallelizationFactor: 2 },
     powertoolsLogLevel: 'INFO',
     // No reservoir: at ~1 request/s (1M images a month) a 1/s reservoir alone would trace most requests
     // ($5 per million traces). 5% still records thousands of traces a day; errors are in the logs and alarms.

@@ -20,7 +20,7 @@ const STATS_SORT_KEY = STATS_TABLE.sortKey;
 const STATS_TTL_ATTRIBUTE = STATS_TABLE.ttlAttribute;
 
 /** TransactWriteItems' limit on actions per call. */
-const MAX_TRANSACTION_ACTIONS = 100;
+export const MAX_TRANSACTION_ACTIONS = 100;
 /** Longer than any redelivery can come: the stream keeps records 24 h, the local checkpoint replays within that. */
 const MARKER_TTL_SECONDS = 7 * 86_400;
 /** Two batches adding to one counter at the same instant conflict; each retries after a jittered pause. */

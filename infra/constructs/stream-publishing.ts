@@ -25,7 +25,7 @@ export class StreamPublishing extends Construct {
   constructor(scope: Construct, id: string, props: StreamPublishingProps) {
     super(scope, id);
     const { config } = props;
-    const { batchSize, maxBatchingWindowSeconds, retryAttempts, maxRecordAgeSeconds } = config.stream;
+    const { batchSize, maxBatchingWindowSeconds, retryAttempts, maxRecordAgeSeconds, parallelizationFactor } = config.stream;
 
     this.failureQueue = new sqs.Queue(this, 'FailureQueue', {
       queueName: `${config.prefix}stream-failures`,
@@ -48,6 +48,7 @@ export class StreamPublishing extends Construct {
         bisectBatchOnError: true,
         retryAttempts,
         maxRecordAge: Duration.seconds(maxRecordAgeSeconds),
+        parallelizationFactor,
         reportBatchItemFailures: true,
         onFailure: new sources.SqsDlq(this.failureQueue),
         filters: STREAM_FILTER_PATTERNS.map((pattern) => lambda.FilterCriteria.filter(pattern)),

@@ -7,7 +7,7 @@ import type { ImageRecord } from '../../functions/core/domain';
 import { applyClassificationPolicy, MAX_STORED_LABELS } from '../../functions/core/classification-policy';
 import { indexKeys } from '../../functions/core/index-keys';
 import { recordToItem } from '../../functions/core/record-mapping';
-import { TABLE_PARTITION_KEY } from '../../functions/core/table-design';
+import { INDEXES, indexProjection, TABLE_PARTITION_KEY } from '../../functions/core/table-design';
 import type { FunctionName, TraceSampling } from '../config';
 import { GALLERY_PAGE_SIZE } from '../../console/src/gallery-page-size';
 import { PRICES } from './prices';
@@ -20,6 +20,15 @@ export interface IndexFact {
   /** INCLUDE only: the non-key attributes the index stores. */
   nonKeyAttributes?: string[];
 }
+
+/** The indexes as functions/core/table-design.ts designs them (and the CDK table deploys them): keys and filter attributes. */
+export const DESIGNED_INDEXES: IndexFact[] = Object.values(INDEXES).map((i) => ({
+  name: i.name,
+  partitionKey: i.partitionKey,
+  sortKey: i.sortKey,
+  projection: 'INCLUDE',
+  nonKeyAttributes: indexProjection(i).nonKeyAttributes,
+}));
 
 /** What the synthesized template says. */
 export interface DeploymentFacts {
@@ -173,14 +182,14 @@ const readUnits = (bytes: number, consistent: boolean): number => Math.max(1, Ma
 /** A DetectionLogs item as plain attributes. */
 export type Item = Readonly<Record<string, unknown>>;
 /** The item as the adapter writes it: the mapped record plus its index keys (their size barely depends on the shard count). */
-const asItem = (record: ImageRecord): Item => ({ ...recordToItem(record), ...indexKeys(record, 8) }) as unknown as Item;
+export const asItem = (record: ImageRecord, shards = 8): Item => ({ ...recordToItem(record), ...indexKeys(record, shards) }) as unknown as Item;
 
 /**
  * A realistic record at each step. The labels are what the classification policy stores from a
  * DetectLabels answer of MAX_LABELS (20) labels with Rekognition's full-precision numbers: the policy keeps
  * MAX_STORED_LABELS, rounds confidences to 2 decimals and keeps the bounding boxes as Rekognition gives them.
  */
-export const sampleRecords = () => {
+export const sampleImageRecords = () => {
   const base: ImageRecord = {
     id: '3f8e2a4c-9b1d-4e7a-8c6f-2d5b7e9a1c3f',
     // A Cognito sub: every record carries its owner, the ByOwner index's key.
@@ -219,8 +228,14 @@ export const sampleRecords = () => {
     objectKey: 'cats/3f8e2a4c-9b1d-4e7a-8c6f-2d5b7e9a1c3f.jpg',
     s3Location: 's3://serverlessapp-prod-images-123456789012-us-east-1/cats/3f8e2a4c-9b1d-4e7a-8c6f-2d5b7e9a1c3f.jpg',
   });
+  return { pending: base, processing, completed };
+};
+
+/** sampleImageRecords as the items the adapter writes. */
+export const sampleRecords = () => {
+  const { pending, processing, completed } = sampleImageRecords();
   return {
-    pending: asItem(base),
+    pending: asItem(pending),
     processing: asItem(processing),
     completed: asItem(completed(false)),
     completedUncertain: asItem(completed(true)),
@@ -240,30 +255,45 @@ export const indexEntry = (item: Item, index: IndexFact): Item => {
 
 const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
+/** One index write: the index, the partition key value it lands on, and its write units. */
+export interface IndexWrite {
+  index: string;
+  partition: string;
+  units: number;
+}
+
 /**
- * Write units of one table write including its index maintenance, per the DynamoDB rules: an entry that
- * appears costs a put, a changed index key a delete plus a put, a changed projected attribute an update
- * (none if the write changes nothing the index holds), an entry that disappears a delete; each sized by the
- * index entry.
+ * The index writes of one table write, per the DynamoDB rules: an entry that appears is a put in its
+ * partition, a changed index key a delete in the old partition plus a put in the new one, a changed
+ * projected attribute an update (none if the write changes nothing the index holds), an entry that
+ * disappears a delete; each sized by the index entry. The capacity model sums them per partition.
  */
-export const writeUnitsWithIndexes = (before: Item | undefined, after: Item, indexes: IndexFact[]): number => {
-  let units = writeUnits(Math.max(before ? itemBytes(before) : 0, itemBytes(after)));
+export const indexWrites = (before: Item | undefined, after: Item, indexes: IndexFact[]): IndexWrite[] => {
+  const writes: IndexWrite[] = [];
+  const write = (index: IndexFact, entry: Item) =>
+    writes.push({ index: index.name, partition: String(entry[index.partitionKey]), units: writeUnits(itemBytes(entry)) });
   for (const index of indexes) {
     const was = inIndex(before, index);
     const is = inIndex(after, index);
     if (!was && !is) continue;
-    if (!was && is) units += writeUnits(itemBytes(indexEntry(after, index)));
-    else if (was && !is) units += writeUnits(itemBytes(indexEntry(before as Item, index)));
+    if (!was && is) write(index, indexEntry(after, index));
+    else if (was && !is) write(index, indexEntry(before as Item, index));
     else {
       const old = indexEntry(before as Item, index);
       const next = indexEntry(after, index);
       const keyChanged = !sameValue(old[index.partitionKey], next[index.partitionKey]) || (index.sortKey !== undefined && !sameValue(old[index.sortKey], next[index.sortKey]));
-      if (keyChanged) units += writeUnits(itemBytes(old)) + writeUnits(itemBytes(next));
-      else if (!sameValue(old, next)) units += writeUnits(itemBytes(next));
+      if (keyChanged) {
+        write(index, old);
+        write(index, next);
+      } else if (!sameValue(old, next)) write(index, next);
     }
   }
-  return units;
+  return writes;
 };
+
+/** Write units of one table write including its index maintenance (indexWrites). */
+export const writeUnitsWithIndexes = (before: Item | undefined, after: Item, indexes: IndexFact[]): number =>
+  writeUnits(Math.max(before ? itemBytes(before) : 0, itemBytes(after))) + indexWrites(before, after, indexes).reduce((sum, w) => sum + w.units, 0);
 
 /**
  * The expected share of requests X-Ray records when they arrive as a Poisson stream of `perSecond` and a

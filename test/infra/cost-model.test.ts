@@ -8,6 +8,7 @@ import { factsFromTemplate, synthesizeTemplate } from '../../infra/cost/facts';
 import {
   costReport,
   DEFAULT_USAGE,
+  DESIGNED_INDEXES,
   indexEntry,
   itemBytes,
   sampledShare,
@@ -20,13 +21,6 @@ import {
 jest.setTimeout(120_000);
 
 const ALL_INDEXES: IndexFact[] = Object.values(INDEXES).map((i) => ({ name: i.name, partitionKey: i.partitionKey, sortKey: i.sortKey, projection: 'ALL' }));
-const DESIGNED_INDEXES: IndexFact[] = Object.values(INDEXES).map((i) => ({
-  name: i.name,
-  partitionKey: i.partitionKey,
-  sortKey: i.sortKey,
-  projection: 'INCLUDE',
-  nonKeyAttributes: indexProjection(i).nonKeyAttributes,
-}));
 const byName = (indexes: IndexFact[], name: string) => indexes.find((i) => i.name === name) as IndexFact;
 
 describe('DynamoDB item size', () => {

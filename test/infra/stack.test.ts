@@ -263,6 +263,7 @@ describe.each(STAGES)('stage %s', (stage) => {
         BisectBatchOnFunctionError: true,
         MaximumRetryAttempts: config.stream.retryAttempts,
         MaximumRecordAgeInSeconds: config.stream.maxRecordAgeSeconds,
+        ParallelizationFactor: config.stream.parallelizationFactor,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [failureQueue?.[0], 'Arn'] } } },
         FilterCriteria: { Filters: STREAM_FILTER_PATTERNS.map((p) => ({ Pattern: JSON.stringify(p) })) },
