@@ -23,14 +23,8 @@ import { startCognitoLocal } from '../local/emulators/cognito-local';
 import { startDynamoDbLocal } from '../local/emulators/dynamodb-local';
 import { ensureDetectionLogsTable } from '../local/provision/table';
 import { ensureUser, ensureUserPool } from '../local/provision/user-pool';
+import { describeLatency as summary } from './percentiles';
 import { seededRecord, seedRecords } from './seed';
-
-const percentile = (sorted: readonly number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-const summary = (times: number[]): string => {
-  const sorted = [...times].sort((a, b) => a - b);
-  return `p50 ${percentile(sorted, 50).toFixed(3)} ms, p90 ${percentile(sorted, 90).toFixed(3)} ms, p99 ${percentile(sorted, 99).toFixed(3)} ms (${sorted.length} samples)`;
-};
 
 const main = async (): Promise<void> => {
   const { values } = parseArgs({

@@ -15,28 +15,7 @@ import { RealtimeClient } from '../local/client/realtime';
 import { contentTypeFor, postToTicket, requestUpload } from '../local/client/upload';
 import { startLocalStack } from '../local/stack/local-stack';
 import { PHOTOS_DIR } from '../test/fixtures/photos';
-
-const rssKb = (pid: number | undefined): number => {
-  if (!pid) return 0;
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return 0;
-  }
-};
-
-/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s). */
-const cpuSeconds = (pid: number | undefined): number => {
-  if (!pid) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-};
+import { cpuSeconds, rssKb } from './process-usage';
 
 const percentile = (sorted: number[], p: number): number =>
   sorted.length === 0 ? NaN : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number);

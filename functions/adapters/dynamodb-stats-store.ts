@@ -12,7 +12,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransientError } from '../core/errors';
-import { COUNT_NAMES, STATS_TABLE, type StatsBucket, type StatsCounts, type StatsRange } from '../core/image-stats';
+import { COUNT_NAMES, STATS_TABLE, type StatsBucket, type StatsCounts, type StatsRange, ZERO_COUNTS } from '../core/image-stats';
 import type { CountedImage, StatsStore } from '../core/ports';
 
 const STATS_PARTITION_KEY = STATS_TABLE.partitionKey;
@@ -38,6 +38,34 @@ interface CancellationReason {
 }
 
 export const counterPartition = (scope: string, granularity: string): string => `${scope}#${granularity}`;
+
+/** What a set of images adds to each counter they touch: one sum per counter. */
+export interface CounterSum {
+  partition: string;
+  bucket: string;
+  counts: StatsCounts;
+}
+
+export const sumCounters = (images: readonly CountedImage[]): CounterSum[] => {
+  const sums = new Map<string, CounterSum>();
+  for (const image of images) {
+    for (const key of image.counters) {
+      const partition = counterPartition(key.scope, key.granularity);
+      const id = `${partition}|${key.start}`;
+      const sum = sums.get(id) ?? { partition, bucket: key.start, counts: { ...ZERO_COUNTS } };
+      for (const name of COUNT_NAMES) sum.counts[name] += image.counts[name];
+      sums.set(id, sum);
+    }
+  }
+  return [...sums.values()];
+};
+
+/** A counter as it is stored, whole: what read() maps back. For a bulk load (bench/seed-records.ts), not for counting. */
+export const counterItem = (sum: CounterSum): Record<string, string | number> => ({
+  [STATS_PARTITION_KEY]: sum.partition,
+  [STATS_SORT_KEY]: sum.bucket,
+  ...Object.fromEntries(COUNT_NAMES.map((name) => [attributeOf(name), sum.counts[name]])),
+});
 export const markerPartition = (imageId: string): string => `COUNTED#${imageId}`;
 const MARKER_BUCKET = '-';
 
@@ -122,17 +150,7 @@ export class DynamoDbStatsStore implements StatsStore {
         ExpressionAttributeNames: { '#pk': STATS_PARTITION_KEY },
       },
     }));
-    const sums = new Map<string, { partition: string; bucket: string; counts: StatsCounts }>();
-    for (const image of chunk) {
-      for (const key of image.counters) {
-        const partition = counterPartition(key.scope, key.granularity);
-        const id = `${partition}|${key.start}`;
-        const sum = sums.get(id) ?? { partition, bucket: key.start, counts: { total: 0, cats: 0, dogs: 0, others: 0, uncertain: 0, failed: 0 } };
-        for (const name of COUNT_NAMES) sum.counts[name] += image.counts[name];
-        sums.set(id, sum);
-      }
-    }
-    const counters = [...sums.values()].map((sum) => ({
+    const counters = sumCounters(chunk).map((sum) => ({
       Update: {
         TableName: this.tableName,
         Key: { [STATS_PARTITION_KEY]: sum.partition, [STATS_SORT_KEY]: sum.bucket },
