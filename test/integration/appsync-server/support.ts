@@ -35,6 +35,9 @@ export interface TestStack {
   /** A client on DynamoDB Local and the DetectionLogs table made there. */
   client: DynamoDBClient;
   tableName: string;
+  statsTableName: string;
+  /** Write shards of the list indexes the handlers read and write. */
+  indexShards: number;
   tmpDir: string;
   /** Set when started with userPool: the cognito-local pool whose tokens the server accepts. */
   cognito?: TestUserPool;
@@ -92,8 +95,15 @@ const startTestUserPool = async (dir: string): Promise<TestUserPool> => {
 };
 
 export const startTestStack = async (
-  options: { https?: boolean; userPool?: boolean; server?: Pick<AppSyncServerOptions, 'staticDir' | 'extraRoutes' | 'queryLimits'> } = {},
+  options: {
+    https?: boolean;
+    userPool?: boolean;
+    /** Default 8: every page these tests read is a real fan-out and merge on DynamoDB Local. */
+    indexShards?: number;
+    server?: Pick<AppSyncServerOptions, 'staticDir' | 'extraRoutes' | 'queryLimits'>;
+  } = {},
 ): Promise<TestStack> => {
+  const indexShards = options.indexShards ?? 8;
   const tmpDir = mkdtempSync(path.join(tmpdir(), 'appsync-server-test-'));
   const bundles = path.join(tmpDir, 'resolvers');
   await buildResolvers({ outDir: bundles });
@@ -110,8 +120,7 @@ export const startTestStack = async (
       endpoints: { dynamodb: dynamodb.endpoint, s3: 'http://127.0.0.1:9' },
       tableName: TABLE,
       statsTableName: STATS_TABLE_NAME,
-      // Eight write shards: every page these tests read is a real fan-out and merge on DynamoDB Local.
-      indexShards: 8,
+      indexShards,
       bucketName: 'appsync-server-test-images',
       logLevel: 'SILENT',
     });
@@ -139,6 +148,8 @@ export const startTestStack = async (
       dynamodb,
       client,
       tableName: TABLE,
+      statsTableName: STATS_TABLE_NAME,
+      indexShards,
       tmpDir,
       ...(cognito ? { cognito } : {}),
       stop: async () => {
