@@ -427,6 +427,17 @@ describe('DynamoDbDetectionLog.query', () => {
     expect(pages.length).toBeLessThanOrEqual(5000 / READ_BUDGET + 1);
   });
 
+  it('reads the rest of its budget in one more round once a shard matched nothing: two round trips, not one per 200 entries', async () => {
+    serve(corpus(5000));
+    const page = await log.query(plan({ minConfidence: 99.5 }, 10));
+    expect(page.items).toEqual([]);
+    const calls = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    const perShard = new Map<unknown, number>();
+    for (const input of calls) perShard.set(input.ExpressionAttributeValues![':pk'], (perShard.get(input.ExpressionAttributeValues![':pk']) ?? 0) + 1);
+    expect([...perShard.values()]).toEqual(Array.from({ length: SHARDS }, () => 2));
+    expect(calls.reduce((sum, input) => sum + input.Limit!, 0)).toBe(READ_BUDGET);
+  });
+
   it('resumes a short page exactly where its budget ran out: paging on yields every match once, newest first', async () => {
     const items = corpus(1000);
     serve(items);
