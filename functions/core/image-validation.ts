@@ -19,6 +19,22 @@ export const MAX_IMAGE_SIDE = 10_000;
  * lets the largest phone photos through (8,160 x 6,120 from 50 MP sensors); the check reads the header only.
  */
 export const MAX_IMAGE_PIXELS = 50_000_000;
+/**
+ * HEIC/HEIF is decoded whole, in wasm (functions/adapters/media/heif-decoder.ts: sharp's prebuilt libvips
+ * has no HEVC decoder), and the processor's peak memory grows by ~11.6 MB per megapixel over a fixed
+ * ~150 MB (`npm run bench:media`, docs/BENCHMARKS.md): a 48 MP HEIC would peak near 710 MB and be killed in
+ * the processor's 512 MB (infra/config.ts), reaching the DLQ instead of FAILED. 25 MP admits every phone's
+ * default HEIC (an iPhone's 24 MP, 5712 x 4284, peaks at ~430 MB) and refuses, by name, the opt-in 48 MP
+ * "HEIF Max" photos. Chosen over 1 GB for the processor, which would fit 50 MP but cost ~$6 more per 1M images,
+ * every image paying for a rare format. Raising this cap means raising the processor's memory with it.
+ */
+export const MAX_HEIF_PIXELS = 25_000_000;
+
+/** The processor's peak memory on a HEIC, as `npm run bench:media` measures it: fixed + per megapixel decoded. */
+export const HEIF_DECODE_MEMORY = { fixedMb: 150, mbPerMegapixel: 11.6 } as const;
+
+/** The processor's predicted peak on the largest HEIC it decodes: what its memory must hold, with room to spare. */
+export const heifPeakMb = (pixels = MAX_HEIF_PIXELS): number => HEIF_DECODE_MEMORY.fixedMb + (HEIF_DECODE_MEMORY.mbPerMegapixel * pixels) / 1e6;
 
 export interface ValidImage {
   format: ImageFormat;
@@ -218,6 +234,14 @@ export const validateImageBytes = (
       'ImageTooManyPixels',
       `The image is ${width}x${height} px, ${(width * height).toLocaleString('en-US')} pixels; ` +
         `the limit is ${MAX_IMAGE_PIXELS.toLocaleString('en-US')} pixels`,
+    );
+  }
+  // 'heic' is every HEIF still image, HEIC or HEIF alike.
+  if (accepted === 'heic' && width * height > MAX_HEIF_PIXELS) {
+    throw new ValidationError(
+      'ImageTooManyPixels',
+      `The HEIC/HEIF image is ${width}x${height} px, ${(width * height).toLocaleString('en-US')} pixels; ` +
+        `the limit for HEIC/HEIF is ${MAX_HEIF_PIXELS.toLocaleString('en-US')} pixels (upload a JPEG, or a 24 MP HEIC)`,
     );
   }
   return { format: declared, width, height, size: bytes.length };

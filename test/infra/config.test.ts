@@ -1,5 +1,6 @@
 /** The typed per-stage configuration and the command-line context that may override it. */
 import { overridesFromContext, STAGES, stageConfig } from '../../infra/config';
+import { heifPeakMb } from '../../functions/core/image-validation';
 
 describe('stageConfig', () => {
   it.each(STAGES)('%s: every name starts serverlessapp-<stage>- and the region defaults to us-east-1', (stage) => {
@@ -26,6 +27,12 @@ describe('stageConfig', () => {
       // The SQS poller's maximum concurrency is at least 2, so no reservation may be lower.
       expect(fn.reservedConcurrency).toBeGreaterThanOrEqual(2);
       expect(fn.timeoutSeconds).toBeLessThanOrEqual(900);
+    }
+  });
+
+  it.each(STAGES)('%s: the processor holds the largest HEIC it decodes with a tenth of its memory to spare, so such a photo ends FAILED, never out of memory', (stage) => {
+    for (const classifier of ['rekognition', 'local'] as const) {
+      expect(heifPeakMb()).toBeLessThanOrEqual(0.9 * stageConfig({ stage, classifier }).functions['image-processor'].memoryMb);
     }
   });
 

@@ -5,13 +5,14 @@
 import sharp, { type Sharp } from 'sharp';
 import type { ImageFormat } from '../../core/domain';
 import { PetDetectorError, ValidationError } from '../../core/errors';
-import { MAX_IMAGE_PIXELS } from '../../core/image-validation';
+import { MAX_HEIF_PIXELS, MAX_IMAGE_PIXELS } from '../../core/image-validation';
 import type { StoredImage } from '../../core/ports';
 import { decodeHeifPrimary, type RgbaImage } from './heif-decoder';
 
 /**
  * The most pixels any step decodes: validation's cap (a 48 MP phone photo fits), enforced again here by
- * the decoders themselves in case a header lied. A HEIC is decoded whole (4 bytes a pixel): this bounds memory.
+ * the decoders themselves in case a header lied. A HEIC is decoded whole, so it has a lower cap of its own
+ * (MAX_HEIF_PIXELS), which bounds the processor's memory.
  */
 export const MAX_DECODE_PIXELS = MAX_IMAGE_PIXELS;
 
@@ -34,7 +35,8 @@ export const openUpright = async (image: StoredImage, maxPixels = MAX_DECODE_PIX
   if (HEIF_FORMATS.includes(image.format)) {
     let pixels = heifPixels.get(image.bytes);
     if (!pixels) {
-      pixels = decodeHeifPrimary(image.bytes, maxPixels);
+      // libheif decodes the whole image into memory: its own, lower cap (image-validation.ts MAX_HEIF_PIXELS).
+      pixels = decodeHeifPrimary(image.bytes, Math.min(maxPixels, MAX_HEIF_PIXELS));
       heifPixels.set(image.bytes, pixels);
     }
     const { width, height, rgba } = await pixels;

@@ -3,9 +3,10 @@ import sharp from 'sharp';
 import { join } from 'node:path';
 import type { AcceptedContentType } from '../../../functions/core/domain';
 import { ValidationError } from '../../../functions/core/errors';
-import { MAX_IMAGE_PIXELS, sniffImageFormat, validateImageBytes } from '../../../functions/core/image-validation';
+import { MAX_HEIF_PIXELS, MAX_IMAGE_PIXELS, sniffImageFormat, validateImageBytes } from '../../../functions/core/image-validation';
 import { photoPath } from '../../fixtures/photos';
 import { gif, heicHeader, jpeg, png, pngBomb, svgWithScript, webp } from './support/images';
+import { mediaFixture, withDeclaredSize } from './support/media-fixtures';
 
 const codeOf = (bytes: Uint8Array, declared: AcceptedContentType): string => {
   try {
@@ -72,6 +73,18 @@ describe('image bytes validation (before any classifier call)', () => {
     expect(10_000 * 5_000).toBe(MAX_IMAGE_PIXELS);
     expect(codeOf(pngBomb(10_000, 5_000), 'image/png')).toBe('accepted');
     expect(codeOf(pngBomb(10_000, 5_001), 'image/png')).toBe('ImageTooManyPixels');
+  });
+
+  it('refuses a HEIC declaring more than the HEIC pixel cap from its header, where a PNG of that size passes', () => {
+    const heic = withDeclaredSize(mediaFixture('dog.heic'), 6_000, 5_000);
+    expect(6_000 * 5_000).toBeGreaterThan(MAX_HEIF_PIXELS);
+    expect(codeOf(heic, 'image/heic')).toBe('ImageTooManyPixels');
+    expect(() => validateImageBytes(heic, 'image/heic')).toThrow(/HEIC\/HEIF image is 6000x5000 px.*limit for HEIC\/HEIF is 25,000,000 pixels/);
+    expect(codeOf(pngBomb(6_000, 5_000), 'image/png')).toBe('accepted');
+  });
+
+  it("accepts a HEIC of an iPhone's default 24 MP (5712 x 4284)", () => {
+    expect(validateImageBytes(withDeclaredSize(mediaFixture('dog.heic'), 5_712, 4_284), 'image/heic')).toMatchObject({ width: 5_712, height: 4_284 });
   });
 
   it('refuses a 40x40 image', async () => {

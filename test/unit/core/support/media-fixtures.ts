@@ -16,6 +16,23 @@ export const withPrimaryItem = (heif: Buffer, itemId: number): Buffer => {
   return bytes;
 };
 
+/**
+ * A copy of a HEIF file whose image spatial extents (every ispe box) declare width x height: the header
+ * validation and libheif read, while the coded image inside stays as small as it was.
+ */
+export const withDeclaredSize = (heif: Buffer, width: number, height: number): Buffer => {
+  const bytes = Buffer.from(heif);
+  let found = 0;
+  for (let at = bytes.indexOf('ispe', 0, 'latin1'); at >= 0; at = bytes.indexOf('ispe', at + 4, 'latin1')) {
+    // 'ispe', then version and flags (4 bytes), then the 32-bit width and height.
+    bytes.writeUInt32BE(width, at + 8);
+    bytes.writeUInt32BE(height, at + 12);
+    found += 1;
+  }
+  if (found === 0) throw new Error('no ispe box');
+  return bytes;
+};
+
 /** A little-endian TIFF (EXIF) block whose only tag is a maker note of `size` bytes. */
 const exifWithMakerNote = (size: number): Buffer => {
   const ifd0 = 8;

@@ -10,7 +10,7 @@ import type { LabelDetection } from '../../../../functions/core/ports';
 import { processUpload, type ProcessUploadDeps } from '../../../../functions/core/use-cases/process-upload';
 import { fixedClock, InMemoryDetectionLog, InMemoryObjectStore, pendingRecord, ScriptedClassifier } from '../support/in-memory-ports';
 import { jpeg } from '../support/images';
-import { animatedWebp, mediaFixture, pngWithMakerNote, withPrimaryItem } from '../support/media-fixtures';
+import { animatedWebp, mediaFixture, pngWithMakerNote, withDeclaredSize, withPrimaryItem } from '../support/media-fixtures';
 
 const ID = '0b7d3a52-3f7e-4f0c-8d5b-51a1f2a9c6e4';
 const THUMBNAIL = `thumbnails/${ID}.webp`;
@@ -136,6 +136,21 @@ describe('processUpload: bad media ends FAILED by name, without a classifier cal
     expect(record?.failureReason).toMatch(reason);
     expect(classifier.calls).toHaveLength(0);
     expect(store.keys()).toEqual([`input/${ID}.${format}`]);
+  });
+
+  it('ends FAILED with ImageTooManyPixels, before any decoding, for a HEIC whose header declares more than the HEIC cap', async () => {
+    const declared = withDeclaredSize(heic, 6_000, 5_000);
+    const { record, classifier, store } = await run(declared, 'heic');
+    expect(record?.status).toBe('FAILED');
+    expect(record?.failureReason).toMatch(/^ImageTooManyPixels: The HEIC\/HEIF image is 6000x5000 px/);
+    expect(classifier.calls).toHaveLength(0);
+    expect(store.keys()).toEqual([`input/${ID}.heic`]);
+  });
+
+  it('has the HEIC decoder itself refuse a header over the HEIC cap, without decoding: the check does not rest on validation alone', async () => {
+    const declared = withDeclaredSize(heic, 6_000, 5_000);
+    // Decoding would fail as UndecodableImage (the coded image is 512 x 512): the refusal comes first.
+    await expect(new SharpImageMedia().thumbnail({ bytes: declared, format: 'heic' })).rejects.toMatchObject({ code: 'ImageTooManyPixels' });
   });
 
   it.each([
