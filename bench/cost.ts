@@ -1,12 +1,12 @@
 /**
- * `npm run cost [-- --stage prod] [-- --images 1000000] [-- --classifier local]`: the cost of classifying
+ * `npm run cost [-- --stage prod] [-- --images 1000000] [-- --images-per-user 30] [-- --classifier local]`: the cost of classifying
  * images with one stage, per service, with every assumption printed. The deployment facts (memory,
  * timeouts, batch sizes, indexes, subscriptions, alarms) are read off the synthesized CloudFormation
  * template, so the figure follows the stack; the per-image usage is infra/cost/model.ts's DEFAULT_USAGE.
  */
 import { FUNCTION_NAMES, STAGES, type Stage, type StageOverrides } from '../infra/config';
 import { factsFromTemplate, synthesizeTemplate } from '../infra/cost/facts';
-import { costReport, DEFAULT_USAGE } from '../infra/cost/model';
+import { costReport, DEFAULT_USAGE, MAU_PRICE, type UserPoolTier } from '../infra/cost/model';
 import { PRICES } from '../infra/cost/prices';
 
 const option = (name: string): string | undefined => {
@@ -27,7 +27,10 @@ const main = (): number => {
 
   const { template, prefix } = synthesizeTemplate(overrides);
   const facts = factsFromTemplate(template, stage, prefix);
-  const report = costReport(facts, { ...DEFAULT_USAGE, images });
+  const imagesPerUser = Number(option('images-per-user') ?? DEFAULT_USAGE.imagesPerUserPerMonth);
+  if (!(imagesPerUser > 0)) throw new Error('--images-per-user must be a positive number');
+  const usage = { ...DEFAULT_USAGE, images, imagesPerUserPerMonth: imagesPerUser };
+  const report = costReport(facts, usage);
 
   const perMillion = 1e6 / images;
   console.log(`pet-detector cost model: stage ${stage}, classifier ${facts.classifier}, ${images.toLocaleString('en-US')} images (us-east-1 list prices)\n`);
@@ -65,7 +68,16 @@ const main = (): number => {
   const nonRekognitionPerMillion = report.nonRekognitionUsd * perMillion;
   console.log(`\n  Rekognition       ${usd(report.rekognitionUsd * perMillion).padStart(10)}`);
   console.log(`  everything else   ${usd(nonRekognitionPerMillion).padStart(10)}  ${Number.isNaN(report.percentOfRekognition) ? '' : `${report.percentOfRekognition.toFixed(2)}% of Rekognition`}`);
-  console.log(`  total             ${usd((report.rekognitionUsd + report.nonRekognitionUsd) * perMillion).padStart(10)}  per 1M images`);
+  console.log(`  total             ${usd((report.rekognitionUsd + report.nonRekognitionUsd) * perMillion).padStart(10)}  per 1M images, sign-in (Cognito) included`);
+  const cognitoUsd = (report.byService.find((s) => s.service === 'Cognito')?.usd ?? 0) * perMillion;
+  const users = 1e6 / usage.imagesPerUserPerMonth;
+  const onPlan = (tier: UserPoolTier) => usd((MAU_PRICE[tier].usd * 1e6) / usage.imagesPerUserPerMonth);
+  console.log(
+    `\nSign-in: ${usage.imagesPerUserPerMonth} images per user per month make 1M images ${Math.round(users).toLocaleString('en-US')} monthly active users, ` +
+      `${usd(cognitoUsd)} on the pool's ${facts.userPoolTier} plan (Lite ${onPlan('LITE')}, Essentials ${onPlan('ESSENTIALS')}, Plus ${onPlan('PLUS')}); ` +
+      `without sign-in the rest would total ${usd((report.rekognitionUsd + report.nonRekognitionUsd) * perMillion - cognitoUsd)}. ` +
+      `The first 10,000 MAUs a month are free on Lite and Essentials (not counted). Change the assumption with --images-per-user N.`,
+  );
   if (!Number.isNaN(report.percentOfRekognition)) {
     const largest = Math.max(...report.byService.filter((s) => s.service !== 'Rekognition').map((s) => s.percentOfRekognition));
     console.log(

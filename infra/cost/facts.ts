@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { FUNCTION_NAMES, stageConfig, type FunctionName, type Stage, type StageOverrides } from '../config';
 import { createApp, stackName } from '../create-app';
-import type { DeploymentFacts, IndexFact } from './model';
+import type { DeploymentFacts, IndexFact, UserPoolTier } from './model';
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
 export type Template = { Resources: Record<string, Resource> };
@@ -77,9 +77,14 @@ export const factsFromTemplate = (template: Template, stage: Stage, prefix: stri
   const retentionRule = lifecycleRules.find(({ rule }) => rule.Prefix === undefined && typeof rule.ExpirationInDays === 'number' && rule.Id === 'expire-with-record');
   if (!retentionRule) throw new Error('no lifecycle rule expires the images (expire-with-record)');
   const noncurrent = lifecycleRules.find(({ bucket, rule }) => bucket === retentionRule.bucket && rule.NoncurrentVersionExpiration !== undefined);
+  // A new pool without UserPoolTier is on Essentials (Cognito's default, and CDK's featurePlan default).
+  const pool = ofType(template, 'AWS::Cognito::UserPool')[0];
+  if (!pool) throw new Error('no Cognito user pool in the template');
+  const userPoolTier = (pool.Properties?.UserPoolTier as UserPoolTier | undefined) ?? 'ESSENTIALS';
   return {
     stage,
     classifier,
+    userPoolTier,
     functions,
     uploadBatchSize: batchSize((r) => r.Properties?.StartingPosition === undefined),
     streamBatchSize: batchSize((r) => r.Properties?.StartingPosition !== undefined),

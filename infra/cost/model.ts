@@ -52,7 +52,18 @@ export interface DeploymentFacts {
   activeTracing: Record<FunctionName, boolean>;
   /** The images bucket's lifecycle: days a filed image is kept, and days its bytes linger as a noncurrent version. */
   objectRetention: { days: number; noncurrentDays: number };
+  /** The user pool's feature plan (UserPoolTier), which sets its price per monthly active user. */
+  userPoolTier: UserPoolTier;
 }
+
+export type UserPoolTier = 'LITE' | 'ESSENTIALS' | 'PLUS';
+
+/** What one monthly active user costs on each feature plan. */
+export const MAU_PRICE: Record<UserPoolTier, { usd: number; unit: string }> = {
+  LITE: PRICES.cognitoLiteMau,
+  ESSENTIALS: PRICES.cognitoEssentialsMau,
+  PLUS: PRICES.cognitoPlusMau,
+};
 
 /** How each image uses the system; every number is printed as an assumption. */
 export interface Usage {
@@ -83,6 +94,11 @@ export interface Usage {
   metricLogBytesPerImage: number;
   /** The images arrive evenly over this many days (a Poisson stream): what X-Ray's per-second reservoirs see. */
   periodDays: number;
+  /**
+   * Images a signed-in user uploads in a month: each user is one Cognito monthly active user, so the user pool
+   * costs one MAU per this many images. Analysts are a handful of MAUs and are left out.
+   */
+  imagesPerUserPerMonth: number;
 }
 
 export const DEFAULT_USAGE: Usage = {
@@ -102,6 +118,8 @@ export const DEFAULT_USAGE: Usage = {
   logBytesPerInvocation: 1200,
   metricLogBytesPerImage: 900,
   periodDays: 30,
+  // A pet owner's phone: about a photo a day.
+  imagesPerUserPerMonth: 30,
 };
 
 /**
@@ -441,6 +459,10 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
     );
   }
 
+  // Cognito: every image is uploaded by a signed-in user, who is billed once a month however much they upload.
+  const mau = MAU_PRICE[facts.userPoolTier];
+  add('Cognito', `user pool MAUs (${facts.userPoolTier})`, 1 / usage.imagesPerUserPerMonth, mau.usd, `1 monthly active user per ${usage.imagesPerUserPerMonth} images`);
+
   const byServiceMap = new Map<string, number>();
   for (const line of lines) byServiceMap.set(line.service, (byServiceMap.get(line.service) ?? 0) + line.usd);
   const rekognitionUsd = byServiceMap.get('Rekognition') ?? 0;
@@ -474,7 +496,8 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
         `GraphQL requests follow ${facts.apiTraceSampling ? `the API's rule ${facts.apiTraceSampling.ruleName}` : "X-Ray's default rule"} (${describeSampling(apiSampling)}) and request-upload/image-reader inherit its decision; ` +
         `image-processor and stream-publisher are sampled by Lambda itself (${describeSampling(XRAY_DEFAULT_SAMPLING)} per function, no rule applies), per invocation`,
       `DynamoDB reads: a gallery page Queries each of the ${facts.indexShards} index shards (entries of ${entryBytes} B, at least 0.5 RRU per Query); every BatchGetItem record counts as its own read (rounded up to 4 KB)`,
-      'us-east-1 list prices, free tiers ignored; Rekognition at the first-1M tier',
+      `Cognito: each user uploads ${usage.imagesPerUserPerMonth} images a month and is one monthly active user (${facts.userPoolTier} plan, ${mau.unit}); sign-ins and token refreshes are not billed per request`,
+      'us-east-1 list prices, free tiers ignored (Cognito: the first 10,000 MAUs); Rekognition at the first-1M tier',
     ],
     items: {
       pendingBytes: itemBytes(pending),

@@ -27,5 +27,12 @@ export const PRICES = {
   kmsKeyMonth: { usd: 1.0, unit: 'per customer-managed key per month' },
   cloudWatchAlarmMonth: { usd: 0.1, unit: 'per standard-resolution alarm per month' },
   cloudWatchDashboardMonth: { usd: 3.0, unit: 'per dashboard per month' },
+  // Cognito user pools bill monthly active users (MAU) by feature plan. Source: https://aws.amazon.com/cognito/pricing/
+  // (its worked examples; the transcription of 2026-09-20 in api-evangelist/amazon-cognito plans/amazon-cognito-plans-pricing.yml),
+  // looked up on 2026-11-30. The first 10,000 MAUs of Lite and Essentials are free (ignored, like every free tier);
+  // Lite drops to $0.0046 per MAU from 100,001 MAUs, and lower at higher volumes.
+  cognitoLiteMau: { usd: 0.0055, unit: 'per monthly active user (Lite, 10,001-100,000 MAUs)' },
+  cognitoEssentialsMau: { usd: 0.015, unit: 'per monthly active user (Essentials)' },
+  cognitoPlusMau: { usd: 0.02, unit: 'per monthly active user (Plus)' },
   cloudWatchCustomMetricMonth: { usd: 0.3, unit: 'per custom metric (name + dimensions) per month' },
 } as const;

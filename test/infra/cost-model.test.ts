@@ -134,6 +134,7 @@ describe('costReport', () => {
     activeTracing: { 'request-upload': true, 'image-reader': true, 'image-processor': true, 'stream-publisher': true },
     apiTraceSampling: { ruleName: 'serverlessapp-prod-appsync', reservoirPerSecond: 0, fixedRate: 0.05 },
     objectRetention: { days: 90, noncurrentDays: 1 },
+    userPoolTier: 'ESSENTIALS',
     ...overrides,
   });
   const line = (r: ReturnType<typeof costReport>, item: string) => r.lineItems.find((l) => l.item === item) as { perImage: number; usd: number; basis: string };
@@ -214,6 +215,16 @@ describe('costReport', () => {
     expect(line('data transfer out: list views')?.usd).toBeCloseTo(gb * 0.09, 6);
   });
 
+  it("bills sign-in as one monthly active user per user's month of images, at the pool's plan price", () => {
+    const cognito = (r: ReturnType<typeof costReport>) => r.byService.find((s) => s.service === 'Cognito')?.usd;
+    // 1M images at 30 per user: 33,333 MAUs at $0.015 (Essentials), $0.0055 (Lite).
+    expect(cognito(costReport(facts()))).toBeCloseTo((1e6 / 30) * 0.015, 6);
+    expect(cognito(costReport(facts({ userPoolTier: 'LITE' })))).toBeCloseTo((1e6 / 30) * 0.0055, 6);
+    // Twice the images per user: half the users, half the cost.
+    expect(cognito(costReport(facts(), { ...DEFAULT_USAGE, imagesPerUserPerMonth: 60 }))).toBeCloseTo((1e6 / 60) * 0.015, 6);
+    expect(costReport(facts()).assumptions.join('\n')).toMatch(/each user uploads 30 images a month/);
+  });
+
   it('has no Rekognition line with the local model, and a longer processor duration instead', () => {
     const report = costReport(facts({ classifier: 'local' }));
     expect(report.rekognitionUsd).toBe(0);
@@ -239,5 +250,7 @@ describe('facts from the synthesized template', () => {
     expect(facts.classifier).toBe('rekognition');
     expect(facts.webAclRules).toBe(2);
     expect(facts.objectRetention).toEqual({ days: config.retentionDays, noncurrentDays: config.noncurrentVersionExpiryDays });
+    // The pool sets no UserPoolTier: a new pool is on Essentials.
+    expect(facts.userPoolTier).toBe('ESSENTIALS');
   });
 });
