@@ -1,8 +1,9 @@
 /**
- * The console's only door to the backend: the standard Amplify v6 GraphQL client with API-key auth.
+ * The console's only door to the backend: the standard Amplify v6 GraphQL client, signed in with the
+ * user pool (the server scopes every read and subscription to the caller) or, where the stage has one,
+ * with the API key as the shared public tenant.
  * Operation documents are written against schema.graphql; result types come from its codegen.
  */
-import { Amplify } from 'aws-amplify';
 import { generateClient, type GraphQLResult, type GraphQLSubscription } from 'aws-amplify/api';
 import type {
   Image,
@@ -13,7 +14,6 @@ import type {
   RequestUploadInput,
   UploadTicket,
 } from '../../graphql/types';
-import type { ConsoleConfig } from './config';
 
 export type { Animal, BoundingBox, Image, ImageFilter, ProcessingStatus } from '../../graphql/types';
 
@@ -63,13 +63,12 @@ export interface Subscription {
   unsubscribe(): void;
 }
 
-export const configureApi = (config: ConsoleConfig) => {
-  Amplify.configure({
-    API: {
-      GraphQL: { endpoint: config.graphqlUrl, region: config.region, defaultAuthMode: 'apiKey', apiKey: config.apiKey },
-    },
-  });
-  const client = generateClient();
+/** How calls are authorised: the signed-in user's token, or the public tenant's API key. */
+export type ApiAuthMode = 'userPool' | 'apiKey';
+
+/** Amplify must be configured first (configureAmplify). */
+export const createApi = (authMode: ApiAuthMode) => {
+  const client = generateClient({ authMode });
 
   const run = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {
     try {
@@ -118,4 +117,4 @@ export const configureApi = (config: ConsoleConfig) => {
   };
 };
 
-export type Api = ReturnType<typeof configureApi>;
+export type Api = ReturnType<typeof createApi>;

@@ -1,4 +1,5 @@
 /** The console page: header figures, upload + live feed, gallery with filters, detail dialog, alerts. */
+import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { CONNECTION_STATE_CHANGE } from 'aws-amplify/api';
 import { Hub } from 'aws-amplify/utils';
@@ -48,7 +49,16 @@ const useConnectionState = (onReconnected: () => void) => {
   return state;
 };
 
-export const App = ({ api, config }: { api: Api; config: ConsoleConfig }) => {
+interface AppProps {
+  api: Api;
+  config: ConsoleConfig;
+  /** Who the page acts for, with sign-out (shown in the header). */
+  account?: ComponentChildren;
+  /** Analysts read everyone's images but may not upload. */
+  canUpload?: boolean;
+}
+
+export const App = ({ api, config, account, canUpload = true }: AppProps) => {
   const stats = useStats(api);
   const gallery = useGallery(api);
   const alerts = useAlerts(config.alertsUrl);
@@ -115,11 +125,15 @@ export const App = ({ api, config }: { api: Api; config: ConsoleConfig }) => {
       <a class="skip-link" href="#gallery-title">
         Skip to gallery
       </a>
-      <Header stats={stats.stats} statsError={stats.error} connection={connection} local={config.local} />
+      <Header stats={stats.stats} statsError={stats.error} connection={connection} local={config.local} account={account} />
       <main>
         <div class="columns">
           <div>
-            <UploadZone maxBytes={config.maxUploadBytes} onFiles={uploads.addFiles} />
+            {canUpload ? (
+              <UploadZone maxBytes={config.maxUploadBytes} onFiles={uploads.addFiles} />
+            ) : (
+              <p class="panel muted">Analysts see everyone's images, live; uploads are made by users.</p>
+            )}
             <LiveFeed items={uploads.items} thumbnails={gallery.urls} onOpen={open} />
           </div>
           {config.alertsUrl && <AlertList alerts={alerts.alerts} error={alerts.error} onOpen={openById} />}

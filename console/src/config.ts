@@ -5,8 +5,11 @@
 export interface ConsoleConfig {
   /** Absolute GraphQL endpoint (a relative one in config.json is resolved against the page). */
   graphqlUrl: string;
-  apiKey: string;
+  /** The public tenant's API key: only on stages whose apiKeyAccess is on. */
+  apiKey?: string;
   region: string;
+  /** The Cognito user pool users sign in to. */
+  userPool: UserPoolConfig;
   /**
    * Local mode: the API is plain http (only the local stack serves that). Subscriptions then go over
    * ws:// to the same host, and the local SNS alerts are listed.
@@ -18,6 +21,13 @@ export interface ConsoleConfig {
   maxUploadBytes: number;
 }
 
+export interface UserPoolConfig {
+  userPoolId: string;
+  userPoolClientId: string;
+  /** The local stack's Cognito emulator (Amplify's Auth.Cognito.userPoolEndpoint); unset means Cognito itself. */
+  endpoint?: string;
+}
+
 /** Rekognition's limit for S3 objects: no bigger file could ever be classified. */
 export const DEFAULT_MAX_UPLOAD_BYTES = 15 * 1024 * 1024;
 
@@ -25,16 +35,21 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const requireString = (raw: Record<string, unknown>, key: string): string => {
+const optionalString = (raw: Record<string, unknown>, key: string): string | undefined => {
   const value = raw[key];
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new ConfigError(`config.json: "${key}" is missing or empty`);
-  }
-  return value.trim();
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new ConfigError(`config.json: "${key}" must be a string`);
+  return value.trim() === '' ? undefined : value.trim();
+};
+
+const requireString = (raw: Record<string, unknown>, key: string): string => {
+  const value = optionalString(raw, key);
+  if (value === undefined) throw new ConfigError(`config.json: "${key}" is missing or empty`);
+  return value;
 };
 
 /**
- * Checks the parsed config.json. Hand-written rather than zod: four keys do not justify adding a
+ * Checks the parsed config.json. Hand-written rather than zod: a handful of keys do not justify adding a
  * schema library to every page load.
  */
 export const parseConfig = (raw: unknown, pageUrl: string): ConsoleConfig => {
@@ -43,7 +58,13 @@ export const parseConfig = (raw: unknown, pageUrl: string): ConsoleConfig => {
   }
   const record = raw as Record<string, unknown>;
   const graphqlUrl = new URL(requireString(record, 'GraphQLApiUrl'), pageUrl);
-  const apiKey = requireString(record, 'GraphQLApiKey');
+  const apiKey = optionalString(record, 'GraphQLApiKey');
+  const cognitoEndpoint = optionalString(record, 'CognitoEndpoint');
+  const userPool: UserPoolConfig = {
+    userPoolId: requireString(record, 'UserPoolId'),
+    userPoolClientId: requireString(record, 'UserPoolClientId'),
+    ...(cognitoEndpoint ? { endpoint: new URL(cognitoEndpoint, pageUrl).toString().replace(/\/$/, '') } : {}),
+  };
   const region = typeof record.Region === 'string' && record.Region ? record.Region : 'us-east-1';
   const local = typeof record.Local === 'boolean' ? record.Local : graphqlUrl.protocol === 'http:';
   const alertsSetting = record.LocalAlertsUrl;
@@ -56,7 +77,7 @@ export const parseConfig = (raw: unknown, pageUrl: string): ConsoleConfig => {
   const maxSetting = record.MaxUploadBytes;
   const maxUploadBytes =
     typeof maxSetting === 'number' && Number.isInteger(maxSetting) && maxSetting > 0 ? maxSetting : DEFAULT_MAX_UPLOAD_BYTES;
-  return { graphqlUrl: graphqlUrl.toString(), apiKey, region, local, alertsUrl, maxUploadBytes };
+  return { graphqlUrl: graphqlUrl.toString(), ...(apiKey ? { apiKey } : {}), region, userPool, local, alertsUrl, maxUploadBytes };
 };
 
 export const loadConfig = async (): Promise<ConsoleConfig> => {

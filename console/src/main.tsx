@@ -1,9 +1,9 @@
-/** Start-up: read config.json, configure Amplify (with the local WebSocket route when local), render. */
+/** Start-up: read config.json, configure Amplify (with the local WebSocket route when local), render the sign-in gate. */
 import { render } from 'preact';
-import { configureApi } from './api';
-import { App } from './app';
+import { configureAmplify } from './amplify';
 import { loadConfig } from './config';
 import { routeLocalRealtimeOverPlainWs } from './local-websocket';
+import { SessionGate } from './session-gate';
 import './styles.css';
 
 const root = document.getElementById('app');
@@ -13,8 +13,8 @@ const start = async () => {
   try {
     const config = await loadConfig();
     if (config.local) routeLocalRealtimeOverPlainWs(config.graphqlUrl);
-    const api = configureApi(config);
-    render(<App api={api} config={config} />, root);
+    configureAmplify(config);
+    render(<SessionGate config={config} />, root);
   } catch (error) {
     render(
       <main class="panel">

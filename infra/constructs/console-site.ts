@@ -28,6 +28,23 @@ export interface ConsoleSiteProps {
   accessLogBucket: s3.IBucket;
 }
 
+/**
+ * The deployed console's config.json. The keys are the stack outputs' names, which the console reads
+ * (console/src/config.ts). Without an API key the console offers sign-in only.
+ */
+export const deployedConsoleConfig = (
+  props: Pick<ConsoleSiteProps, 'graphqlUrl' | 'realtimeUrl' | 'apiKey' | 'userPoolId' | 'userPoolClientId'> & { region: string },
+) => ({
+  GraphQLApiUrl: props.graphqlUrl,
+  ...(props.apiKey ? { GraphQLApiKey: props.apiKey } : {}),
+  UserPoolId: props.userPoolId,
+  UserPoolClientId: props.userPoolClientId,
+  RealtimeUrl: props.realtimeUrl,
+  Region: props.region,
+  Local: false,
+  MaxUploadBytes: MAX_UPLOAD_BYTES,
+});
+
 export class ConsoleSite extends Construct {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
@@ -113,18 +130,8 @@ export class ConsoleSite extends Construct {
     new s3deploy.BucketDeployment(this, 'Deploy', {
       destinationBucket: this.bucket,
       sources: [
-        s3deploy.Source.asset(props.assetDir, { exclude: ['config.json'] }),
-        // The keys are the stack outputs' names, which the console reads (console/src/config.ts).
-        s3deploy.Source.jsonData('config.json', {
-          GraphQLApiUrl: props.graphqlUrl,
-          ...(props.apiKey ? { GraphQLApiKey: props.apiKey } : {}),
-          UserPoolId: props.userPoolId,
-          UserPoolClientId: props.userPoolClientId,
-          RealtimeUrl: props.realtimeUrl,
-          Region: Aws.REGION,
-          Local: false,
-          MaxUploadBytes: MAX_UPLOAD_BYTES,
-        }),
+        s3deploy.Source.asset(props.assetDir),
+        s3deploy.Source.jsonData('config.json', deployedConsoleConfig({ ...props, region: Aws.REGION })),
       ],
       distribution: this.distribution,
       distributionPaths: ['/*'],

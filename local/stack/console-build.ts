@@ -15,8 +15,6 @@ const CONSOLE_SOURCES = [
   resolve(CONSOLE_DIR, 'src'),
   resolve(CONSOLE_DIR, 'index.html'),
   resolve(CONSOLE_DIR, 'vite.config.mts'),
-  // The local config.json the build ships is made from the local stack's names.
-  resolve(REPO_ROOT, 'local', 'common', 'naming.ts'),
 ];
 
 /** Whether buildDir holds a build at least as new as every source file (missing sources are ignored). */
@@ -30,10 +28,7 @@ export const consoleBuildIsCurrent = (buildDir = CONSOLE_BUILD_DIR, sources = CO
 /** Returns whether it had to build. */
 export const ensureConsoleBuild = async (): Promise<boolean> => {
   if (consoleBuildIsCurrent()) return false;
-  // The config imports the local stack's names from TypeScript, which Vite's bundling config loader (the
-  // one in use) handles; its notice about a future default loader would only bury the banner.
-  process.env.VITE_CONFIG_NATIVE_IGNORE_WARNING ??= 'true';
   const { build } = await import('vite');
-  await build({ root: CONSOLE_DIR, logLevel: 'warn', configLoader: 'bundle' });
+  await build({ root: CONSOLE_DIR, logLevel: 'warn' });
   return true;
 };

@@ -23,6 +23,7 @@ import { sqsVisibilityTimeoutSeconds } from '../../infra/sqs-visibility';
 import { createLocalOrigins, type LocalOrigins } from '../common/origins';
 import { describeFault, type FaultReporter } from '../common/request-guard';
 import { startCognitoLocal, type CognitoLocal } from '../emulators/cognito-local';
+import { localConsoleConfig, type LocalUserPool } from './console-config';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../emulators/dynamodb-local';
 import { startNodeEmulators, type NodeEmulators } from '../emulators/node-emulators';
 import { startRekognitionApi, type RekognitionApi } from '../emulators/rekognition-api';
@@ -403,7 +404,7 @@ const startAppSync = async (
     alerts: AlertsInbox;
     origins: LocalOrigins;
     probes: Record<string, HealthProbe>;
-    userPool: { issuer: string; userPoolClientId: string };
+    userPool: LocalUserPool & { issuer: string };
   },
 ): Promise<AppSyncServer> => {
   const { options, logger } = context;
@@ -432,6 +433,10 @@ const startAppSync = async (
         res.end(JSON.stringify({ alerts: parts.alerts.list() }));
       },
       'GET /local/health': healthRoute(parts.probes, corsHeaders),
+      'GET /config.json': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(JSON.stringify(localConsoleConfig(parts.userPool, context.region)));
+      },
     },
     tls: { dir: join(context.stateDir, 'tls') },
   });

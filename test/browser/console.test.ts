@@ -72,6 +72,8 @@ describe('web console on the local stack', () => {
     const consoleUrl = stack.outputs.ConsoleUrl;
     expect(consoleUrl).toBeDefined();
     await page.goto(consoleUrl!);
+    // These steps use the public tenant (the local API key); sign-in is test/browser/sign-in.test.ts.
+    await page.getByRole('button', { name: 'Continue without signing in' }).click();
     await page.getByRole('heading', { name: 'Pet detector' }).waitFor();
     await page.getByRole('heading', { name: 'Gallery' }).waitFor();
     await page.getByText('No image matches these filters.').waitFor();
@@ -234,11 +236,14 @@ describe('web console on the local stack', () => {
         .map((control) => control.outerHTML),
     );
     expect(unlabelled).toEqual([]);
-    // Tab from the top of a freshly loaded page: the skip link, then the file picker.
+    // Tab from the top of a freshly loaded page (the public-tenant choice survives it): the skip link, the
+    // header's sign-in, then the file picker.
     await page.reload();
     await page.getByRole('heading', { name: 'Gallery' }).waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to gallery');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Sign in');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('file-input');
   });

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { Stats } from '../stats';
 import { STATS_READ_LIMIT } from '../stats';
 import { percent } from '../format';
@@ -7,9 +8,10 @@ interface HeaderProps {
   statsError?: string;
   connection: string;
   local: boolean;
+  account?: ComponentChildren;
 }
 
-export const Header = ({ stats, statsError, connection, local }: HeaderProps) => (
+export const Header = ({ stats, statsError, connection, local, account }: HeaderProps) => (
   <header class="site-header">
     <div class="brand">
       <h1>Pet detector</h1>
@@ -18,6 +20,7 @@ export const Header = ({ stats, statsError, connection, local }: HeaderProps) =>
         Live updates: {connection}
       </span>
     </div>
+    {account}
     <dl class="stats" aria-label={stats.truncated ? `Figures for the latest ${STATS_READ_LIMIT} images` : 'Figures for all images'}>
       <div>
         <dt>Cats</dt>
