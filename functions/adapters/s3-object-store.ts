@@ -19,6 +19,10 @@ const isNotFound = (error: unknown): boolean =>
     error.name === 'NotFound' ||
     (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404);
 
+const isForbidden = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.name === 'Forbidden' || error.name === 'AccessDenied' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403);
+
 const isPreconditionFailed = (error: unknown): boolean =>
   error instanceof Error &&
   (error.name === 'PreconditionFailed' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412);
@@ -43,6 +47,12 @@ export class S3ObjectStore implements ObjectStore {
       return info;
     } catch (error) {
       if (isNotFound(error)) return undefined;
+      // S3 answers 403 for a missing key when the caller may not list its prefix: a refusal, never an answer.
+      if (isForbidden(error)) {
+        throw new TransientError('DependencyUnavailable', `S3 refused HeadObject on ${key} (403): the role may not read it, or may not list its prefix`, {
+          cause: error,
+        });
+      }
       throw unavailable(error);
     }
   }

@@ -40,6 +40,19 @@ export const RESOLVER_COUNT_LIMIT = 10;
 /** Deliveries of an upload message before the queue moves it to its DLQ (the processor records FAILED on the last). */
 export const DEFAULT_MAX_RECEIVE_COUNT = 3;
 
+/**
+ * The record sweeper (functions/record-sweeper): settles records that will never settle by themselves
+ * (core/use-cases/sweep-stale-records.ts). Its windows follow from the queue and the ticket (sweepWindows there).
+ */
+export const SWEEPER = {
+  /** How often it runs: EventBridge Scheduler's rate in AWS, the local stack's timer. */
+  intervalMinutes: 15,
+  /** Records examined per status in one run (a run stays well inside its timeout; the next run continues). */
+  maxRecordsPerRun: 500,
+  /** After its ticket expired, how long a PENDING record still waits for an upload that began in time. */
+  uploadGraceSeconds: 1800,
+} as const;
+
 /** Model worker threads in one Lambda container running the local classifier. */
 export const DEFAULT_LAMBDA_CLASSIFIER_WORKERS = 1;
 
@@ -55,10 +68,15 @@ export const METRIC = {
   classificationLatency: 'ClassificationLatency',
   duplicateEvents: 'DuplicateEvents',
   imagesPublished: 'ImagesPublished',
+  /** Records the sweeper settled as FAILED, one series per reason (SWEEP_REASON). */
+  staleRecordsSettled: 'StaleRecordsSettled',
 } as const;
 
 /** The dimension ImagesClassified carries, one series per animal. */
 export const ANIMAL_DIMENSION = 'Animal';
+
+/** The dimension StaleRecordsSettled carries: the FailureReason code the sweeper wrote. */
+export const REASON_DIMENSION = 'Reason';
 
 /**
  * The environment variables a deployed function reads (functions/runtime/config.ts) and the CDK stack sets
@@ -83,6 +101,9 @@ export const ENV = {
   maxReceiveCount: 'MAX_RECEIVE_COUNT',
   topicArn: 'TOPIC_ARN',
   graphqlUrl: 'GRAPHQL_URL',
+  sweepProcessingAfterSeconds: 'SWEEP_PROCESSING_AFTER_SECONDS',
+  sweepPendingAfterSeconds: 'SWEEP_PENDING_AFTER_SECONDS',
+  sweepMaxRecordsPerRun: 'SWEEP_MAX_RECORDS_PER_RUN',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   logLevel: 'POWERTOOLS_LOG_LEVEL',

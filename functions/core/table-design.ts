@@ -87,3 +87,9 @@ export const UNCERTAIN_PARTITION_VALUE = 'UNCERTAIN';
 
 /** Set once on an uncertain image's record when its SNS alert is claimed (functions/adapters/dynamodb-alert-ledger.ts). */
 export const ALERT_SENT_ATTRIBUTE = 'AlertSentAt';
+
+/**
+ * Every attribute the sweeper's conditional FAILED write (DetectionLog.failIfUnchanged) names: the CDK stack
+ * allows the sweeper's UpdateItem on these alone (dynamodb:Attributes), and a unit test holds the adapter to it.
+ */
+export const SETTLE_ATTRIBUTES = [TABLE_PARTITION_KEY, 'ProcessingStatus', 'StatusPK', 'Timestamp', 'FailureReason'] as const;

@@ -17,7 +17,9 @@ import {
   DEFAULT_THRESHOLDS,
   DEFAULT_UPLOAD_URL_TTL_SECONDS,
   ENV,
+  SWEEPER,
 } from '../core/settings';
+import type { SweepSettings } from '../core/use-cases/sweep-stale-records';
 
 /** An environment: process.env in Lambda, a plain object in tests. */
 export type Env = Record<string, string | undefined>;
@@ -57,6 +59,14 @@ const schemas = {
     // Must equal the queue's maxReceiveCount (the CDK stack and the local stack both set it from settings): on the
     // last delivery a transient fault also records FAILED, so a message in the DLQ never leaves a record PROCESSING.
     [ENV.maxReceiveCount]: integer(DEFAULT_MAX_RECEIVE_COUNT, 1, 1000),
+  }),
+  recordSweeper: z.object({
+    ...storage,
+    // No defaults: they follow from the queue and the ticket (sweepWindows), which the deployment knows and this
+    // function does not; a window shorter than the queue's would fail images that a redelivery was about to finish.
+    [ENV.sweepProcessingAfterSeconds]: z.coerce.number().check(z.int(), z.gte(60), z.lte(7 * 86_400)),
+    [ENV.sweepPendingAfterSeconds]: z.coerce.number().check(z.int(), z.gte(60), z.lte(7 * 86_400)),
+    [ENV.sweepMaxRecordsPerRun]: integer(SWEEPER.maxRecordsPerRun, 1, 10_000),
   }),
   streamPublisher: z.object({
     [ENV.tableName]: required,
@@ -173,6 +183,22 @@ export const loadImageProcessorConfig = (env: Env): ImageProcessorConfig => {
     maxLabels: c[ENV.maxLabels],
     localClassifierWorkers: c[ENV.localClassifierWorkers],
     maxReceiveCount: c[ENV.maxReceiveCount],
+  };
+};
+
+export interface RecordSweeperConfig extends StorageConfig {
+  sweep: SweepSettings;
+}
+
+export const loadRecordSweeperConfig = (env: Env): RecordSweeperConfig => {
+  const c = parse('recordSweeper', env);
+  return {
+    ...storageConfig(c),
+    sweep: {
+      processingTimeoutSeconds: c[ENV.sweepProcessingAfterSeconds],
+      pendingTimeoutSeconds: c[ENV.sweepPendingAfterSeconds],
+      maxRecordsPerRun: c[ENV.sweepMaxRecordsPerRun],
+    },
   };
 };
 

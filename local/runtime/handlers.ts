@@ -12,9 +12,13 @@ import {
   DEFAULT_RETENTION_DAYS,
   DEFAULT_THRESHOLDS,
   DEFAULT_UPLOAD_URL_TTL_SECONDS,
+  SWEEPER,
 } from '../../functions/core/settings';
+import type { Clock } from '../../functions/core/ports';
+import { sweepWindows } from '../../functions/core/use-cases/sweep-stale-records';
 import { createHandler as createImageProcessor } from '../../functions/image-processor/handler';
 import { createHandler as createImageReader } from '../../functions/image-reader/handler';
+import { createHandler as createRecordSweeper } from '../../functions/record-sweeper/handler';
 import { createHandler as createRequestUpload } from '../../functions/request-upload/handler';
 import { createHandler as createStreamPublisher } from '../../functions/stream-publisher/handler';
 import type { StorageConfig } from '../../functions/runtime/config';
@@ -22,8 +26,10 @@ import { createTelemetry } from '../../functions/runtime/telemetry';
 import type { AwsConnection } from '../../functions/runtime/wiring/connection';
 import { imageProcessorDeps } from '../../functions/runtime/wiring/image-processor';
 import { imageReaderDeps } from '../../functions/runtime/wiring/image-reader';
+import { recordSweeperDeps } from '../../functions/runtime/wiring/record-sweeper';
 import { requestUploadDeps } from '../../functions/runtime/wiring/request-upload';
 import { streamPublisherDeps } from '../../functions/runtime/wiring/stream-publisher';
+import { sqsVisibilityTimeoutSeconds } from '../../infra/sqs-visibility';
 import { LOCAL_INDEX_SHARDS, LOCAL_NAMES } from '../common/naming';
 
 export type AnyHandler = (event: never, context: Context) => Promise<unknown>;
@@ -33,6 +39,7 @@ export const FUNCTIONS = {
   imageReader: { name: 'serverlessapp-local-image-reader', timeoutMs: 10_000 },
   imageProcessor: { name: 'serverlessapp-local-image-processor', timeoutMs: 60_000 },
   streamPublisher: { name: 'serverlessapp-local-stream-publisher', timeoutMs: 30_000 },
+  recordSweeper: { name: 'serverlessapp-local-record-sweeper', timeoutMs: 60_000 },
 } as const;
 
 export type FunctionKey = keyof typeof FUNCTIONS;
@@ -52,6 +59,13 @@ export interface LocalHandlersInput {
   bucketName?: string;
   topicArn?: string;
   maxReceiveCount?: number;
+  /**
+   * The uploads queue's visibility timeout: with maxReceiveCount, when a PROCESSING record is stuck (sweepWindows).
+   * Default: the CDK stack's rule for the processor's timeout, as the local queue's default.
+   */
+  visibilityTimeoutSeconds?: number;
+  /** The record sweeper's clock. Default: the system clock; tests move it on instead of waiting. */
+  sweeperClock?: Clock;
   /** Powertools log level (DEBUG, INFO, WARN, ERROR, SILENT). */
   logLevel: string;
   /** Only for fault-injection stacks: SDK clients hand every failure to the event source at once. */
@@ -64,6 +78,7 @@ export interface LocalHandlers {
   imageProcessor: ReturnType<typeof createImageProcessor>;
   /** Built once the AppSync server listens: its URL is where the publisher posts. */
   streamPublisher(graphqlUrl: string): ReturnType<typeof createStreamPublisher>;
+  recordSweeper: ReturnType<typeof createRecordSweeper>;
   /** Stops the local model's worker threads (if it ever started them). */
   close(): Promise<void>;
 }
@@ -115,6 +130,25 @@ export const createLocalHandlers = (input: LocalHandlersInput): LocalHandlers =>
         ),
       );
     },
+    recordSweeper: createRecordSweeper(
+      recordSweeperDeps(
+        {
+          ...storage,
+          sweep: {
+            ...sweepWindows({
+              visibilityTimeoutSeconds: input.visibilityTimeoutSeconds ?? sqsVisibilityTimeoutSeconds(FUNCTIONS.imageProcessor.timeoutMs / 1000),
+              maxReceiveCount: processorConfig.maxReceiveCount,
+              uploadUrlTtlSeconds: DEFAULT_UPLOAD_URL_TTL_SECONDS,
+              uploadGraceSeconds: SWEEPER.uploadGraceSeconds,
+            }),
+            maxRecordsPerRun: SWEEPER.maxRecordsPerRun,
+          },
+        },
+        telemetry('recordSweeper'),
+        connection,
+        input.sweeperClock,
+      ),
+    ),
     close: async () => model?.close(),
   };
 };

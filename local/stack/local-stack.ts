@@ -32,7 +32,7 @@ import { startUploadGateway, type UploadGateway } from '../gateway/upload-gatewa
 import { ensureDetectionLogsTable, ensureImageStatsTable } from '../provision/table';
 import { provisionMessaging, type Messaging } from '../provision/messaging';
 import { ensureUser, ensureUserPool, type UserPoolInfo } from '../provision/user-pool';
-import { DEFAULT_MAX_RECEIVE_COUNT } from '../../functions/core/settings';
+import { DEFAULT_MAX_RECEIVE_COUNT, SWEEPER } from '../../functions/core/settings';
 import { createLocalHandlers, FUNCTIONS, type LocalHandlers } from '../runtime/handlers';
 import { startAlertsInbox, type AlertsInbox } from '../wiring/alerts-inbox';
 import { checkHealth, healthRoute, type ComponentHealth, type HealthProbe, type HealthReport } from './health';
@@ -42,6 +42,7 @@ import { createS3NotificationForwarder } from '../wiring/s3-notifications';
 import { objectCreatedRecord, planUploadRecovery } from '../wiring/upload-recovery';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbDetectionLog } from '../../functions/adapters/dynamodb-detection-log';
+import { startSchedule } from '../wiring/schedule';
 import { startSqsEventSource, type EventSource } from '../wiring/sqs-event-source';
 import { STREAM_FILTER_PATTERNS } from '../../functions/stream-publisher/trigger-filters';
 import { startStreamEventSource } from '../wiring/stream-event-source';
@@ -88,6 +89,10 @@ export interface LocalStackOptions {
   logger?: StackLogger;
   /** The upload gateway's clock, for tests of expired tickets. Default: the system clock. */
   uploadClock?: () => Date;
+  /** How often the record sweeper runs (EventBridge Scheduler's rate in AWS). Default SWEEPER.intervalMinutes. */
+  sweepIntervalMs?: number;
+  /** The record sweeper's clock, for tests of records that never finish. Default: the system clock. */
+  sweeperClock?: () => Date;
   /** Powertools log level for the handlers. Default WARN. */
   logLevel?: string;
   /**
@@ -187,17 +192,16 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const gateway = await startGateway(context, emulators, origins);
     const clients = createClients(context, { dynamodb: dynamo.endpoint, sqs: emulators.sqsEndpoint, s3: gateway.endpoint, cognito: cognito.endpoint });
     void s3Directory;
+    const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? sqsVisibilityTimeoutSeconds(FUNCTIONS.imageProcessor.timeoutMs / 1000);
     const [table, , messaging, pool] = await Promise.all([
       ensureDetectionLogsTable(clients.ddb, LOCAL_NAMES.table),
       ensureImageStatsTable(clients.ddb, LOCAL_NAMES.statsTable),
-      provisionMessaging(clients, {
-        visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? sqsVisibilityTimeoutSeconds(FUNCTIONS.imageProcessor.timeoutMs / 1000),
-      }),
+      provisionMessaging(clients, { visibilityTimeoutSeconds }),
       provisionUserPool(clients.cognito),
     ]);
     const userPool = { ...pool, endpoint: cognito.endpoint, issuer: cognito.issuerOf(pool.userPoolId), demoUser: { ...LOCAL_DEMO_USER } };
     const classifier = await startClassifier(context, clients.s3);
-    const handlers = startFunctions(context, { dynamo, emulators, gateway, messaging, classifier });
+    const handlers = startFunctions(context, { dynamo, emulators, gateway, messaging, classifier, visibilityTimeoutSeconds });
     const alerts = startAlertsInbox({
       sqs: clients.sqs,
       queueUrl: messaging.alerts.url,
@@ -209,9 +213,10 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const appsync = await startAppSync(context, { clients, handlers, alerts, origins, probes, userPool });
     const uploads = await wireUploads(context, { emulators, clients, messaging, handlers });
     const stream = await wireStream(context, { clients, messaging, table, handlers, graphqlUrl: appsync.url });
+    const sweeper = scheduleSweeper(context, handlers);
     Object.assign(
       probes,
-      healthProbes({ supervisor, clients, messaging, uploads, stream, classifier: classifier.description, userPoolId: pool.userPoolId }),
+      healthProbes({ supervisor, clients, messaging, uploads, stream, sweeper, classifier: classifier.description, userPoolId: pool.userPoolId }),
     );
 
     const outputs: LocalOutputs = {
@@ -367,6 +372,7 @@ const startFunctions = (
     gateway: UploadGateway;
     messaging: Messaging;
     classifier: Awaited<ReturnType<typeof startClassifier>>;
+    visibilityTimeoutSeconds: number;
   },
 ): LocalHandlers => {
   const { options } = context;
@@ -385,6 +391,8 @@ const startFunctions = (
     },
     ...(parts.classifier.choice === 'local' ? { localModel: { workers: options.localClassifierWorkers ?? 1 } } : {}),
     maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT,
+    visibilityTimeoutSeconds: parts.visibilityTimeoutSeconds,
+    ...(options.sweeperClock ? { sweeperClock: { now: options.sweeperClock } } : {}),
     logLevel: options.logLevel ?? 'WARN',
     ...(sdkMaxAttempts === undefined ? {} : { sdkMaxAttempts }),
   });
@@ -524,6 +532,26 @@ const wireStream = async (
   return source;
 };
 
+/** Step 8: the record sweeper on a timer, as EventBridge Scheduler runs it in AWS. */
+const scheduleSweeper = (context: StackContext, handlers: Handlers): EventSource => {
+  const { logger, options } = context;
+  const schedule = startSchedule({
+    functionName: FUNCTIONS.recordSweeper.name,
+    handler: handlers.recordSweeper,
+    intervalMs: options.sweepIntervalMs ?? SWEEPER.intervalMinutes * 60_000,
+    timeoutMs: FUNCTIONS.recordSweeper.timeoutMs,
+    onInvocation: ({ result, error }) => {
+      if (error) logger.warn(`record-sweeper failed, the next run tries again: ${(error as Error).message}`);
+      else if (result && result.timedOut + result.neverArrived > 0) {
+        logger.info(`record-sweeper settled ${result.timedOut} stuck PROCESSING and ${result.neverArrived} unused upload ticket(s) as FAILED`);
+      }
+    },
+  });
+  // Pushed after the event sources, so stopped before them: a run in flight ends while everything it calls is up.
+  context.cleanups.push(() => schedule.stop());
+  return schedule;
+};
+
 /** What GET /local/health probes: each component live, not just "was started". */
 const healthProbes = (parts: {
   supervisor: Supervisor;
@@ -531,6 +559,7 @@ const healthProbes = (parts: {
   messaging: Messaging;
   uploads: Awaited<ReturnType<typeof wireUploads>>;
   stream: EventSource;
+  sweeper: EventSource;
   classifier: LocalStack['classifier'];
   userPoolId: string;
 }): Record<string, HealthProbe> => {
@@ -557,6 +586,7 @@ const healthProbes = (parts: {
     },
     uploadEvents: () => parts.uploads.source.health(),
     streamEvents: () => parts.stream.health(),
+    recordSweeper: () => parts.sweeper.health(),
     classifier: () => classifierHealth(parts.classifier),
     cognito: async () => {
       const dead = child(NAMES.cognito);

@@ -1,17 +1,14 @@
 /** Builds processUpload's dependencies from its configuration; nothing happens at import. */
 import { createClassifier, type ClosableClassifier, type LocalClassifierFactory } from '../../adapters/classifier-factory';
-import { documentClient } from '../../adapters/clients/dynamodb';
 import { rekognitionClient } from '../../adapters/clients/rekognition';
-import { s3Client } from '../../adapters/clients/s3';
-import { DynamoDbDetectionLog } from '../../adapters/dynamodb-detection-log';
 import { SharpImageMedia } from '../../adapters/media/sharp-media';
-import { S3ObjectStore } from '../../adapters/s3-object-store';
 import { ConfigurationError } from '../../core/errors';
 import { systemClock, type Classifier } from '../../core/ports';
 import type { ProcessUploadDeps } from '../../core/use-cases/process-upload';
 import { loadImageProcessorConfig, type Env, type ImageProcessorConfig } from '../config';
 import { telemetryFromEnvironment, traceClients, type Telemetry } from '../telemetry';
 import { clientTarget, type AwsConnection } from './connection';
+import { storageAdapters } from './storage';
 
 export interface ImageProcessorHandlerDeps {
   processUpload: ProcessUploadDeps;
@@ -53,10 +50,7 @@ export const imageProcessorDeps = (config: ImageProcessorConfig, telemetry: Tele
     );
   return {
     processUpload: {
-      log: new DynamoDbDetectionLog(documentClient(clientTarget(config.region, 'dynamodb', connection), instrument), config.tableName, {
-        indexShards: config.indexShards,
-      }),
-      store: new S3ObjectStore(s3Client(clientTarget(config.region, 's3', connection), config.forcePathStyle, instrument), config.bucketName),
+      ...storageAdapters(config, connection, instrument),
       classifier,
       media: new SharpImageMedia(),
       clock: systemClock,

@@ -28,7 +28,7 @@ it('GET /local/health: 200 and every component up, by name', async () => {
   const report = (await response.json()) as { status: string; components: Record<string, { up: boolean }> };
   expect(response.status).toBe(200);
   expect(report.status).toBe('UP');
-  expect(Object.keys(report.components).sort()).toEqual(['appsync', 'classifier', 'cognito', 'dynamodb', 's3', 'sqsSns', 'streamEvents', 'uploadEvents']);
+  expect(Object.keys(report.components).sort()).toEqual(['appsync', 'classifier', 'cognito', 'dynamodb', 'recordSweeper', 's3', 'sqsSns', 'streamEvents', 'uploadEvents']);
   expect(Object.values(report.components).every((c) => c.up)).toBe(true);
 });
 

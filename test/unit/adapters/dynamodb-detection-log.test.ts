@@ -20,7 +20,7 @@ import { DuplicateImageError, TransientError } from '../../../functions/core/err
 import { nextTokenFor, planImageQuery, READ_BUDGET, type ImageFilter } from '../../../functions/core/image-query';
 import { indexKeys, shardOf } from '../../../functions/core/index-keys';
 import { type DetectionLogItem, recordToItem } from '../../../functions/core/record-mapping';
-import { FILTER_ATTRIBUTES, INDEXES, indexProjection, TABLE_PARTITION_KEY } from '../../../functions/core/table-design';
+import { FILTER_ATTRIBUTES, INDEXES, indexProjection, SETTLE_ATTRIBUTES, TABLE_PARTITION_KEY } from '../../../functions/core/table-design';
 import { pendingRecord } from '../core/support/in-memory-ports';
 import type { ImageRecord } from '../../../functions/core/domain';
 
@@ -156,6 +156,18 @@ describe('DynamoDbDetectionLog writes', () => {
     });
     ddb.on(UpdateCommand).rejects(conditionFailed());
     expect(await log.failIfUnchanged(seen, 'ProcessingTimedOut: x', '2026-11-22T03:00:00.000Z')).toBe(false);
+  });
+
+  it('names no attribute in the sweeper\'s write beyond SETTLE_ATTRIBUTES (its IAM policy allows those alone)', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await log.failIfUnchanged({ id: 'img-1', status: 'PENDING', updatedAt: '2026-11-22T01:00:00.000Z' }, 'UploadNeverArrived: x', '2026-11-22T03:00:00.000Z');
+    const input = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
+    const aliased = Object.values(input.ExpressionAttributeNames ?? {});
+    // Attribute names written out in the expressions: words that are neither keywords nor #aliases/:values.
+    const words = `${input.UpdateExpression} ${input.ConditionExpression}`.match(/(?<![#:\w])[A-Za-z_]\w*/g) ?? [];
+    const keywords = new Set(['SET', 'AND', 'OR', 'NOT', 'IN', 'attribute_exists', 'attribute_not_exists']);
+    const named = [...aliased, ...words.filter((w) => !keywords.has(w)), ...Object.keys(input.Key ?? {})];
+    expect(new Set(named)).toEqual(new Set(SETTLE_ATTRIBUTES));
   });
 
   it('turns any other DynamoDB error into a retryable DependencyUnavailable', async () => {

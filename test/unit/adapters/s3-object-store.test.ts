@@ -60,6 +60,12 @@ describe('S3ObjectStore', () => {
     expect(await store.head('input/a.jpg')).toBeUndefined();
   });
 
+  it('reports a 403 from head as a refusal, never as a missing object', async () => {
+    // S3's answer for a missing key when the caller may not list its prefix: absence is not proven.
+    s3.on(HeadObjectCommand).rejects(Object.assign(new Error('Forbidden'), { name: 'Forbidden', $metadata: { httpStatusCode: 403 } }));
+    await expect(store.head('input/a.jpg')).rejects.toMatchObject({ code: 'DependencyUnavailable', message: expect.stringContaining('(403)') });
+  });
+
   it('copies within the bucket with a URL-encoded CopySource', async () => {
     s3.on(CopyObjectCommand).resolves({});
     await store.copy('input/my cat+1.jpg', 'cats/x.jpg', { etag: '"e1"' });

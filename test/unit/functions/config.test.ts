@@ -1,6 +1,7 @@
 import {
   loadImageProcessorConfig,
   loadImageReaderConfig,
+  loadRecordSweeperConfig,
   loadRequestUploadConfig,
   loadStreamPublisherConfig,
 } from '../../../functions/runtime/config';
@@ -18,6 +19,9 @@ describe('function configuration', () => {
     ['GRAPHQL_URL', () => loadStreamPublisherConfig({ TOPIC_ARN: 'arn', AWS_REGION: 'r' })],
     ['AWS_REGION', () => loadImageProcessorConfig({ TABLE_NAME: 't', BUCKET_NAME: 'b' })],
     ['TABLE_NAME', () => loadImageProcessorConfig({ TABLE_NAME: '  ', BUCKET_NAME: 'b', AWS_REGION: 'r' })],
+    // The sweeper's windows follow from the queue and the ticket: no default could know them.
+    ['SWEEP_PROCESSING_AFTER_SECONDS', () => loadRecordSweeperConfig({ ...storage, SWEEP_PENDING_AFTER_SECONDS: '2400' })],
+    ['SWEEP_PENDING_AFTER_SECONDS', () => loadRecordSweeperConfig({ ...storage, SWEEP_PROCESSING_AFTER_SECONDS: '546' })],
   ])('fails naming a missing %s', (name, load) => {
     expect(load).toThrow(ConfigurationError);
     expect(load).toThrow(`missing environment variable ${name}`);
@@ -38,6 +42,14 @@ describe('function configuration', () => {
       maxReceiveCount: 3,
     });
     expect(loadRequestUploadConfig(storage)).toMatchObject({ uploadUrlTtlSeconds: 600, retentionDays: 90 });
+    expect(loadRecordSweeperConfig({ ...storage, SWEEP_PROCESSING_AFTER_SECONDS: '546', SWEEP_PENDING_AFTER_SECONDS: '2400' })).toEqual({
+      tableName: 't',
+      indexShards: 8,
+      bucketName: 'b',
+      region: 'us-east-1',
+      forcePathStyle: false,
+      sweep: { processingTimeoutSeconds: 546, pendingTimeoutSeconds: 2400, maxRecordsPerRun: 500 },
+    });
   });
 
   it('reads per-stage values', () => {
@@ -65,6 +77,8 @@ describe('function configuration', () => {
     ['INDEX_SHARDS', '65', () => loadImageReaderConfig({ ...storage, INDEX_SHARDS: '65' })],
     ['CLASSIFIER', 'openai', () => loadImageProcessorConfig({ ...storage, CLASSIFIER: 'openai' })],
     ['CONFIDENT_THRESHOLD', 'high', () => loadImageProcessorConfig({ ...storage, CONFIDENT_THRESHOLD: 'high' })],
+    ['SWEEP_PROCESSING_AFTER_SECONDS', '5', () => loadRecordSweeperConfig({ ...storage, SWEEP_PROCESSING_AFTER_SECONDS: '5', SWEEP_PENDING_AFTER_SECONDS: '2400' })],
+    ['SWEEP_MAX_RECORDS_PER_RUN', '0', () => loadRecordSweeperConfig({ ...storage, SWEEP_PROCESSING_AFTER_SECONDS: '546', SWEEP_PENDING_AFTER_SECONDS: '2400', SWEEP_MAX_RECORDS_PER_RUN: '0' })],
     ['GRAPHQL_URL', 'not a url', () => loadStreamPublisherConfig({ TOPIC_ARN: 'a', AWS_REGION: 'r', GRAPHQL_URL: 'not a url' })],
   ])('fails naming an invalid %s (%s)', (name, _value, load) => {
     expect(load).toThrow(`invalid environment variable ${name}`);

@@ -1,4 +1,4 @@
-import { sweepStaleRecords, type SweepSettings } from '../../../../functions/core/use-cases/sweep-stale-records';
+import { sweepStaleRecords, sweepWindows, type SweepSettings } from '../../../../functions/core/use-cases/sweep-stale-records';
 import { fixedClock, InMemoryDetectionLog, InMemoryObjectStore, pendingRecord } from '../support/in-memory-ports';
 
 const NOW = '2026-11-22T03:00:00.000Z';
@@ -62,5 +62,29 @@ describe('sweepStaleRecords: records that never finish are settled as FAILED, by
     const { log, deps } = await setup([{ id: 'done', status: 'COMPLETED', createdAt: ago(9000), updatedAt: ago(9000) }]);
     expect(await sweepStaleRecords(deps, SETTINGS)).toEqual({ timedOut: [], neverArrived: [], skipped: 0 });
     expect((await log.get('done'))?.status).toBe('COMPLETED');
+  });
+});
+
+describe('sweepWindows: when a record can no longer settle by itself', () => {
+  it('waits every delivery the queue can still make, and the ticket plus an upload begun just in time', () => {
+    // prod with Rekognition: a 30 s processor, a 182 s visibility timeout (6 x 30 + the 2 s batching window), 3 deliveries.
+    expect(sweepWindows({ visibilityTimeoutSeconds: 182, maxReceiveCount: 3, uploadUrlTtlSeconds: 600, uploadGraceSeconds: 1800 })).toEqual({
+      processingTimeoutSeconds: 546,
+      pendingTimeoutSeconds: 2400,
+    });
+  });
+});
+
+describe('sweepStaleRecords: bounded work per run', () => {
+  it('examines at most maxRecordsPerRun records per status (rounded up to a page), and the next run continues', async () => {
+    const records = Array.from({ length: 250 }, (_, i) => ({ id: `p${String(i).padStart(3, '0')}`, createdAt: ago(7200 + i), updatedAt: ago(7200 + i) }));
+    const { log, deps } = await setup(records);
+    const first = await sweepStaleRecords(deps, { ...SETTINGS, maxRecordsPerRun: 100 });
+    expect(first.neverArrived).toHaveLength(100);
+    const second = await sweepStaleRecords(deps, { ...SETTINGS, maxRecordsPerRun: 100 });
+    expect(second.neverArrived).toHaveLength(100);
+    expect(new Set([...first.neverArrived, ...second.neverArrived]).size).toBe(200);
+    await sweepStaleRecords(deps, { ...SETTINGS, maxRecordsPerRun: 100 });
+    expect([...log.records.values()].every((r) => r.status === 'FAILED')).toBe(true);
   });
 });
