@@ -395,13 +395,32 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
   const entriesPerShard = Math.ceil((usage.galleryPageSize + 1) / facts.indexShards) + 1;
   const queryReads = facts.indexShards * readUnits(entriesPerShard * entryBytes, false);
   const pageReads = queryReads + usage.galleryPageSize * readUnits(completedBytes, false);
+  // What the fan-out adds: the same page from one partition would be one Query of page + 1 entries.
+  const fanOutReads = queryReads - readUnits((usage.galleryPageSize + 1) * entryBytes, false);
   const reads = [
     ['image(id) re-read by the subscriber', readUnits(completedBytes, false) * usage.subscribersPerImage],
     [`images page: ${facts.indexShards} shard Queries + BatchGet (share)`, pageReads / usage.galleryPageSize],
     ['imageUrls BatchGetItem (share)', readUnits(completedBytes, false)],
   ] as const;
-  for (const [what, units] of reads) add('DynamoDB', `reads: ${what}`, units, PRICES.dynamoReadUnit.usd, `${units.toFixed(2)} RRU`);
+  for (const [what, units] of reads) {
+    const fanOut = what.startsWith('images page') ? `, of which ${(fanOutReads / usage.galleryPageSize).toFixed(3)} for reading ${facts.indexShards} shards instead of one partition` : '';
+    add('DynamoDB', `reads: ${what}`, units, PRICES.dynamoReadUnit.usd, `${units.toFixed(2)} RRU${fanOut}`);
+  }
   add('DynamoDB', 'stream reads by the Lambda trigger', 0, 0, 'free for Lambda triggers');
+  // ImageStats (functions/adapters/dynamodb-stats-store.ts): one transaction per stream batch puts a marker
+  // per image and adds to each counter the batch touches (ALL's hour and day, and each owner's), every action
+  // a transactional write of an item under 1 KB: 2 WRU.
+  const statsMarker = 2 * writeUnits(itemBytes({ StatsKey: `COUNTED#${items.pending.ImageID}`, Bucket: '-', ExpiresAt: 1_787_391_330 }));
+  const counterUnits = 2 * writeUnits(itemBytes({ StatsKey: 'OWNER#7c1e5b2a-4d3f-4a8b-9e6c-1f2a3b4c5d6e#HOUR', Bucket: '2026-11-22T10:00:00.000Z', Total: 1, Cats: 1, Dogs: 0, Others: 0, Uncertain: 0, Failed: 0 }));
+  const countersPerImage = (2 + 2 * usage.recordsPerPublisherInvocation) / usage.recordsPerPublisherInvocation;
+  add('DynamoDB', 'writes: ImageStats marker (transactional)', statsMarker, PRICES.dynamoWriteUnit.usd, `${statsMarker} WRU: COUNTED#<id>, put once per image`);
+  add(
+    'DynamoDB',
+    'writes: ImageStats counters (share of a batch)',
+    countersPerImage * counterUnits,
+    PRICES.dynamoWriteUnit.usd,
+    `${countersPerImage.toFixed(2)} counters x ${counterUnits} WRU: ALL's hour and day per batch of ${usage.recordsPerPublisherInvocation}, the owner's per image`,
+  );
 
   // AppSync
   const operations = 1 + 1 + usage.subscribersPerImage + 2 / usage.galleryPageSize;
@@ -495,7 +514,8 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
       `X-Ray: the images arrive evenly over ${usage.periodDays} days as a Poisson stream (${imagesPerSecond.toFixed(3)} images/s), which is what the per-second reservoirs see; ` +
         `GraphQL requests follow ${facts.apiTraceSampling ? `the API's rule ${facts.apiTraceSampling.ruleName}` : "X-Ray's default rule"} (${describeSampling(apiSampling)}) and request-upload/image-reader inherit its decision; ` +
         `image-processor and stream-publisher are sampled by Lambda itself (${describeSampling(XRAY_DEFAULT_SAMPLING)} per function, no rule applies), per invocation`,
-      `DynamoDB reads: a gallery page Queries each of the ${facts.indexShards} index shards (entries of ${entryBytes} B, at least 0.5 RRU per Query); every BatchGetItem record counts as its own read (rounded up to 4 KB)`,
+      `DynamoDB reads: a gallery page Queries each of the ${facts.indexShards} index shards (entries of ${entryBytes} B, at least 0.5 RRU per Query: ${fanOutReads.toFixed(1)} RRU more per page than one partition); every BatchGetItem record counts as its own read (rounded up to 4 KB)`,
+      `imageStats: the stream-publisher counts each final status once in one transaction per batch: a marker per image and ALL's two counters per batch plus the owner's two per image (every image of a batch from another owner), 2 WRU per action`,
       `Cognito: each user uploads ${usage.imagesPerUserPerMonth} images a month and is one monthly active user (${facts.userPoolTier} plan, ${mau.unit}); sign-ins and token refreshes are not billed per request`,
       'us-east-1 list prices, free tiers ignored (Cognito: the first 10,000 MAUs); Rekognition at the first-1M tier',
     ],
@@ -505,7 +525,7 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
       completedBytes,
       completedUncertainBytes: itemBytes(items.completedUncertain),
     },
-    dynamoWritesPerImage: writes.reduce((sum, [, units]) => sum + units, 0),
+    dynamoWritesPerImage: writes.reduce((sum, [, units]) => sum + units, 0) + statsMarker + countersPerImage * counterUnits,
     appSyncOperationsPerImage: operations,
   };
 };

@@ -199,6 +199,20 @@ describe('costReport', () => {
     expect(line(single, 'reads: images page: 1 shard Queries + BatchGet (share)').perImage).toBeCloseTo((page * 0.5 + 0.5) / page, 9);
   });
 
+  it('counts the ImageStats writes: a transactional marker per image, ALL\'s two counters per batch and the owner\'s two per image', () => {
+    const single = costReport(facts());
+    expect(line(single, 'writes: ImageStats marker (transactional)').perImage).toBe(2);
+    // A batch of one record: ALL's hour and day plus the owner's, 2 WRU each.
+    expect(line(single, 'writes: ImageStats counters (share of a batch)').perImage).toBe(8);
+    const batched = costReport(facts(), { ...DEFAULT_USAGE, recordsPerPublisherInvocation: 100 });
+    expect(line(batched, 'writes: ImageStats counters (share of a batch)').perImage).toBeCloseTo(((2 + 2 * 100) / 100) * 2, 9);
+    expect(single.dynamoWritesPerImage - batched.dynamoWritesPerImage).toBeCloseTo(8 - 4.04, 9);
+  });
+
+  it('states what reading 8 shards adds to a gallery page over one partition', () => {
+    expect(line(costReport(facts()), 'reads: images page: 8 shard Queries + BatchGet (share)').basis).toMatch(/of which 0\.146 for reading 8 shards instead of one partition/);
+  });
+
   it('prices storage for the images\' (and their thumbnails\') whole life, bounded by the lifecycle (retention + noncurrent + rounding)', () => {
     const report = costReport(facts());
     expect(report.storage.daysHeld).toBe(90 + 1 + 2);
