@@ -7,12 +7,15 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import WebSocket from 'ws';
+import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { signIn } from '../../../local/client/sign-in';
 import { LIST_IMAGES } from '../../../local/client/graphql';
 import { postToTicket, requestUpload } from '../../../local/client/upload';
 import { isFinal, photo, startTestStack, subscribe, upload, waitFor, type TestStack } from './helpers';
@@ -140,7 +143,7 @@ interface Conversation {
 }
 
 /** Opens a real-time connection, sends frames one by one, and collects what comes back until it settles. */
-const converse = async (frames: Array<string | Buffer>, options: { url?: string; waitFor?: (c: Conversation) => boolean } = {}) => {
+const converse = async (frames: Array<string | Buffer | { afterAck: string | Buffer }>, options: { url?: string; waitFor?: (c: Conversation) => boolean } = {}) => {
   const ws = new WebSocket(options.url ?? realtimeUrl(), ['graphql-ws']);
   const conversation: Conversation = { messages: [] };
   ws.on('message', (data) => conversation.messages.push(JSON.parse(String(data)) as Conversation['messages'][number]));
@@ -150,7 +153,12 @@ const converse = async (frames: Array<string | Buffer>, options: { url?: string;
     ws.once('open', () => resolve());
     ws.once('error', reject);
   });
-  for (const frame of frames) ws.send(frame);
+  for (const frame of frames) {
+    if (typeof frame === 'object' && 'afterAck' in frame) {
+      await waitFor(() => conversation.messages.some((m) => m.type === 'connection_ack'), 'connection_ack', 10_000);
+      ws.send(frame.afterAck);
+    } else ws.send(frame);
+  }
   await Promise.race([
     closed,
     waitFor(() => (options.waitFor ?? ((c) => c.messages.some((m) => m.type?.includes('error'))))(conversation), 'an answer', 10_000),
@@ -321,10 +329,47 @@ const s3Cases: Case[] = [
     const ticket = await requestUpload(t.api, { fileName: 'k.jpg', contentType: 'image/jpeg', fileSize: 1_000 });
     expect((await postToTicket(ticket, CAT, { contentType: 'image/jpeg' })).errorCode).toBe('EntityTooLarge');
   }],
-  ['POST of 20 MB with no size limit in the policy: 400 EntityTooLarge, not buffered', async () => {
-    const { fields } = await ticketFields();
+  ['POST of 20 MB on a ticket whose policy sets no size limit: 400 EntityTooLarge at 15 MB, not buffered', async () => {
+    // A policy signed with the stack's own key but without content-length-range: only the gateway's bound is left.
+    const { fields } = await createPresignedPost(t.s3, { Bucket: bucket(), Key: 'input/no-range.jpg', Fields: { 'Content-Type': 'image/jpeg' }, Expires: 60 });
     const answer = await postForm([...fieldParts(fields), { name: 'file', value: Buffer.alloc(20 * 1024 * 1024), fileName: 'big.jpg' }]);
-    expect(s3Code(answer)).toBe('EntityTooLarge');
+    expect([answer.status, s3Code(answer)]).toEqual([400, 'EntityTooLarge']);
+    expect(answer.body).toContain('<MaxSizeAllowed>15728640</MaxSizeAllowed>');
+  }],
+  ['POST on an expired ticket (a policy signed with our key, expired a minute ago): 403 AccessDenied "Policy expired"', async () => {
+    const { fields } = await createPresignedPost(t.s3, {
+      Bucket: bucket(),
+      Key: 'input/expired.jpg',
+      Fields: { 'Content-Type': 'image/jpeg' },
+      Conditions: [['content-length-range', 1, CAT.length]],
+      Expires: -60,
+    });
+    const answer = await postForm([...fieldParts(fields), { name: 'file', value: CAT, fileName: 'a.jpg' }]);
+    expect([answer.status, s3Code(answer)]).toEqual([403, 'AccessDenied']);
+    expect(answer.body).toContain('Policy expired');
+  }],
+  ['POST without the policy field: 403 AccessDenied, nothing stored', async () => {
+    const { fields } = await ticketFields();
+    const { Policy: _policy, ...rest } = fields;
+    const answer = await postForm([...fieldParts(rest), { name: 'file', value: CAT, fileName: 'a.jpg' }]);
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(s3Code(answer)).toMatch(/^(AccessDenied|InvalidArgument|InvalidPolicyDocument)$/);
+  }],
+  ['a presigned GET that expired (signed 2 h ago for 1 h): 403 AccessDenied "Request has expired"', async () => {
+    const url = new URL(
+      await getSignedUrl(t.s3, new GetObjectCommand({ Bucket: bucket(), Key: 'cats/none.jpg' }), { expiresIn: 3600, signingDate: new Date(Date.now() - 7_200_000) }),
+    );
+    const answer = await send(s3Port(), { path: url.pathname + url.search });
+    expect([answer.status, s3Code(answer)]).toEqual([403, 'AccessDenied']);
+    expect(answer.body).toContain('Request has expired');
+  }],
+  ['a header signature dated 20 minutes ago: 403 RequestTimeTooSkewed', async () => {
+    const stale = new S3Client({ region: t.stack.region, endpoint: t.stack.endpoints.s3, forcePathStyle: true, credentials: t.stack.credentials, maxAttempts: 1, systemClockOffset: -20 * 60_000 });
+    try {
+      await expect(stale.send(new GetObjectCommand({ Bucket: bucket(), Key: 'cats/none.jpg' }))).rejects.toMatchObject({ name: 'RequestTimeTooSkewed' });
+    } finally {
+      stale.destroy();
+    }
   }],
   ['a request line that is not HTTP: 400 Bad Request', async () => expect(await sendRaw(s3Port(), 'HELLO\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/)],
 ];
@@ -395,18 +440,37 @@ const apiCases: Case[] = [
     const query = `{ image(id: "x") { id ${'{ id '.repeat(500)}${'}'.repeat(500)} } }`;
     expect(graphqlMessages(await gql({ query }))).toMatch(/must not have a selection|Syntax Error|tokens/);
   }],
-  ['a forged nextToken: a named error, not a scan', async () => {
-    const answer = await gql({ query: LIST_IMAGES, variables: { nextToken: 'eyJmb3JnZWQiOnRydWV9' } });
-    const body = JSON.parse(answer.body) as { errors?: Array<{ errorType?: string }> };
-    expect(body.errors?.[0]?.errorType).toBeTruthy();
+  ['a forged nextToken (not one the API issued): InvalidNextToken', async () =>
+    expect(appsyncErrorType(await gql({ query: LIST_IMAGES, variables: { nextToken: 'eyJmb3JnZWQiOnRydWV9' } }))).toBe('InvalidNextToken')],
+  ['a nextToken of the right shape whose positions were altered: InvalidNextToken "has been altered"', async () => {
+    const token = Buffer.from(JSON.stringify({ v: 1, p: [1, 1, 1, 1], f: 'x', c: 'y' })).toString('base64url');
+    const answer = await gql({ query: LIST_IMAGES, variables: { nextToken: token } });
+    expect(appsyncErrorType(answer)).toBe('InvalidNextToken');
   }],
-  ['a negative limit: a named error', async () => {
-    const body = JSON.parse((await gql({ query: LIST_IMAGES, variables: { limit: -5 } })).body) as { errors?: Array<{ errorType?: string }> };
-    expect(body.errors?.[0]?.errorType).toBeTruthy();
+  ['a 100 KB nextToken: InvalidNextToken, not decoded', async () =>
+    expect(appsyncErrorType(await gql({ query: LIST_IMAGES, variables: { nextToken: 'A'.repeat(100_000) } }))).toBe('InvalidNextToken')],
+  ['a negative limit: InvalidLimit', async () => expect(appsyncErrorType(await gql({ query: LIST_IMAGES, variables: { limit: -5 } }))).toBe('InvalidLimit')],
+  ['a limit of a million: InvalidLimit', async () =>
+    expect(appsyncErrorType(await gql({ query: LIST_IMAGES, variables: { limit: 1_000_000 } }))).toBe('InvalidLimit')],
+  ['a limit past 32 bits: a validation error naming Int', async () =>
+    expect(graphqlMessages(await gql({ query: LIST_IMAGES, variables: { limit: 2 ** 40 } }))).toMatch(/Int cannot represent/)],
+  ['minConfidence 500 in a filter: InvalidFilter', async () =>
+    expect(appsyncErrorType(await gql({ query: LIST_IMAGES, variables: { filter: { minConfidence: 500 } } }))).toBe('InvalidFilter')],
+  ['createdAfter later than createdBefore: InvalidFilter', async () => {
+    const filter = { createdAfter: '2026-02-01T00:00:00Z', createdBefore: '2026-01-01T00:00:00Z' };
+    expect(appsyncErrorType(await gql({ query: LIST_IMAGES, variables: { filter } }))).toBe('InvalidFilter');
   }],
-  ['a limit of a million: a named error', async () => {
-    const body = JSON.parse((await gql({ query: LIST_IMAGES, variables: { limit: 1_000_000 } })).body) as { errors?: Array<{ errorType?: string }> };
-    expect(body.errors?.[0]?.errorType).toBeTruthy();
+  ['a createdAfter that is not a date-time: a validation error naming AWSDateTime', async () =>
+    expect(graphqlMessages(await gql({ query: LIST_IMAGES, variables: { filter: { createdAfter: 'yesterday' } } }))).toMatch(/AWSDateTime/)],
+  ['imageUrls for 10,000 ids: a named error, not 10,000 presigned URLs', async () => {
+    const ids = Array.from({ length: 10_000 }, (_, i) => `id-${i}`);
+    const answer = await gql({ query: 'query U($ids: [ID!]!) { imageUrls(ids: $ids) { id url } }', variables: { ids } });
+    expect(appsyncErrorType(answer)).toBe('InvalidArgument');
+    expect(graphqlMessages(answer)).toContain('at most 100 ids');
+  }],
+  ['imageStats over ten years of hours: a named error, not 87,600 buckets', async () => {
+    const answer = await gql({ query: '{ imageStats(from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z", granularity: HOUR) { start total } }' });
+    expect(appsyncErrorType(answer)).toBe('StatsRangeTooLarge');
   }],
   ['an unknown operationName: an error naming it', async () =>
     expect(graphqlMessages(await gql({ query: 'query A { __typename }', operationName: 'B' }))).toMatch(/operation name/i)],
@@ -443,6 +507,69 @@ const apiCases: Case[] = [
   }],
 ];
 
+/** A Cognito-shaped ID token for the demo user, signed with `key` (cognito-local's own, or any other). */
+const idToken = async (key: Parameters<SignJWT['sign']>[0], claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}) => {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({
+    sub: '00000000-0000-4000-8000-000000000000',
+    'cognito:username': 'intruder',
+    'cognito:groups': ['analysts'],
+    token_use: 'id',
+    aud: t.stack.userPool.userPoolClientId,
+    iss: t.stack.userPool.issuer,
+    iat: now,
+    exp: now + 3600,
+    ...claims,
+  })
+    .setProtectedHeader({ alg: 'RS256', kid: 'CognitoLocal', ...header })
+    .sign(key);
+};
+
+/** cognito-local signs with a key that ships in its package (see docs/local-stack.md): a test may mint with it too. */
+const cognitoLocalKey = () =>
+  importJWK((JSON.parse(readFileSync(require.resolve('cognito-local/lib/keys/cognitoLocal.private.json'), 'utf8')) as { jwk: JWK }).jwk, 'RS256');
+
+const withToken = (token: string) => gql({ query: '{ images { items { id } } }' }, { 'x-api-key': '', authorization: token });
+const unauthorized = async (answer: Answer) => expect([answer.status, appsyncErrorType(answer)]).toEqual([401, 'UnauthorizedException']);
+
+const tokenCases: Case[] = [
+  ['an Authorization header that is not a JWT: 401 UnauthorizedException', async () => unauthorized(await withToken('Bearer not-a-token'))],
+  ['a token with alg "none": 401 UnauthorizedException', async () => {
+    const real = await signIn({ ...t.stack.userPool, region: t.stack.region }, t.stack.userPool.demoUser.email, t.stack.userPool.demoUser.password);
+    const [, payload] = real.split('.');
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', kid: 'CognitoLocal' })).toString('base64url')}.${payload}.`;
+    await unauthorized(await withToken(unsigned));
+  }],
+  ['a real token whose claims were edited (analysts group added): 401 UnauthorizedException', async () => {
+    const real = await signIn({ ...t.stack.userPool, region: t.stack.region }, t.stack.userPool.demoUser.email, t.stack.userPool.demoUser.password);
+    const [head, payload, signature] = real.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const edited = Buffer.from(JSON.stringify({ ...claims, 'cognito:groups': ['analysts'] })).toString('base64url');
+    await unauthorized(await withToken(`${head}.${edited}.${signature}`));
+  }],
+  ['a token signed by another key under the pool\'s kid: 401 UnauthorizedException', async () => {
+    const { privateKey } = await generateKeyPair('RS256');
+    await unauthorized(await withToken(await idToken(privateKey)));
+  }],
+  ['an expired token (signed by the pool\'s key): 401 UnauthorizedException', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await unauthorized(await withToken(await idToken(await cognitoLocalKey(), { iat: now - 7200, exp: now - 3600 })));
+  }],
+  ['a token for another app client: 401 UnauthorizedException', async () =>
+    unauthorized(await withToken(await idToken(await cognitoLocalKey(), { aud: 'some-other-client' })))],
+  ['a token from another issuer: 401 UnauthorizedException', async () =>
+    unauthorized(await withToken(await idToken(await cognitoLocalKey(), { iss: 'http://127.0.0.1:1/us-east-1_other' })))],
+  ['a token that is neither an id nor an access token: 401 UnauthorizedException', async () =>
+    unauthorized(await withToken(await idToken(await cognitoLocalKey(), { token_use: 'refresh' })))],
+  ['a real-time connection with a forged token: connection_error UnauthorizedException', async () => {
+    const { privateKey } = await generateKeyPair('RS256');
+    const host = new URL(t.stack.endpoints.graphqlUrl).host;
+    const c = await converse([INIT], { url: realtimeUrl({ host, Authorization: await idToken(privateKey) }), waitFor: (x) => x.messages.length > 0 });
+    expect(c.messages[0]?.type).toBe('connection_error');
+    expect(c.messages[0]?.payload?.errors?.[0]?.errorType).toMatch(/UnauthorizedException/);
+  }],
+];
+
 const realtimeCases: Case[] = [
   ['an upgrade whose request line is GET http://[/: 400, the process lives', async () => {
     const answer = await sendRaw(apiPort(), 'GET http://[/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
@@ -463,8 +590,10 @@ const realtimeCases: Case[] = [
     const c = await converse([start('s1', { query: 'subscription { onImageClassified { id } }' })]);
     expect(c.messages.find((m) => m.type === 'error')?.payload?.errors?.[0]?.message).toMatch(/connection_init must come before start/);
   }],
-  ['a 300 KB frame (over the 240 KB quota): closed with 1009 (message too big)', async () => {
-    const c = await converse([INIT, Buffer.alloc(300 * 1024, 0x20)], { waitFor: () => false });
+  ['a 300 KB frame after connection_ack (over the 240 KB quota): closed with 1009 (message too big)', async () => {
+    // After the ack, so that only the quota (not the smaller bound before it) can refuse the frame.
+    const c = await converse([INIT, { afterAck: Buffer.alloc(300 * 1024, 0x20) }], { waitFor: () => false });
+    expect(c.messages.map((m) => m.type)).toContain('connection_ack');
     expect(c.closeCode).toBe(1009);
   }],
   ['a 20 KB message before connection_ack: refused unparsed, closed with 1009', async () => {
@@ -504,6 +633,7 @@ describe.each([
   ['the S3 port (upload gateway)', s3Cases],
   ['the API port (AppSync over HTTP/HTTPS, DynamoDB Local)', apiCases],
   ['the real-time endpoint', realtimeCases],
+  ['Cognito user-pool tokens (API and real-time)', tokenCases],
 ])('%s', (_port, cases) => {
   it.each(cases)('%s; then /local/health is 200', async (_name, run) => {
     await run();
@@ -512,7 +642,7 @@ describe.each([
 });
 
 it('covers at least 60 hostile requests', () => {
-  expect(s3Cases.length + apiCases.length + realtimeCases.length).toBeGreaterThanOrEqual(60);
+  expect(s3Cases.length + apiCases.length + realtimeCases.length + tokenCases.length).toBeGreaterThanOrEqual(60);
 });
 
 it('after all of that, a normal upload still completes', async () => {

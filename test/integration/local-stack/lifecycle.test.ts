@@ -186,6 +186,8 @@ it('npm start is ready within 15 s, and SIGINT stops every process it started, J
   for (const label of ['GraphQL (HTTP)', 'GraphQL (HTTPS)', 'Realtime', 'API key', 'S3 (upload gateway)', 'DynamoDB Local', 'Classifier']) {
     expect(run.stdout).toContain(label);
   }
+  // DynamoDB Local cannot be bound to loopback (issue 11 item 4): the banner says so, with its port.
+  expect(run.stdout).toMatch(/Java listens on every interface, port \d+: firewall it on an untrusted network/);
   const started = descendantsOf(run.child.pid as number);
   expect(started.some(isJava)).toBe(true);
 
