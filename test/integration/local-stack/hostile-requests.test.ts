@@ -507,6 +507,43 @@ const apiCases: Case[] = [
   }],
 ];
 
+const cognitoPort = () => portOf(t.stack.userPool.endpoint);
+/** One call on cognito-local's port, as the AWS SDK makes it (JSON 1.1, the operation in X-Amz-Target). */
+const cognitoCall = (target: string | undefined, body: string | Buffer) =>
+  send(cognitoPort(), {
+    method: 'POST',
+    path: '/',
+    headers: { 'content-type': 'application/x-amz-json-1.1', ...(target ? { 'x-amz-target': `AWSCognitoIdentityProviderService.${target}` } : {}) },
+    body,
+  });
+const cognitoType = (answer: Answer) => (JSON.parse(answer.body) as { __type?: string }).__type;
+const passwordSignIn = (username: string, password: string, clientId = t.stack.userPool.userPoolClientId) =>
+  cognitoCall('InitiateAuth', JSON.stringify({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }));
+
+/** cognito-local's own port (the CLI and Amplify sign in there): it must survive bad input too. */
+const cognitoCases: Case[] = [
+  ['a wrong password: 400 InvalidPasswordException (cognito-local\'s name; Cognito says NotAuthorizedException)', async () => {
+    const answer = await passwordSignIn(t.stack.userPool.demoUser.email, 'not-the-password');
+    expect([answer.status, cognitoType(answer)]).toEqual([400, 'InvalidPasswordException']);
+  }],
+  ['an app client that does not exist: 400 ResourceNotFoundException', async () =>
+    expect(cognitoType(await passwordSignIn(t.stack.userPool.demoUser.email, 'x', 'no-such-client'))).toBe('ResourceNotFoundException')],
+  ['a body that is not JSON: 400, the emulator lives', async () => expect((await cognitoCall('InitiateAuth', '{not json')).status).toBe(400)],
+  ['no X-Amz-Target: 400 naming it', async () => {
+    const answer = await cognitoCall(undefined, '{}');
+    expect([answer.status, answer.body]).toEqual([400, '{"message":"Missing x-amz-target header"}']);
+  }],
+  ['an operation cognito-local does not know: CognitoLocal#Unsupported', async () =>
+    expect(cognitoType(await cognitoCall('DeleteEverything', '{}'))).toBe('CognitoLocal#Unsupported')],
+  ['a 5 MB body: 413, not parsed', async () => expect((await cognitoCall('InitiateAuth', Buffer.alloc(5 * 1024 * 1024, 0x20))).status).toBe(413)],
+  ['GET /%zz: 4xx, the emulator lives', async () => {
+    const answer = await send(cognitoPort(), { path: '/%zz' });
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+  }],
+  ['a request line that is not HTTP: 400 Bad Request', async () => expect(await sendRaw(cognitoPort(), 'HELLO\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/)],
+];
+
 /** A Cognito-shaped ID token for the demo user, signed with `key` (cognito-local's own, or any other). */
 const idToken = async (key: Parameters<SignJWT['sign']>[0], claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}) => {
   const now = Math.floor(Date.now() / 1000);
@@ -634,6 +671,7 @@ describe.each([
   ['the API port (AppSync over HTTP/HTTPS, DynamoDB Local)', apiCases],
   ['the real-time endpoint', realtimeCases],
   ['Cognito user-pool tokens (API and real-time)', tokenCases],
+  ["cognito-local's port", cognitoCases],
 ])('%s', (_port, cases) => {
   it.each(cases)('%s; then /local/health is 200', async (_name, run) => {
     await run();
@@ -642,7 +680,7 @@ describe.each([
 });
 
 it('covers at least 60 hostile requests', () => {
-  expect(s3Cases.length + apiCases.length + realtimeCases.length + tokenCases.length).toBeGreaterThanOrEqual(60);
+  expect(s3Cases.length + apiCases.length + realtimeCases.length + tokenCases.length + cognitoCases.length).toBeGreaterThanOrEqual(60);
 });
 
 it('after all of that, a normal upload still completes', async () => {
