@@ -7,12 +7,17 @@
  * USER_PASSWORD_AUTH locally) and a signing key that ships inside the package, so anyone can mint a
  * local token, like anyone can read the fixed local API key. See docs/local-stack.md.
  *
+ * Its Express app answers CORS `*` and checks no credentials on admin operations; it runs with
+ * cognito-local-origins.cjs preloaded, which grants only the console's origins (allowOrigins) and refuses
+ * every other browser origin, as the API and the S3 endpoint do.
+ *
  * It keeps its pools under `.cognito/` in its working directory, which is put in the stack's state
  * folder so users survive a restart. Its issuer is http://<HOST>:<PORT>/<poolId> from its environment,
  * so the port is chosen before it starts, never 0.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { superviseChild } from './child-process';
 import { EmulatorStartError } from './errors';
 import { findFreePort } from './free-port';
@@ -25,6 +30,8 @@ export interface CognitoLocal {
   process: ChildProcess;
   /** The issuer of a pool's tokens. */
   issuerOf(userPoolId: string): string;
+  /** The browser origins it answers (the console's); every other Origin gets 403. None until called. */
+  allowOrigins(origins: readonly string[]): void;
   stop(): Promise<void>;
 }
 
@@ -34,10 +41,10 @@ const READY_TIMEOUT_MS = 30_000;
 export const startCognitoLocal = async (options: { stateDir: string; port?: number }): Promise<CognitoLocal> => {
   mkdirSync(options.stateDir, { recursive: true });
   const port = options.port || (await findFreePort());
-  const child = spawn(process.execPath, [require.resolve('cognito-local/lib/bin/start.js')], {
+  const child = spawn(process.execPath, ['--require', resolve(__dirname, 'cognito-local-origins.cjs'), require.resolve('cognito-local/lib/bin/start.js')], {
     cwd: options.stateDir,
     env: { ...process.env, HOST, PORT: String(port), DEBUG: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const { exited, stop } = superviseChild(child, 'cognito-local');
 
@@ -48,7 +55,16 @@ export const startCognitoLocal = async (options: { stateDir: string; port?: numb
     await stop();
     throw error;
   }
-  return { endpoint, port, process: child, issuerOf: (userPoolId) => `${endpoint}/${userPoolId}`, stop };
+  return {
+    endpoint,
+    port,
+    process: child,
+    issuerOf: (userPoolId) => `${endpoint}/${userPoolId}`,
+    allowOrigins: (origins) => {
+      if (child.connected) child.send({ type: 'allowed-origins', origins });
+    },
+    stop,
+  };
 };
 
 const waitUntilHealthy = async (endpoint: string): Promise<void> => {

@@ -211,6 +211,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     const probes: Record<string, HealthProbe> = {};
     const appsync = await startAppSync(context, { clients, handlers, alerts, origins, probes, userPool });
+    // The console's origins are known once the API listens: a future sign-in page there may call the pool.
+    cognito.allowOrigins(origins.list);
     const uploads = await wireUploads(context, { emulators, clients, messaging, handlers });
     const stream = await wireStream(context, { clients, messaging, table, handlers, graphqlUrl: appsync.url });
     const sweeper = scheduleSweeper(context, handlers);

@@ -542,6 +542,31 @@ const cognitoCases: Case[] = [
     expect(answer.status).toBeLessThan(500);
   }],
   ['a request line that is not HTTP: 400 Bad Request', async () => expect(await sendRaw(cognitoPort(), 'HELLO\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/)],
+  ['a CORS preflight from another web origin: 403 ForbiddenException, no grant', async () => {
+    const answer = await send(cognitoPort(), {
+      method: 'OPTIONS',
+      path: '/',
+      headers: { origin: EVIL, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-amz-target' },
+    });
+    expect([answer.status, cognitoType(answer), answer.headers['access-control-allow-origin']]).toEqual([403, 'ForbiddenException', undefined]);
+  }],
+  ['AdminCreateUser from another web origin (a page making itself a user): 403 ForbiddenException, no user made', async () => {
+    const username = 'page-made@evil.example';
+    const made = await send(cognitoPort(), {
+      method: 'POST',
+      path: '/',
+      headers: { origin: EVIL, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.AdminCreateUser' },
+      body: JSON.stringify({ UserPoolId: t.stack.userPool.userPoolId, Username: username, MessageAction: 'SUPPRESS' }),
+    });
+    expect([made.status, cognitoType(made)]).toEqual([403, 'ForbiddenException']);
+    const lookup = await cognitoCall('AdminGetUser', JSON.stringify({ UserPoolId: t.stack.userPool.userPoolId, Username: username }));
+    expect(cognitoType(lookup)).toBe('UserNotFoundException');
+  }],
+  ["a CORS preflight from the console's own origin: granted", async () => {
+    const consoleOrigin = new URL(t.stack.endpoints.graphqlUrl).origin;
+    const answer = await send(cognitoPort(), { method: 'OPTIONS', path: '/', headers: { origin: consoleOrigin, 'access-control-request-method': 'POST' } });
+    expect([answer.status, answer.headers['access-control-allow-origin']]).toEqual([204, consoleOrigin]);
+  }],
 ];
 
 /** A Cognito-shaped ID token for the demo user, signed with `key` (cognito-local's own, or any other). */
