@@ -14,6 +14,8 @@ import { loadAppSyncSchema } from '../../../local/appsync-server/schema';
 const REPO_ROOT = path.join(__dirname, '../../..');
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
+// Full collections are slow on a loaded machine; the work itself is small.
+jest.setTimeout(30_000);
 
 const newExecutor = () =>
   new Executor(
@@ -47,9 +49,9 @@ it('keeps a small document it has checked, and answers the next identical query 
   expect(await retained(ref)).toEqual([true]);
 });
 
-it(`keeps no document over ${MAX_CACHED_DOCUMENT_CHARS / 1024} KB of text: 600 distinct 64 KB queries leave nothing behind`, async () => {
+it(`keeps no document over ${MAX_CACHED_DOCUMENT_CHARS / 1024} KB of text: 100 distinct queries just over it leave nothing behind`, async () => {
   const executor = newExecutor();
-  const refs = Array.from({ length: 600 }, (_, i) => parseWeakly(executor, `${padded(64 * 1024)}${i}`));
+  const refs = Array.from({ length: 100 }, (_, i) => parseWeakly(executor, `${padded(MAX_CACHED_DOCUMENT_CHARS)}${i}`));
   expect(refs.some((r) => r.reused)).toBe(false);
   const survivors = await retained(...refs.map((r) => r.ref));
   expect(survivors.filter(Boolean)).toHaveLength(0);
