@@ -49,6 +49,22 @@ const main = async (): Promise<void> => {
     const seedMs = await seedRecords(log, records, (i) => seededRecord(owners[i % users]!, i));
     console.log(`table: ${records} images across ${users} owners, written in ${(seedMs / 1000).toFixed(1)} s`);
 
+    // Where a page's time goes: the DynamoDB calls it makes (Queries on the owner's shards, in parallel rounds,
+    // then BatchGetItem), each timed around the SDK's send. A page costs about (sequential rounds x one call).
+    const calls = { count: 0, times: [] as number[], byCommand: new Map<string, number>() };
+    ddb.middlewareStack.add(
+      (next, context) => async (args) => {
+        const t0 = performance.now();
+        try {
+          return await next(args);
+        } finally {
+          calls.count += 1;
+          calls.times.push(performance.now() - t0);
+          calls.byCommand.set(context.commandName ?? '?', (calls.byCommand.get(context.commandName ?? '?') ?? 0) + 1);
+        }
+      },
+      { step: 'initialize', name: 'benchCallTimer' },
+    );
     const pageTimes: number[] = [];
     for (let i = 0; i < Number(values.pages); i += 1) {
       const owner = owners[i % users]!;
@@ -60,6 +76,11 @@ const main = async (): Promise<void> => {
       }
     }
     console.log(`a user's images page (limit 20) over ByOwner: ${summary(pageTimes)}`);
+    const pages = pageTimes.length;
+    console.log(
+      `  per page: ${(calls.count / pages).toFixed(1)} DynamoDB calls (${[...calls.byCommand].map(([name, n]) => `${(n / pages).toFixed(1)} ${name}`).join(', ')}); ` +
+        `one call: ${summary(calls.times)}`,
+    );
 
     const pool = await ensureUserPool(idp, { pool: 'bench', client: 'bench' });
     const user = { email: 'bench@example.com', password: 'Bench-password-1' };
