@@ -12,10 +12,12 @@ import type {
   ImageUrl,
   ImageVariant,
   RequestUploadInput,
+  StatsBucket,
+  StatsGranularity,
   UploadTicket,
 } from '../../graphql/types';
 
-export type { Animal, BoundingBox, Image, ImageFilter, ProcessingStatus } from '../../graphql/types';
+export type { Animal, BoundingBox, Image, ImageFilter, ProcessingStatus, StatsBucket, StatsGranularity } from '../../graphql/types';
 
 const IMAGE_FIELDS = /* GraphQL */ `
   id status detectedAnimal confidence uncertain s3Location fileName fileSize imageFormat
@@ -30,6 +32,9 @@ const IMAGES_QUERY = `query Images($filter: ImageFilter, $limit: Int, $nextToken
 }`;
 const IMAGE_URLS_QUERY = `query ImageUrls($ids: [ID!]!, $variant: ImageVariant) {
   imageUrls(ids: $ids, variant: $variant) { id url expiresAt }
+}`;
+const IMAGE_STATS_QUERY = `query ImageStats($from: AWSDateTime!, $to: AWSDateTime!, $granularity: StatsGranularity) {
+  imageStats(from: $from, to: $to, granularity: $granularity) { start total cats dogs others uncertain failed }
 }`;
 const REQUEST_UPLOAD = `mutation RequestUpload($input: RequestUploadInput!) {
   requestUpload(input: $input) { imageId uploadUrl uploadFields expiresAt maxBytes }
@@ -91,6 +96,10 @@ export const createApi = (authMode: ApiAuthMode) => {
     /** THUMBNAIL for lists (a 320 px WebP, a few KB); ORIGINAL, the upload itself, for the detail view. */
     imageUrls: async (ids: string[], variant: ImageVariant = 'ORIGINAL'): Promise<ImageUrl[]> =>
       ids.length === 0 ? [] : (await run<{ imageUrls: ImageUrl[] }>(IMAGE_URLS_QUERY, { ids, variant })).imageUrls,
+
+    /** Counts per UTC bucket overlapping [from, to); refused with StatsRangeTooLarge beyond 744 buckets. */
+    imageStats: async (from: string, to: string, granularity: StatsGranularity): Promise<StatsBucket[]> =>
+      (await run<{ imageStats: StatsBucket[] }>(IMAGE_STATS_QUERY, { from, to, granularity })).imageStats,
 
     requestUpload: async (input: RequestUploadInput): Promise<ParsedUploadTicket> => {
       const { requestUpload: ticket } = await run<{ requestUpload: UploadTicket }>(REQUEST_UPLOAD, { input });

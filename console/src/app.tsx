@@ -1,4 +1,4 @@
-/** The console page: header figures, upload + live feed, gallery with filters, detail dialog, alerts. */
+/** The console page: header, upload + live feed, insights (imageStats chart), gallery with filters, detail dialog, alerts. */
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { CONNECTION_STATE_CHANGE } from 'aws-amplify/api';
@@ -10,11 +10,12 @@ import { DetailDialog } from './components/DetailDialog';
 import { FilterBar } from './components/FilterBar';
 import { Gallery } from './components/Gallery';
 import { Header } from './components/Header';
+import { Insights } from './components/Insights';
 import { LiveFeed } from './components/LiveFeed';
 import { UploadZone } from './components/UploadZone';
 import { useAlerts } from './hooks/use-alerts';
 import { useGallery } from './hooks/use-gallery';
-import { useStats } from './hooks/use-stats';
+import { useImageStats } from './hooks/use-image-stats';
 import { useUploads } from './upload/use-uploads';
 
 const CONNECTION_WORDS: Record<string, string> = {
@@ -59,10 +60,10 @@ interface AppProps {
 }
 
 export const App = ({ api, config, account, canUpload = true }: AppProps) => {
-  const stats = useStats(api);
+  const stats = useImageStats(api);
   const gallery = useGallery(api);
   const alerts = useAlerts(config.alertsUrl);
-  // Results published while the socket was down reached no subscriber: read the page and figures again.
+  // Results published while the socket was down reached no subscriber: read the page and the statistics again.
   const connection = useConnectionState(() => {
     gallery.reload();
     stats.refresh();
@@ -80,7 +81,7 @@ export const App = ({ api, config, account, canUpload = true }: AppProps) => {
   );
   const uploads = useUploads(api, config.maxUploadBytes, onLiveImage);
 
-  // Every classification, whoever uploaded it (another tab, the CLI), keeps the gallery and the header
+  // Every classification, whoever uploaded it (another tab, the CLI), keeps the gallery and the insights
   // current. The per-upload watches (watch-image.ts) add the re-read that this page-wide one cannot.
   // Subscribed once; the ref lets it call the newest handler (which changes with the filter).
   const onLiveImageRef = useRef(onLiveImage);
@@ -125,7 +126,7 @@ export const App = ({ api, config, account, canUpload = true }: AppProps) => {
       <a class="skip-link" href="#gallery-title">
         Skip to gallery
       </a>
-      <Header stats={stats.stats} statsError={stats.error} connection={connection} local={config.local} account={account} />
+      <Header connection={connection} local={config.local} account={account} />
       <main>
         <div class="columns">
           <div>
@@ -138,6 +139,7 @@ export const App = ({ api, config, account, canUpload = true }: AppProps) => {
           </div>
           {config.alertsUrl && <AlertList alerts={alerts.alerts} error={alerts.error} onOpen={openById} />}
         </div>
+        <Insights stats={stats} />
         <section aria-labelledby="gallery-title" class="panel">
           <h2 id="gallery-title" tabIndex={-1}>
             Gallery

@@ -38,6 +38,15 @@ let gatewayClockSkewMs = 0;
 const liveCard = (fileName: string, status?: string) =>
   page.locator(`.live-cards li[data-file="${fileName}"]${status ? `[data-status="${status}"]` : ''}`);
 
+/** The Insights view agrees with itself: the bars' total (read from the chart's data) and the table's. */
+const insightsShowTotal = async (total: number) => {
+  await page.locator(`.insights canvas[data-total="${total}"]`).waitFor();
+  await page.locator('.insights [data-stat="total"]', { hasText: new RegExp(`^${total}$`) }).waitFor();
+};
+const stillTheSameDocument = async () =>
+  expect(await page.evaluate(() => (window as unknown as { consoleTestMark?: string }).consoleTestMark)).toBe('no-reload');
+const utcDay = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
 beforeAll(async () => {
   // A clean clone has no build yet; `npm test` builds it in verify, a lone run builds it here.
   if (!existsSync(join(CONSOLE_DIST, 'index.html'))) {
@@ -77,6 +86,8 @@ describe('web console on the local stack', () => {
     await page.getByRole('heading', { name: 'Pet detector' }).waitFor();
     await page.getByRole('heading', { name: 'Gallery' }).waitFor();
     await page.getByText('No image matches these filters.').waitFor();
+    await page.getByRole('heading', { name: 'Insights' }).waitFor();
+    await insightsShowTotal(0);
     // Marks this document: if anything reloaded the page, the mark would be gone.
     await page.evaluate(() => Object.assign(window, { consoleTestMark: 'no-reload' }));
   });
@@ -101,7 +112,7 @@ describe('web console on the local stack', () => {
     expect(await dog.getAttribute('data-animal')).toBe('DOG');
     await expect(cat.locator('.result').innerText()).resolves.toMatch(/^CAT \d+(\.\d)?%/);
     await expect(dog.locator('.result').innerText()).resolves.toMatch(/^DOG \d+(\.\d)?%/);
-    expect(await page.evaluate(() => (window as unknown as { consoleTestMark?: string }).consoleTestMark)).toBe('no-reload');
+    await stillTheSameDocument();
     const bars = await page.evaluate(() => [...(window as unknown as { progressBarsSeen: Set<string> }).progressBarsSeen].sort());
     expect(bars).toEqual(['Upload progress of dlib-dogs-2.jpg', 'Upload progress of skimage-chelsea.png']);
 
@@ -109,9 +120,11 @@ describe('web console on the local stack', () => {
     expect(webSocketUrls.length).toBeGreaterThan(0);
     for (const url of webSocketUrls) expect(url).toMatch(new RegExp(`^ws://${new URL(stack.outputs.ConsoleUrl!).host}/graphql/realtime`));
 
-    // The header counts what the API holds.
+    // The Insights view counts what imageStats holds, re-read as the results arrived.
+    await insightsShowTotal(2);
     await page.locator('[data-stat="CAT"]', { hasText: '1' }).waitFor();
     await page.locator('[data-stat="DOG"]', { hasText: '1' }).waitFor();
+    await stillTheSameDocument();
     await page.locator('.gallery-cards li').nth(1).waitFor();
     await page.locator('.gallery-cards li img.thumb').nth(1).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'console-gallery.png'), fullPage: true });
@@ -164,6 +177,9 @@ describe('web console on the local stack', () => {
     expect(await card.getAttribute('class')).toContain('uncertain');
     await card.getByText('Uncertain', { exact: true }).waitFor();
     await page.locator('[data-stat="uncertain-rate"]', { hasText: '33.3% (1/3)' }).waitFor();
+    // Three photos uploaded through the page, three counted in the chart, which moved from 2 without a reload.
+    await insightsShowTotal(3);
+    await stillTheSameDocument();
 
     // The stack's SNS topic -> SQS inbox -> GET /local/alerts, polled by the page.
     const alerts = page.getByRole('region', { name: 'Uncertain alerts (local SNS)' });
@@ -175,6 +191,26 @@ describe('web console on the local stack', () => {
     await dialog.getByRole('note').waitFor();
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
+  });
+
+  test('draws the chosen range by the hour or the day, and names a range the API refuses', async () => {
+    const insights = page.getByRole('region', { name: 'Insights' });
+    // Yesterday and today: hours, 48 of them, holding the same three images.
+    await insights.getByLabel('From (UTC)').fill(utcDay(-1));
+    await insights.getByLabel('To (UTC)').fill(utcDay(0));
+    await insights.getByText('Figures per hour').waitFor();
+    await insightsShowTotal(3);
+
+    // 40 days of hours is more than the 744 buckets one call may return: the server's error, by name.
+    await insights.getByLabel('Group by', { exact: true }).selectOption('HOUR');
+    await insights.getByLabel('From (UTC)').fill(utcDay(-40));
+    await expect(insights.getByRole('alert').innerText()).resolves.toMatch(/^Statistics unavailable: StatsRangeTooLarge: /);
+
+    await insights.getByRole('button', { name: 'Last 30 days' }).click();
+    await insights.getByLabel('Group by', { exact: true }).selectOption('AUTO');
+    await insights.getByText('Figures per day').waitFor();
+    expect(await insights.getByRole('alert').count()).toBe(0);
+    await insightsShowTotal(3);
   });
 
   test('refuses a text file renamed .jpg in words, before asking for a ticket', async () => {
