@@ -140,8 +140,8 @@ export type LogRetentionDays = 7 | 14 | 30 | 60 | 90 | 180 | 365;
  * CPU-bound, so it gets a full vCPU (1,769 MB) and a longer timeout. The other functions do one or two
  * DynamoDB calls or a presign (local computation): 256 MB keeps cold starts short at the lowest price step
  * that still gives esbuild-bundled code a fast init. `npm run bench:bundles` measures the init side.
- * A HEIC is decoded whole in wasm, ~11.6 MB per megapixel: 512 MB holds the 25 MP HEIC cap
- * (functions/core/image-validation.ts MAX_HEIF_PIXELS, ~440 MB at its peak), not a 48 MP one (~710 MB),
+ * A HEIC is decoded whole in wasm, ~12.3 MB per megapixel: 512 MB holds the 25 MP HEIC cap
+ * (functions/core/image-validation.ts MAX_HEIF_PIXELS, ~450 MB at its peak), not a 48 MP one (737 MB),
  * which is refused by name instead. Lifting that cap means 1,024 MB here, about $6 more per 1M images.
  */
 const REKOGNITION_PROCESSOR = { memoryMb: 512, timeoutSeconds: 30 };

@@ -21,17 +21,17 @@ export const MAX_IMAGE_SIDE = 10_000;
 export const MAX_IMAGE_PIXELS = 50_000_000;
 /**
  * HEIC/HEIF is decoded whole, in wasm (functions/adapters/media/heif-decoder.ts: sharp's prebuilt libvips
- * has no HEVC decoder), and the processor's peak memory grows by ~11.6 MB per megapixel over a fixed
- * ~150 MB (`npm run bench:media`, docs/BENCHMARKS.md): a 48 MP HEIC would peak near 710 MB and be killed in
+ * has no HEVC decoder), and the processor's peak memory grows by ~12.3 MB per megapixel over a fixed
+ * ~140 MB (`npm run bench:media`, docs/BENCHMARKS.md): a 48 MP HEIC peaked at 737 MB and would be killed in
  * the processor's 512 MB (infra/config.ts), reaching the DLQ instead of FAILED. 25 MP admits every phone's
- * default HEIC (an iPhone's 24 MP, 5712 x 4284, peaks at ~430 MB) and refuses, by name, the opt-in 48 MP
+ * default HEIC (an iPhone's 24 MP, 5712 x 4284, peaked at 432 MB) and refuses, by name, the opt-in 48 MP
  * "HEIF Max" photos. Chosen over 1 GB for the processor, which would fit 50 MP but cost ~$6 more per 1M images,
  * every image paying for a rare format. Raising this cap means raising the processor's memory with it.
  */
 export const MAX_HEIF_PIXELS = 25_000_000;
 
 /** The processor's peak memory on a HEIC, as `npm run bench:media` measures it: fixed + per megapixel decoded. */
-export const HEIF_DECODE_MEMORY = { fixedMb: 150, mbPerMegapixel: 11.6 } as const;
+export const HEIF_DECODE_MEMORY = { fixedMb: 142, mbPerMegapixel: 12.3 } as const;
 
 /** The processor's predicted peak on the largest HEIC it decodes: what its memory must hold, with room to spare. */
 export const heifPeakMb = (pixels = MAX_HEIF_PIXELS): number => HEIF_DECODE_MEMORY.fixedMb + (HEIF_DECODE_MEMORY.mbPerMegapixel * pixels) / 1e6;

@@ -31,12 +31,12 @@ export const namedDecodeError = (error: unknown, maxPixels: number): PetDetector
   return new ValidationError('UndecodableImage', `The image cannot be decoded: ${message.split('\n')[0]?.slice(0, 200)}`);
 };
 
-export const openUpright = async (image: StoredImage, maxPixels = MAX_DECODE_PIXELS): Promise<Sharp> => {
+export const openUpright = async (image: StoredImage, maxPixels = MAX_DECODE_PIXELS, maxHeifPixels = MAX_HEIF_PIXELS): Promise<Sharp> => {
   if (HEIF_FORMATS.includes(image.format)) {
     let pixels = heifPixels.get(image.bytes);
     if (!pixels) {
       // libheif decodes the whole image into memory: its own, lower cap (image-validation.ts MAX_HEIF_PIXELS).
-      pixels = decodeHeifPrimary(image.bytes, Math.min(maxPixels, MAX_HEIF_PIXELS));
+      pixels = decodeHeifPrimary(image.bytes, Math.min(maxPixels, maxHeifPixels));
       heifPixels.set(image.bytes, pixels);
     }
     const { width, height, rgba } = await pixels;

@@ -6,6 +6,7 @@ import exifr from 'exifr';
 import sharp from 'sharp';
 import type { PhotoHeaders } from '../../core/image-metadata';
 import type { ImageMedia, StoredImage } from '../../core/ports';
+import { MAX_HEIF_PIXELS } from '../../core/image-validation';
 import { MAX_DECODE_PIXELS, namedDecodeError, openUpright } from './decoded-image';
 
 /** The longest side of a thumbnail: a gallery tile at 2x on a phone. */
@@ -44,7 +45,11 @@ const EXIF_OPTIONS = {
 const tiffOf = (exif: Buffer): Buffer => (exif.subarray(0, 6).toString('latin1') === 'Exif\0\0' ? exif.subarray(6) : exif);
 
 export class SharpImageMedia implements ImageMedia {
-  constructor(private readonly maxPixels = MAX_DECODE_PIXELS) {}
+  /** @param maxHeifPixels HEIC/HEIF's own cap (image-validation.ts MAX_HEIF_PIXELS); bench:media lifts it to measure past it. */
+  constructor(
+    private readonly maxPixels = MAX_DECODE_PIXELS,
+    private readonly maxHeifPixels = MAX_HEIF_PIXELS,
+  ) {}
 
   async readHeaders(image: StoredImage): Promise<PhotoHeaders> {
     let meta;
@@ -80,7 +85,7 @@ export class SharpImageMedia implements ImageMedia {
 
   async thumbnail(image: StoredImage): Promise<Uint8Array> {
     try {
-      const pipeline = await openUpright(image, this.maxPixels);
+      const pipeline = await openUpright(image, this.maxPixels, this.maxHeifPixels);
       // sharp writes no metadata unless asked (withMetadata/keepExif): the thumbnail carries none.
       return await pipeline
         .resize(THUMBNAIL_SIDE, THUMBNAIL_SIDE, { fit: 'inside', withoutEnlargement: true })
@@ -95,7 +100,7 @@ export class SharpImageMedia implements ImageMedia {
     try {
       let jpeg: Buffer | undefined;
       for (const side of CLASSIFIER_SIDES) {
-        const pipeline = await openUpright(image, this.maxPixels);
+        const pipeline = await openUpright(image, this.maxPixels, this.maxHeifPixels);
         const { width = 1, height = 1 } = await pipeline.metadata();
         // Long and thin: keep the short side at Rekognition's minimum, whatever the long side becomes.
         const target = Math.max(side, Math.ceil((MIN_CLASSIFIER_SIDE * Math.max(width, height)) / Math.max(1, Math.min(width, height))));
