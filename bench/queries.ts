@@ -132,13 +132,16 @@ const main = async (): Promise<void> => {
     const owned = { heavy: seeded.filter((r) => r.owner === heavy.sub).length, typical: seeded.filter((r) => r.owner === typical.sub).length };
     const sampleIds = seeded.slice(0, 2000).map((r) => r.id);
     const concurrency = Number(values.concurrency);
-    const logWrite = await batchWriteAll(doc, stack.tableName, detectionLogItems(seeded, stack.indexShards), concurrency);
-    const statsWrite = await batchWriteAll(doc, stack.statsTableName, imageStatsItems(seeded), concurrency);
+    // Both tables at once: DynamoDB Local's threads are busier, the bench is shorter.
+    const [logWrite, statsWrite] = await Promise.all([
+      batchWriteAll(doc, stack.tableName, detectionLogItems(seeded, stack.indexShards), concurrency),
+      batchWriteAll(doc, stack.statsTableName, imageStatsItems(seeded), concurrency),
+    ]);
     seeded = [];
     console.log(
       `seeded ${logWrite.items} records in ${logWrite.seconds.toFixed(1)} s (${Math.round(logWrite.items / logWrite.seconds)}/s, ` +
-        `${logWrite.requests} BatchWriteItem, ${logWrite.retries} repeated for unprocessed items) and ${statsWrite.items} ImageStats counters in ` +
-        `${statsWrite.seconds.toFixed(1)} s; ${concurrency} requests in flight`,
+        `${logWrite.requests} BatchWriteItem, ${logWrite.retries} repeated for unprocessed items) and, at the same time, ${statsWrite.items} ` +
+        `ImageStats counters in ${statsWrite.seconds.toFixed(1)} s; ${concurrency} requests in flight for each`,
     );
     console.log(`heavy user owns ${owned.heavy} images, typical user ${owned.typical}; ${stack.indexShards} write shards per list index; page of ${limit}`);
 
@@ -353,7 +356,7 @@ const main = async (): Promise<void> => {
       `\nimages: ${results.length - missed}/${results.length} cases within p99 ${IMAGES_TARGET_MS} ms; imageStats 365 days: ${statsMissed === 0 ? 'within' : 'NOT within'} p99 ${STATS_TARGET_MS} ms`,
     );
     console.log(
-      `seeding ${logWrite.seconds.toFixed(0)} s + ${statsWrite.seconds.toFixed(0)} s; whole bench ${((performance.now() - benchStarted) / 1000).toFixed(0)} s; ` +
+      `seeding ${Math.max(logWrite.seconds, statsWrite.seconds).toFixed(0)} s; whole bench ${((performance.now() - benchStarted) / 1000).toFixed(0)} s; ` +
         `load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')} at start, ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end (2 cores)`,
     );
   } finally {
