@@ -19,8 +19,8 @@ export const DEFAULT_REGION = 'us-east-1';
 
 export type ClassifierKind = 'rekognition' | 'local';
 
-/** The four Lambda functions, by the short name used in resource names and in infra code. */
-export const FUNCTION_NAMES = ['request-upload', 'image-reader', 'image-processor', 'stream-publisher'] as const;
+/** The Lambda functions, by the short name used in resource names and in infra code. */
+export const FUNCTION_NAMES = ['request-upload', 'image-reader', 'image-processor', 'stream-publisher', 'record-sweeper'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export interface FunctionSettings {
@@ -155,6 +155,9 @@ const baseFunctions = (concurrency: Record<FunctionName, number>, classifier: Cl
     reservedConcurrency: concurrency['image-processor'],
   },
   'stream-publisher': { memoryMb: 256, timeoutSeconds: 30, reservedConcurrency: concurrency['stream-publisher'] },
+  // A run reads at most SWEEPER.maxRecordsPerRun records per status, one HeadObject or UpdateItem each (~10-30 ms):
+  // well under a minute even at the budget.
+  'record-sweeper': { memoryMb: 256, timeoutSeconds: 60, reservedConcurrency: concurrency['record-sweeper'] },
 });
 
 const DEFAULT_THRESHOLDS: ClassifierThresholds = { ...SETTINGS_THRESHOLDS, ...DEFAULT_LABELS };
@@ -173,7 +176,8 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     deletionProtection: false,
     logRetentionDays: 7,
     // Small reservations keep a runaway dev loop cheap; they need an account concurrency quota above 100.
-    concurrency: { 'request-upload': 5, 'image-reader': 5, 'image-processor': 5, 'stream-publisher': 2 },
+    // record-sweeper: one run every 15 minutes; 2 lets a run the scheduler delivers twice go through instead of throttling.
+    concurrency: { 'request-upload': 5, 'image-reader': 5, 'image-processor': 5, 'stream-publisher': 2, 'record-sweeper': 2 },
     alarms: { functionErrors: 5, functionThrottles: 5, p99DurationOfTimeout: 0.8, iteratorAgeMs: 60_000, appSync5xx: 5, processingFailures: 5 },
     wafRateLimitPer5Min: 500,
     thresholds: DEFAULT_THRESHOLDS,
@@ -202,7 +206,7 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     retainData: false,
     deletionProtection: false,
     logRetentionDays: 30,
-    concurrency: { 'request-upload': 10, 'image-reader': 10, 'image-processor': 10, 'stream-publisher': 3 },
+    concurrency: { 'request-upload': 10, 'image-reader': 10, 'image-processor': 10, 'stream-publisher': 3, 'record-sweeper': 2 },
     alarms: { functionErrors: 3, functionThrottles: 3, p99DurationOfTimeout: 0.8, iteratorAgeMs: 30_000, appSync5xx: 3, processingFailures: 3 },
     wafRateLimitPer5Min: 1000,
     thresholds: DEFAULT_THRESHOLDS,
@@ -233,8 +237,8 @@ const STAGE_DEFAULTS: Record<Stage, StageDefaults> = {
     // Sized for 1,000 images/s with room (npm run capacity, docs/BENCHMARKS.md): the processor runs a batch of 10
     // in ~1.9 s (I/O overlapped, media CPU added up), so 300 batches take ~1,580 images/s; request-upload at
     // ~60 ms needs 60 for 1,000/s; the publisher, 2 batches per stream shard, ~10 at the target. In all 570 with
-    // the 100 AWS keeps unreserved: within the default account quota of 1,000.
-    concurrency: { 'request-upload': 100, 'image-reader': 50, 'image-processor': 300, 'stream-publisher': 20 },
+    // the 100 AWS keeps unreserved (and the sweeper's 2): within the default account quota of 1,000.
+    concurrency: { 'request-upload': 100, 'image-reader': 50, 'image-processor': 300, 'stream-publisher': 20, 'record-sweeper': 2 },
     alarms: { functionErrors: 1, functionThrottles: 1, p99DurationOfTimeout: 0.8, iteratorAgeMs: 30_000, appSync5xx: 1, processingFailures: 1 },
     wafRateLimitPer5Min: 2000,
     thresholds: DEFAULT_THRESHOLDS,

@@ -8,8 +8,9 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ANIMAL_PREFIX, INPUT_PREFIX, THUMBNAIL_PREFIX } from '../functions/core/domain';
-import { ENV } from '../functions/core/settings';
-import { ALERT_SENT_ATTRIBUTE, INDEXES, TABLE_PARTITION_KEY } from '../functions/core/table-design';
+import { ENV, SWEEPER } from '../functions/core/settings';
+import { ALERT_SENT_ATTRIBUTE, INDEXES, SETTLE_ATTRIBUTES, TABLE_PARTITION_KEY } from '../functions/core/table-design';
+import { sweepWindows } from '../functions/core/use-cases/sweep-stale-records';
 import { REPO_ROOT } from './bundling';
 import type { FunctionName, StageConfig } from './config';
 import { ApiKeyExpiryWarning } from './constructs/api-key-expiry-warning';
@@ -21,10 +22,12 @@ import { Messaging } from './constructs/messaging';
 import { ObservedFunction } from './constructs/observed-function';
 import { ProductAlarms } from './constructs/product-alarms';
 import { ProductDashboard } from './constructs/product-dashboard';
+import { RecordSweeping } from './constructs/record-sweeping';
 import { StreamPublishing } from './constructs/stream-publishing';
 import { UploadEvents } from './constructs/upload-events';
 import { UserPool } from './constructs/user-pool';
 import { acknowledgeCdkInternals } from './nag';
+import { sqsVisibilityTimeoutSeconds } from './sqs-visibility';
 
 export interface PetDetectorStackProps extends StackProps {
   config: StageConfig;
@@ -84,6 +87,19 @@ export class PetDetectorStack extends Stack {
       [ENV.maxReceiveCount]: String(config.uploadQueue.maxReceiveCount),
     });
 
+    const windows = sweepWindows({
+      visibilityTimeoutSeconds: sqsVisibilityTimeoutSeconds(config.functions['image-processor'].timeoutSeconds, config.uploadQueue.maxBatchingWindowSeconds),
+      maxReceiveCount: config.uploadQueue.maxReceiveCount,
+      uploadUrlTtlSeconds: config.uploadUrlTtlSeconds,
+      uploadGraceSeconds: SWEEPER.uploadGraceSeconds,
+    });
+    const sweeper = fn('record-sweeper', 'Settles records that never finish (stuck PROCESSING, unused tickets) as FAILED, on a schedule', {
+      ...storageEnv,
+      [ENV.sweepProcessingAfterSeconds]: String(windows.processingTimeoutSeconds),
+      [ENV.sweepPendingAfterSeconds]: String(windows.pendingTimeoutSeconds),
+      [ENV.sweepMaxRecordsPerRun]: String(SWEEPER.maxRecordsPerRun),
+    });
+
     const users = new UserPool(this, 'Users', { config });
     const api = new PetDetectorApi(this, 'GraphqlApi', {
       config,
@@ -107,6 +123,7 @@ export class PetDetectorStack extends Stack {
       'image-reader': imageReader,
       'image-processor': processor,
       'stream-publisher': publisher,
+      'record-sweeper': sweeper,
     };
 
     if (api.apiKey) {
@@ -119,7 +136,7 @@ export class PetDetectorStack extends Stack {
       });
     }
 
-    this.grantLeastPrivilege(images, table, { requestUpload, imageReader, processor }, config.classifier);
+    this.grantLeastPrivilege(images, table, { requestUpload, imageReader, processor, sweeper }, config.classifier);
     api.grantPublish(publisher.role);
     // Counting is one TransactWriteItems of conditional Puts (markers) and Updates (counters); reading one Query.
     statsTable.grant(publisher.role, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
@@ -152,6 +169,7 @@ export class PetDetectorStack extends Stack {
       processorTimeoutSeconds: config.functions['image-processor'].timeoutSeconds,
     });
     const streamPublishing = new StreamPublishing(this, 'StreamPublishing', { config, table, publisher: publisher.fn });
+    const sweeping = new RecordSweeping(this, 'RecordSweeping', { config, sweeper: sweeper.fn });
 
     // One scope for both, named as the single Monitoring construct was: with the alarms under the id 'Default',
     // every logical ID (and so every deployed alarm and the dashboard) stays what it was before the split.
@@ -161,7 +179,8 @@ export class PetDetectorStack extends Stack {
       alarmTopic,
       processor,
       publisher,
-      deadLetterQueues: [uploads.deadLetterQueue, streamPublishing.failureQueue],
+      sweeper,
+      deadLetterQueues: [uploads.deadLetterQueue, streamPublishing.failureQueue, sweeping.deadLetterQueue],
       api: api.api,
     });
     const { dashboard } = new ProductDashboard(monitoring, 'Dashboard', {
@@ -170,7 +189,7 @@ export class PetDetectorStack extends Stack {
       processor,
       publisher,
       uploadQueue: uploads.queue,
-      deadLetterQueues: [uploads.deadLetterQueue, streamPublishing.failureQueue],
+      deadLetterQueues: [uploads.deadLetterQueue, streamPublishing.failureQueue, sweeping.deadLetterQueue],
       table,
       api: api.api,
       webAclName: api.webAcl.name ?? `${config.prefix}api-acl`,
@@ -216,7 +235,7 @@ export class PetDetectorStack extends Stack {
   private grantLeastPrivilege(
     images: ImageStore,
     table: dynamodb.ITable,
-    fns: { requestUpload: ObservedFunction; imageReader: ObservedFunction; processor: ObservedFunction },
+    fns: { requestUpload: ObservedFunction; imageReader: ObservedFunction; processor: ObservedFunction; sweeper: ObservedFunction },
     classifier: StageConfig['classifier'],
   ): void {
     const filed = Object.values(ANIMAL_PREFIX).map((prefix) => images.objectsUnder(prefix));
@@ -255,18 +274,38 @@ export class PetDetectorStack extends Stack {
     allow(fns.processor.role, ['s3:PutObject'], [thumbnails], 'WriteThumbnails');
     // Without ListBucket, S3 answers a missing key with 403 instead of 404, and a redelivered event for an
     // already filed image would look like an outage instead of a duplicate. Listing reveals keys, not data,
-    // and only under input/: the filed prefixes hold other people's keys and the processor never lists them.
-    // (Were S3 to answer 403 for a missing input/ key anyway, it costs one redelivery: the retry finds the
-    // record final and stops there.)
-    fns.processor.role.addToPrincipalPolicy(
+    // and only under input/: the filed prefixes hold other people's keys and neither role ever lists them.
+    // For the ListBucket check behind a GetObject/HeadObject of a missing key, S3 evaluates s3:prefix as the
+    // requested key (Ceph's RGW copied that AWS behaviour: ceph/ceph#68577), so the condition still yields 404.
+    // (Were S3 to answer 403 anyway, the processor's retry finds the record final and stops; the sweeper's
+    // run fails and is retried, never taking the 403 for a missing upload.)
+    const tellMissingUploadsApart = (role: iam.Role) =>
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'TellMissingUploadsApart',
+          actions: ['s3:ListBucket'],
+          resources: [images.bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [`${INPUT_PREFIX}*`] } },
+        }),
+      );
+    tellMissingUploadsApart(fns.processor.role);
+    allow(fns.processor.role, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn], 'TrackProcessing');
+
+    // The sweeper finds open records on ByStatus, reads them, asks S3 whether an old ticket's upload is there
+    // (HeadObject is authorised as GetObject; it never reads the bytes), and writes FAILED: one conditional
+    // UpdateItem that may name no attribute beyond SETTLE_ATTRIBUTES, so it cannot touch a classification.
+    allow(fns.sweeper.role, ['dynamodb:Query'], [`${table.tableArn}/index/${INDEXES.byStatus.name}`], 'FindOpenRecords');
+    allow(fns.sweeper.role, ['dynamodb:BatchGetItem'], [table.tableArn], 'ReadOpenRecords');
+    fns.sweeper.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: 'TellMissingUploadsApart',
-        actions: ['s3:ListBucket'],
-        resources: [images.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${INPUT_PREFIX}*`] } },
+        sid: 'SettleStaleRecords',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...SETTLE_ATTRIBUTES] } },
       }),
     );
-    allow(fns.processor.role, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn], 'TrackProcessing');
+    allow(fns.sweeper.role, ['s3:GetObject'], [input], 'SeeWhetherUploadsArrived');
+    tellMissingUploadsApart(fns.sweeper.role);
     // DetectLabels has no resource-level permissions: AWS documents its resource type as "*" only.
     if (classifier === 'rekognition') allow(fns.processor.role, ['rekognition:DetectLabels'], ['*'], 'ClassifyWithRekognition');
   }

@@ -1,6 +1,7 @@
 /**
- * The alarms that are not per function (ObservedFunction has those): dead letters, stream lag, API 5XX and
- * ProcessingFailures. Each one, and its recovery, goes to the operations topic.
+ * The alarms that are not per function (ObservedFunction has those): dead letters, stream lag, API 5XX,
+ * ProcessingFailures and images the sweeper found stuck PROCESSING. Each one, and its recovery, goes to the
+ * operations topic.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -9,7 +10,8 @@ import type * as appsync from 'aws-cdk-lib/aws-appsync';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC } from '../../functions/core/settings';
+import { METRIC, REASON_DIMENSION, SWEEPER } from '../../functions/core/settings';
+import { SWEEP_REASON } from '../../functions/core/use-cases/sweep-stale-records';
 import type { StageConfig } from '../config';
 import type { ObservedFunction } from './observed-function';
 import { apiMetric, productMetric, streamIteratorAge } from './product-metrics';
@@ -19,6 +21,7 @@ export interface ProductAlarmsProps {
   alarmTopic: sns.ITopic;
   processor: ObservedFunction;
   publisher: ObservedFunction;
+  sweeper: ObservedFunction;
   deadLetterQueues: sqs.IQueue[];
   api: appsync.GraphqlApi;
 }
@@ -49,7 +52,7 @@ export class ProductAlarms extends Construct {
       alarm(
         `DeadLetterAlarm${index + 1}`,
         `dead-letters-${index + 1}`,
-        `A message reached a dead-letter queue (${dlq.node.id}): an upload or a stream batch gave up after its retries`,
+        `A message reached a dead-letter queue (${dlq.node.scope?.node.id ?? ''}/${dlq.node.id}): an upload, a stream batch or a sweep gave up after its retries`,
         dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
         1,
       );
@@ -73,6 +76,19 @@ export class ProductAlarms extends Construct {
       'processing-failures',
       `${config.alarms.processingFailures}+ images ended FAILED in 5 minutes (ProcessingFailures)`,
       productMetric(props.processor, METRIC.processingFailures, cloudwatch.Stats.SUM),
+      config.alarms.processingFailures,
+    );
+    // UploadNeverArrived is a client that gave up, not a fault; ProcessingTimedOut is a delivery that died
+    // without recording why (a timeout, a crash), which no other alarm sees as a failed image.
+    alarm(
+      'ProcessingTimeoutsAlarm',
+      'processing-timeouts',
+      `${config.alarms.processingFailures}+ images were found stuck PROCESSING and settled as FAILED by the record sweeper`,
+      productMetric(props.sweeper, METRIC.staleRecordsSettled, cloudwatch.Stats.SUM, {
+        dimensions: { [REASON_DIMENSION]: SWEEP_REASON.processingTimedOut },
+        // One data point per run: a shorter period would be empty between runs.
+        period: Duration.minutes(SWEEPER.intervalMinutes),
+      }),
       config.alarms.processingFailures,
     );
   }

@@ -81,6 +81,9 @@ export const factsFromTemplate = (template: Template, stage: Stage, prefix: stri
   const pool = ofType(template, 'AWS::Cognito::UserPool')[0];
   if (!pool) throw new Error('no Cognito user pool in the template');
   const userPoolTier = (pool.Properties?.UserPoolTier as UserPoolTier | undefined) ?? 'ESSENTIALS';
+  const sweepSchedule = ofType(template, 'AWS::Scheduler::Schedule').find((r) => r.Properties?.Name === `${prefix}record-sweeper`);
+  const sweepRate = /^rate\((\d+) minutes?\)$/.exec(String(sweepSchedule?.Properties?.ScheduleExpression));
+  if (!sweepRate) throw new Error('no rate(<n> minutes) schedule for the record sweeper');
   return {
     stage,
     classifier,
@@ -97,6 +100,8 @@ export const factsFromTemplate = (template: Template, stage: Stage, prefix: stri
     webAclRules: webAcls.reduce((sum, acl) => sum + ((acl.Properties?.Rules as unknown[]) ?? []).length, 0),
     kmsKeys: ofType(template, 'AWS::KMS::Key').length,
     activeTracing,
+    // The average month (365.25 / 12 days) of runs.
+    sweepsPerMonth: Math.round(((365.25 / 12) * 24 * 60) / Number(sweepRate[1])),
     objectRetention: {
       days: retentionRule.rule.ExpirationInDays as number,
       noncurrentDays: (noncurrent?.rule.NoncurrentVersionExpiration as { NoncurrentDays: number } | undefined)?.NoncurrentDays ?? 0,

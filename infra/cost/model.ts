@@ -54,7 +54,12 @@ export interface DeploymentFacts {
   objectRetention: { days: number; noncurrentDays: number };
   /** The user pool's feature plan (UserPoolTier), which sets its price per monthly active user. */
   userPoolTier: UserPoolTier;
+  /** The record sweeper's schedule: runs per month (its rate, read off the Scheduler schedule). */
+  sweepsPerMonth: number;
 }
+
+/** The functions every image invokes; the record sweeper runs on a schedule whatever the volume (a fixed cost). */
+type PerImageFunction = Exclude<FunctionName, 'record-sweeper'>;
 
 export type UserPoolTier = 'LITE' | 'ESSENTIALS' | 'PLUS';
 
@@ -109,7 +114,8 @@ export const DEFAULT_USAGE: Usage = {
   galleryPageSize: GALLERY_PAGE_SIZE,
   // image-processor: 900 ms before thumbnails, plus ~100 ms for the media step: bench:media measures 28 ms of CPU
   // for a 12 MP JPEG, and 512 MB of Lambda is about 0.3 of a vCPU.
-  durationMs: { 'request-upload': 60, 'image-reader': 120, 'image-processor': 900 + 100, 'stream-publisher': 150 },
+  // record-sweeper: two ByStatus Queries per shard that find nothing, the usual run (an estimate, like the others).
+  durationMs: { 'request-upload': 60, 'image-reader': 120, 'image-processor': 900 + 100, 'stream-publisher': 150, 'record-sweeper': 300 },
   imagesPerProcessorInvocation: 1,
   recordsPerPublisherInvocation: 1,
   averageImageBytes: 2.5 * 1024 * 1024,
@@ -348,13 +354,13 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
   if (rekognition) add('Rekognition', 'DetectLabels', 1, PRICES.rekognitionPerImage.usd, 'one call per image');
 
   // Lambda
-  const invocations: Record<FunctionName, number> = {
+  const invocations: Record<PerImageFunction, number> = {
     'request-upload': 1,
     'image-reader': 2 / usage.galleryPageSize,
     'image-processor': 1 / usage.imagesPerProcessorInvocation,
     'stream-publisher': 1 / usage.recordsPerPublisherInvocation,
   };
-  const perImageMs: Record<FunctionName, number> = {
+  const perImageMs: Record<PerImageFunction, number> = {
     'request-upload': durations['request-upload'],
     'image-reader': durations['image-reader'] * invocations['image-reader'],
     // A batch processes its images one after another: the billed time per image does not shrink with batching.
@@ -362,7 +368,7 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
     'stream-publisher': durations['stream-publisher'] * invocations['stream-publisher'],
   };
   let worstCaseLambdaUsd = 0;
-  for (const name of Object.keys(invocations) as FunctionName[]) {
+  for (const name of Object.keys(invocations) as PerImageFunction[]) {
     const { memoryMb, timeoutSeconds } = facts.functions[name];
     const gbSeconds = (memoryMb / 1024) * (perImageMs[name] / 1000);
     add('Lambda', `${name} compute`, gbSeconds, PRICES.lambdaArmGbSecond.usd, `${memoryMb} MB x ${perImageMs[name].toFixed(0)} ms per image`);
@@ -488,6 +494,18 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
   const nonRekognitionUsd = [...byServiceMap].filter(([s]) => s !== 'Rekognition').reduce((sum, [, usd]) => sum + usd, 0);
   const percent = (usd: number) => (rekognitionUsd > 0 ? (100 * usd) / rekognitionUsd : NaN);
 
+  // The record sweeper: a fixed cost per month. Each run is a scheduled invocation, a Lambda request and its
+  // compute, one Query per shard for each open status (0.5 RRU each when nothing is stale), its log lines,
+  // and a trace (Lambda's reservoir takes the first invocation of each second: every run).
+  const sweeper = facts.functions['record-sweeper'];
+  const perSweepUsd =
+    PRICES.schedulerInvocation.usd +
+    PRICES.lambdaRequest.usd +
+    (sweeper.memoryMb / 1024) * (durations['record-sweeper'] / 1000) * PRICES.lambdaArmGbSecond.usd +
+    2 * facts.indexShards * 0.5 * PRICES.dynamoReadUnit.usd +
+    (usage.logBytesPerInvocation / 1024 ** 3) * PRICES.logsIngestGb.usd +
+    (facts.activeTracing['record-sweeper'] ? PRICES.xrayTraceRecorded.usd : 0);
+
   return {
     lineItems: lines,
     byService: [...byServiceMap].map(([service, usd]) => ({ service, usd, percentOfRekognition: percent(usd) })).sort((a, b) => b.usd - a.usd),
@@ -500,7 +518,11 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
       { item: `KMS: ${facts.kmsKeys} customer-managed key(s)`, usd: facts.kmsKeys * PRICES.kmsKeyMonth.usd },
       { item: `CloudWatch: ${facts.alarms} alarms`, usd: facts.alarms * PRICES.cloudWatchAlarmMonth.usd },
       { item: `CloudWatch: ${facts.dashboards} dashboard(s)`, usd: facts.dashboards * PRICES.cloudWatchDashboardMonth.usd },
-      { item: 'CloudWatch: ~12 custom metrics (EMF)', usd: 12 * PRICES.cloudWatchCustomMetricMonth.usd },
+      { item: 'CloudWatch: ~14 custom metrics (EMF)', usd: 14 * PRICES.cloudWatchCustomMetricMonth.usd },
+      {
+        item: `record sweeper: ${facts.sweepsPerMonth.toLocaleString('en-US')} runs (Scheduler, Lambda, ${2 * facts.indexShards} Queries, logs, traces)`,
+        usd: facts.sweepsPerMonth * perSweepUsd,
+      },
     ],
     storage: storageCost(n, usage.averageImageBytes + usage.averageThumbnailBytes, facts.objectRetention),
     assumptions: [

@@ -34,5 +34,6 @@ export const PRICES = {
   cognitoLiteMau: { usd: 0.0055, unit: 'per monthly active user (Lite, 10,001-100,000 MAUs)' },
   cognitoEssentialsMau: { usd: 0.015, unit: 'per monthly active user (Essentials)' },
   cognitoPlusMau: { usd: 0.02, unit: 'per monthly active user (Plus)' },
+  schedulerInvocation: { usd: 1.0 / 1e6, unit: 'per scheduled invocation (EventBridge Scheduler, beyond the first 14M/month)' },
   cloudWatchCustomMetricMonth: { usd: 0.3, unit: 'per custom metric (name + dimensions) per month' },
 } as const;

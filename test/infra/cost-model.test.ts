@@ -131,7 +131,8 @@ describe('costReport', () => {
     webAcls: 1,
     webAclRules: 2,
     kmsKeys: 1,
-    activeTracing: { 'request-upload': true, 'image-reader': true, 'image-processor': true, 'stream-publisher': true },
+    activeTracing: { 'request-upload': true, 'image-reader': true, 'image-processor': true, 'stream-publisher': true, 'record-sweeper': true },
+    sweepsPerMonth: 2922,
     apiTraceSampling: { ruleName: 'serverlessapp-prod-appsync', reservoirPerSecond: 0, fixedRate: 0.05 },
     objectRetention: { days: 90, noncurrentDays: 1 },
     userPoolTier: 'ESSENTIALS',
@@ -244,6 +245,18 @@ describe('costReport', () => {
     expect(report.rekognitionUsd).toBe(0);
     expect(report.lineItems.find((l) => l.item === 'image-processor compute')?.basis).toMatch(/1500 ms/);
   });
+
+  it('states the record sweeper as a fixed monthly cost, a few cents, that does not grow with the images', () => {
+    const sweeper = (r: ReturnType<typeof costReport>) => r.monthlyFixed.find((f) => f.item.startsWith('record sweeper'));
+    const base = costReport(facts());
+    expect(sweeper(base)?.item).toMatch(/^record sweeper: 2,922 runs \(Scheduler, Lambda, 16 Queries/);
+    // Per run: $1/M scheduled invocations + $0.20/M requests + 0.25 GB x 0.3 s + 8 RRU + 1.2 KB of logs + a trace.
+    const perRun = 1e-6 + 0.2e-6 + 0.25 * 0.3 * 0.0000133334 + 8 * 0.125e-6 + (1200 / 1024 ** 3) * 0.5 + 5e-6;
+    expect(sweeper(base)?.usd).toBeCloseTo(2922 * perRun, 9);
+    expect(sweeper(base)?.usd).toBeLessThan(0.05);
+    expect(sweeper(costReport(facts(), { ...DEFAULT_USAGE, images: 10 * DEFAULT_USAGE.images }))?.usd).toBe(sweeper(base)?.usd);
+    expect(base.lineItems.some((l) => l.item.startsWith('record-sweeper'))).toBe(false);
+  });
 });
 
 describe('facts from the synthesized template', () => {
@@ -266,5 +279,7 @@ describe('facts from the synthesized template', () => {
     expect(facts.objectRetention).toEqual({ days: config.retentionDays, noncurrentDays: config.noncurrentVersionExpiryDays });
     // The pool sets no UserPoolTier: a new pool is on Essentials.
     expect(facts.userPoolTier).toBe('ESSENTIALS');
+    // rate(15 minutes) over the average month.
+    expect(facts.sweepsPerMonth).toBe(2922);
   });
 });

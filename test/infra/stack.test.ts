@@ -8,8 +8,17 @@ import * as path from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { App, CfnElement } from 'aws-cdk-lib';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
-import { FILTER_ATTRIBUTES, INDEXES, indexProjection, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
-import { loadImageProcessorConfig, loadImageReaderConfig, loadRequestUploadConfig, loadStreamPublisherConfig } from '../../functions/runtime/config';
+import { FILTER_ATTRIBUTES, INDEXES, indexProjection, SETTLE_ATTRIBUTES, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
+import { SWEEPER } from '../../functions/core/settings';
+import { sweepWindows } from '../../functions/core/use-cases/sweep-stale-records';
+import {
+  loadImageProcessorConfig,
+  loadImageReaderConfig,
+  loadRecordSweeperConfig,
+  loadRequestUploadConfig,
+  loadStreamPublisherConfig,
+} from '../../functions/runtime/config';
+import { sqsVisibilityTimeoutSeconds } from '../../infra/sqs-visibility';
 import { loadResolverManifest } from '../../appsync/resolver-manifest';
 import { STAGES, stageConfig, type FunctionName, type Stage, FUNCTION_NAMES } from '../../infra/config';
 import { nagFindings } from '../../infra/nag';
@@ -204,6 +213,91 @@ describe.each(STAGES)('stage %s', (stage) => {
         [...Object.values(INDEXES).map((i) => `${table}/index/${i.name}`), stats].sort(),
       );
       expect(actionCovered(permissions, 'dynamodb:Scan')).toBe(false);
+    });
+  });
+
+  describe('record sweeper', () => {
+    const sweeperFn = () => `<${logicalId(s(), s().stack.functions['record-sweeper'].fn.node.defaultChild as CfnElement)}.Arn>`;
+    const sweeping = () => s().stack.node.findChild('RecordSweeping');
+    const dlqId = () => logicalId(s(), sweeping().node.findChild('DeadLetterQueue').node.defaultChild as CfnElement);
+    const dlqArn = () => `<${dlqId()}.Arn>`;
+    const scheduleRoleId = () => logicalId(s(), sweeping().node.findChild('Role').node.defaultChild as CfnElement);
+    const interval = SWEEPER.intervalMinutes * 60;
+
+    it('runs every 15 minutes on EventBridge Scheduler, with its own role, bounded retries and a dead-letter queue', () => {
+      const schedules = Object.values(resourcesOf(s().template, 'AWS::Scheduler::Schedule'))
+        .map((r) => r.Properties as Record<string, unknown> & { Target: Record<string, unknown> })
+        .filter((p) => p.Name === `${config.prefix}record-sweeper`);
+      expect(schedules).toHaveLength(1);
+      const [schedule] = schedules as [Record<string, unknown> & { Target: Record<string, unknown> }];
+      expect(schedule).toMatchObject({ Name: `${config.prefix}record-sweeper`, ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED', FlexibleTimeWindow: { Mode: 'OFF' } });
+      expect(render(schedule.Target.Arn)).toBe(sweeperFn());
+      expect(render(schedule.Target.RoleArn)).toBe(`<${scheduleRoleId()}.Arn>`);
+      expect(render((schedule.Target.DeadLetterConfig as { Arn: unknown }).Arn)).toBe(dlqArn());
+      // A run older than the next one is not worth delivering: the next does the same work.
+      expect(schedule.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: interval });
+    });
+
+    it('lets only this account\'s schedules assume the schedule role, which may invoke the sweeper and dead-letter a run, nothing else', () => {
+      const role = resourcesOf(s().template, 'AWS::IAM::Role')[scheduleRoleId()]?.Properties as { RoleName: string; AssumeRolePolicyDocument: { Statement: unknown[] } };
+      expect(role.RoleName).toBe(`${config.prefix}record-sweeper-schedule`);
+      expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+        expect.objectContaining({
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: { StringEquals: expect.objectContaining({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 'aws:SourceArn': expect.anything() }) },
+        }),
+      ]);
+      const permissions = permissionsOfRole(s().template, scheduleRoleId());
+      expect(permissions.flatMap((p) => p.actions).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+      expect(resourcesAllowed(permissions, 'lambda:InvokeFunction')).toEqual([sweeperFn(), `${sweeperFn()}:*`]);
+      expect(resourcesAllowed(permissions, 'sqs:SendMessage')).toEqual([dlqArn()]);
+    });
+
+    it('sends a run that failed every Lambda retry to the same dead-letter queue, and alarms on it', () => {
+      const configs = Object.values(resourcesOf(s().template, 'AWS::Lambda::EventInvokeConfig')).map((r) => r.Properties as Record<string, unknown>);
+      expect(configs).toHaveLength(1);
+      expect(configs[0]).toMatchObject({ Qualifier: '$LATEST', MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: interval });
+      expect(render((configs[0]?.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination)).toBe(dlqArn());
+      const alarm = Object.values(resourcesOf(s().template, 'AWS::CloudWatch::Alarm'))
+        .map((a) => a.Properties as Record<string, unknown>)
+        .find((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Dimensions).includes(`["${dlqId()}","QueueName"]`));
+      expect(alarm).toBeDefined();
+    });
+
+    it('waits every delivery the queue can make and the ticket plus its grace before settling anything', () => {
+      const vars = (fnResource(s(), 'record-sweeper').Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : `resolved-${k}`]));
+      const windows = sweepWindows({
+        visibilityTimeoutSeconds: sqsVisibilityTimeoutSeconds(config.functions['image-processor'].timeoutSeconds, config.uploadQueue.maxBatchingWindowSeconds),
+        maxReceiveCount: config.uploadQueue.maxReceiveCount,
+        uploadUrlTtlSeconds: config.uploadUrlTtlSeconds,
+        uploadGraceSeconds: SWEEPER.uploadGraceSeconds,
+      });
+      expect(loadRecordSweeperConfig({ ...env, AWS_REGION: config.region }).sweep).toEqual({ ...windows, maxRecordsPerRun: SWEEPER.maxRecordsPerRun });
+      // The upload queue's own visibility timeout, as deployed, times its receive count.
+      const queue = Object.values(resourcesOf(s().template, 'AWS::SQS::Queue')).find((q) => q.Properties?.QueueName === `${config.prefix}uploads`);
+      expect(windows.processingTimeoutSeconds).toBe((queue?.Properties?.VisibilityTimeout as number) * config.uploadQueue.maxReceiveCount);
+    });
+
+    it('may query ByStatus, read records, write FAILED naming SETTLE_ATTRIBUTES only, and HeadObject or list under input/ only', () => {
+      const permissions = permissionsOfRole(s().template, roleId(s(), 'record-sweeper'));
+      const table = `<${logicalId(s(), s().stack.node.findChild('DetectionLogs').node.findChild('Table').node.defaultChild as CfnElement)}.Arn>`;
+      const bucket = `<${imagesBucketId(s())}.Arn>`;
+      expect(resourcesAllowed(permissions, 'dynamodb:Query')).toEqual([`${table}/index/${INDEXES.byStatus.name}`]);
+      expect(resourcesAllowed(permissions, 'dynamodb:BatchGetItem')).toEqual([table]);
+      expect(resourcesAllowed(permissions, 'dynamodb:UpdateItem')).toEqual([table]);
+      const policies = resourcesOf(s().template, 'AWS::IAM::Policy');
+      const statement = (sid: string) =>
+        Object.values(policies)
+          .flatMap((p) => (p.Properties?.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement)
+          .find((st) => st.Sid === sid && permissions.some((perm) => perm.actions.includes(String(st.Action))));
+      expect(statement('SettleStaleRecords')?.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...SETTLE_ATTRIBUTES] } });
+      expect(resourcesAllowed(permissions, 's3:GetObject')).toEqual([`${bucket}/input/*`]);
+      expect(resourcesAllowed(permissions, 's3:ListBucket')).toEqual([bucket]);
+      expect(permissions.find((p) => p.actions.includes('s3:ListBucket'))?.hasCondition).toBe(true);
+      for (const action of ['dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 's3:PutObject', 's3:DeleteObject']) {
+        expect(actionCovered(permissions, action)).toBe(false);
+      }
     });
   });
 
@@ -554,7 +648,7 @@ describe.each(STAGES)('stage %s', (stage) => {
 
     it('alarms on dead letters, stream iterator age, AppSync 5XX and ProcessingFailures', () => {
       const byName = (suffix: string) => alarms().find((a) => a.AlarmName === `${config.prefix}${suffix}`);
-      expect(alarms().filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(2);
+      expect(alarms().filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(3);
       expect(byName('dead-letters-1')).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
       expect(byName('stream-iterator-age')).toMatchObject({ MetricName: 'IteratorAge', Threshold: config.alarms.iteratorAgeMs });
       expect(byName('api-5xx')).toMatchObject({ Namespace: 'AWS/AppSync', MetricName: '5XXError', Threshold: config.alarms.appSync5xx });
@@ -562,6 +656,12 @@ describe.each(STAGES)('stage %s', (stage) => {
         Namespace: 'pet-detector',
         MetricName: 'ProcessingFailures',
         Dimensions: [{ Name: 'service', Value: `${config.prefix}image-processor` }],
+      });
+      expect(byName('processing-timeouts')).toMatchObject({
+        Namespace: 'pet-detector',
+        MetricName: 'StaleRecordsSettled',
+        Period: SWEEPER.intervalMinutes * 60,
+        Dimensions: expect.arrayContaining([{ Name: 'Reason', Value: 'ProcessingTimedOut' }, { Name: 'service', Value: `${config.prefix}record-sweeper` }]),
       });
     });
 
