@@ -14,6 +14,8 @@ export interface CapacityFacts {
   stage: Stage;
   cost: DeploymentFacts;
   functions: Record<FunctionName, { memoryMb: number; timeoutSeconds: number; reservedConcurrency: number | undefined }>;
+  /** Reserved concurrency of every function in the stack (custom-resource handlers and any other included). */
+  totalReservedConcurrency: number;
   uploadEvents: { batchSize: number; maxBatchingWindowSeconds: number; maxConcurrency: number | undefined };
   streamEvents: { batchSize: number; maxBatchingWindowSeconds: number; parallelizationFactor: number };
   tables: Array<{ name: string; billingMode: string; gsis: Array<{ name: string; keys: string }> }>;
@@ -43,6 +45,7 @@ export const capacityFactsFromTemplate = (template: Template, stage: Stage, pref
     stage,
     cost: factsFromTemplate(template, stage, prefix),
     functions,
+    totalReservedConcurrency: fns.reduce((sum, r) => sum + ((r.Properties?.ReservedConcurrentExecutions as number | undefined) ?? 0), 0),
     uploadEvents: {
       batchSize: (sqs.BatchSize as number | undefined) ?? 10,
       maxBatchingWindowSeconds: (sqs.MaximumBatchingWindowInSeconds as number | undefined) ?? 0,

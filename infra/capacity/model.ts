@@ -193,7 +193,7 @@ export const capacityReport = (facts: CapacityFacts, quotas: QuotaValues, usage:
     `${int(quotas.s3PrefixReads)} requests/s per prefix / ${rekognition ? '2 per image (the processor, Rekognition)' : '1 per image (the processor)'}`,
   );
 
-  const totalReserved = Object.values(facts.functions).reduce((sum, f) => sum + (f.reservedConcurrency ?? 0), 0);
+  const totalReserved = facts.totalReservedConcurrency;
   const checks = [
     `Lambda reserved concurrency ${totalReserved} + 100 unreserved ${totalReserved + 100 <= quotas.lambdaConcurrentExecutions ? '<=' : '> (cannot deploy:'} account quota ${int(quotas.lambdaConcurrentExecutions)}${totalReserved + 100 <= quotas.lambdaConcurrentExecutions ? '' : ')'}`,
     ...facts.tables.map((t) => `${t.name}: ${t.billingMode}${t.gsis.length ? `, GSIs ${t.gsis.map((g) => `${g.name} [${g.keys}]`).join('; ')}` : ''}`),

@@ -31,6 +31,7 @@ describe('capacity of the prod template', () => {
     expect(facts.streamEvents.parallelizationFactor).toBe(config.stream.parallelizationFactor);
     expect(facts.tables.map((t) => t.billingMode)).toEqual(['PAY_PER_REQUEST', 'PAY_PER_REQUEST']);
     expect(facts.cost.indexShards).toBe(config.indexShards);
+    expect(facts.totalReservedConcurrency).toBe(Object.values(config.functions).reduce((sum, f) => sum + f.reservedConcurrency, 0));
   });
 
   it('sustains the target with the named increases, and only Rekognition\'s quota binds', () => {
