@@ -9,21 +9,23 @@
 import { parseArgs } from 'node:util';
 import type { ImageFilter } from '../../graphql/types';
 import { fileDestination, OutputError, stdoutDestination, type Destination } from '../export/destination';
-import { exportImages } from '../export/export-images';
+import { DEFAULT_PARALLEL, exportImages, MAX_PARALLEL } from '../export/export-images';
 import { EXPORT_FORMATS, type ExportFormat } from '../export/formats';
 import { progressBar, rowsPerSecond } from '../export/progress';
-import { FILTER_OPTIONS, FILTER_USAGE, FlagError, filterFromFlags } from './filter-flags';
+import { FILTER_OPTIONS, FILTER_USAGE, FlagError, filterFromFlags, parseNumber } from './filter-flags';
 import { resolveTarget, TARGET_OPTIONS, TARGET_USAGE, type Target, type TargetOptions } from './target';
 
 const indent = (text: string) => text.replace(/^/gm, '                           ');
 const USAGE = `usage: pet-detector export ${FILTER_USAGE.replace('\n', `\n${indent('')}`)}
-${indent(`[--format csv|jsonl] [--out FILE]\n${TARGET_USAGE}`)}
+${indent(`[--format csv|jsonl] [--out FILE] [--parallel 1-${MAX_PARALLEL}]\n${TARGET_USAGE}`)}
 --from/--to bound createdAt, both inclusive; a date alone is a UTC day (--to: its end).`;
 
 export interface ExportOptions {
   filter: ImageFilter;
   format: ExportFormat;
   out?: string;
+  /** Parts of the range read at once (export-images.ts). */
+  parallel: number;
   target: TargetOptions;
   help: boolean;
 }
@@ -39,6 +41,7 @@ export const parseExportArgs = (args: string[]): ExportOptions => {
         ...TARGET_OPTIONS,
         format: { type: 'string', default: 'csv' },
         out: { type: 'string' },
+        parallel: { type: 'string', default: String(DEFAULT_PARALLEL) },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -48,11 +51,14 @@ export const parseExportArgs = (args: string[]): ExportOptions => {
   const format = values.format.toLowerCase() as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) throw new FlagError('UnknownFormat', `--format '${values.format}' is not one of ${EXPORT_FORMATS.join(', ')}`);
   if (values.out === '') throw new FlagError('InvalidFlag', '--out needs a file name');
+  const parallel = parseNumber('parallel', values.parallel, 1, MAX_PARALLEL);
+  if (!Number.isInteger(parallel)) throw new FlagError('InvalidNumber', `--parallel '${values.parallel}' is not a whole number`);
   const { endpoint, 'api-key': apiKey, outputs, username, password, 'user-pool-client-id': clientId, region } = values;
   return {
     filter: filterFromFlags(values),
     format,
     ...(values.out !== undefined ? { out: values.out } : {}),
+    parallel,
     target: { endpoint, 'api-key': apiKey, outputs, username, password, 'user-pool-client-id': clientId, region },
     help: values.help,
   };
@@ -104,6 +110,7 @@ export const main = async (args: string[]): Promise<number> => {
       format: options.format,
       destination: destination.stream,
       signal: controller.signal,
+      parallel: options.parallel,
       onPage: (written, lastCreatedAt) => {
         rows = written;
         progress.update(written, lastCreatedAt);

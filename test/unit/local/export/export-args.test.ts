@@ -13,13 +13,13 @@ const codeOf = (args: string[]) => {
 };
 
 it('defaults to every image, as CSV, on stdout, with the local stack', () => {
-  expect(parseExportArgs([])).toEqual({ filter: {}, format: 'csv', target: expect.any(Object), help: false });
+  expect(parseExportArgs([])).toEqual({ filter: {}, format: 'csv', parallel: 4, target: expect.any(Object), help: false });
 });
 
 it('takes the filter, the format, the file and the target', () => {
   const options = parseExportArgs([
     '--from', '2026-01-01', '--to', '2026-01-31', '--animal', 'cat', '--status', 'COMPLETED', '--uncertain',
-    '--min-confidence', '50', '--format', 'JSONL', '--out', 'cats.jsonl', '--username', 'ana@example.com', '--password', 'pw', '--outputs', 'o.json',
+    '--min-confidence', '50', '--format', 'JSONL', '--out', 'cats.jsonl', '--parallel', '2', '--username', 'ana@example.com', '--password', 'pw', '--outputs', 'o.json',
   ]);
   expect(options).toEqual({
     filter: {
@@ -32,6 +32,7 @@ it('takes the filter, the format, the file and the target', () => {
     },
     format: 'jsonl',
     out: 'cats.jsonl',
+    parallel: 2,
     target: expect.objectContaining({ username: 'ana@example.com', password: 'pw', outputs: 'o.json' }),
     help: false,
   });
@@ -48,6 +49,9 @@ it.each([
   [['--animal', 'cow'], 'UnknownAnimal'],
   [['--status', 'lost'], 'UnknownStatus'],
   [['--min-confidence', 'ninety'], 'InvalidNumber'],
+  [['--parallel', '0'], 'InvalidNumber'],
+  [['--parallel', '2.5'], 'InvalidNumber'],
+  [['--parallel', '17'], 'InvalidNumber'],
 ])('%p is refused as %s', (args, code) => {
   expect(codeOf(args)).toBe(code);
 });

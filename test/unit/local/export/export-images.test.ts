@@ -20,7 +20,7 @@ it('reads on past short and empty pages while nextToken is set, asking for full 
       destination: out,
       onPage: (rows, last) => progress.push([rows, last]),
     });
-    expect(result).toEqual({ rows: 3, pages: 5 });
+    expect(result).toEqual({ rows: 3, pages: 5, slices: 1 });
     expect(api.calls).toEqual([null, '1', '2', '3', '4'].map((nextToken) => ({ limit: 100, nextToken, filter: { detectedAnimal: 'CAT' }, apiKey: 'key' })));
     expect((await written).trim().split('\n').map((line) => (JSON.parse(line) as { id: string }).id)).toEqual(['i0', 'i1', 'i2']);
     expect(progress.map(([rows]) => rows)).toEqual([2, 2, 2, 3, 3]);
@@ -37,10 +37,14 @@ it('asks for no further page while the destination is full, and an abort ends it
     const stuck = new Writable({ highWaterMark: 1024, write: () => undefined });
     const controller = new AbortController();
     const exported = exportImages({ target: api.target, filter: {}, format: 'csv', destination: stuck, signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    // A few pages of 100 rows fill the formatter's and the destination's buffers; then no more are read.
-    const whileFull = api.calls.length;
-    expect(whileFull).toBeLessThanOrEqual(10);
+    // The read-ahead buffer (SLICE_ROWS, 10 pages) and the formatter's and destination's buffers fill up;
+    // then no more pages are read.
+    let whileFull = -1;
+    for (let waits = 0; waits < 20 && api.calls.length !== whileFull; waits += 1) {
+      whileFull = api.calls.length;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    expect(whileFull).toBeLessThanOrEqual(20);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(api.calls.length).toBe(whileFull);
     controller.abort();

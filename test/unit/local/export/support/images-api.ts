@@ -1,7 +1,8 @@
 /**
  * An HTTP server that answers `images` the way AppSync does, for the export's unit tests: page n holds
  * pages[n] items and a nextToken to page n + 1 (null after the last); `failAt` answers that page with a
- * GraphQL error, `delayMs` slows every answer.
+ * GraphQL error, `delayMs` slows every answer. It has no `imageStats` (an older API): the export then plans
+ * one slice and reads the pages in one sequence.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,7 +28,12 @@ export const serveImages = async (pages: number[], options: { failAt?: number; d
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
-      const { variables } = JSON.parse(body) as { variables: Omit<ImagesCall, 'apiKey'> };
+      const { query, variables } = JSON.parse(body) as { query: string; variables: Omit<ImagesCall, 'apiKey'> };
+      if (query.includes('imageStats')) {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ data: null, errors: [{ errorType: 'ValidationError', message: "Cannot query field 'imageStats' on type 'Query'." }] }));
+        return;
+      }
       calls.push({ ...variables, apiKey: req.headers['x-api-key'] as string | undefined });
       const page = Number(variables.nextToken ?? 0);
       const answer =
