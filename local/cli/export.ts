@@ -97,9 +97,8 @@ export const main = async (args: string[]): Promise<number> => {
   };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
-  const startedAt = new Date().toISOString();
   const started = performance.now();
-  const progress = progressBar(process.stderr, { from: options.filter.createdAfter, to: options.filter.createdBefore ?? startedAt });
+  const progress = progressBar(process.stderr, { from: options.filter.createdAfter, to: options.filter.createdBefore });
   let rows = 0;
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
   const notWritten = options.out !== undefined ? `; ${destination.name} was not written` : '';

@@ -1,7 +1,7 @@
 /**
  * What an export shows on stderr. On a terminal, a cli-progress bar: rows, rows/s and how far back in time
- * the export has reached; with `--from` the bar fills as createdAt walks from `--to` (or the start) down to
- * `--from`, since `images` returns newest first and the total row count is not known in advance. Off a
+ * the export has reached; with `--from` the bar fills as createdAt walks from `--to` (or the newest row) down
+ * to `--from`, since `images` returns newest first and the total row count is not known in advance. Off a
  * terminal (a log, CI) no bar, only the summary line.
  */
 import { SingleBar } from 'cli-progress';
@@ -9,8 +9,8 @@ import { SingleBar } from 'cli-progress';
 export interface ProgressRange {
   /** The oldest createdAt the export can reach (its --from), when it has one. */
   from?: string | null | undefined;
-  /** The newest: its --to, else the moment the export started. */
-  to: string;
+  /** The newest: its --to; without one, the newest row's createdAt. */
+  to?: string | null | undefined;
 }
 
 export interface Progress {
@@ -25,7 +25,7 @@ export const rowsPerSecond = (rows: number, ms: number): number => (ms > 0 ? Mat
 
 export const progressBar = (stream: NodeJS.WriteStream, range: ProgressRange): Progress => {
   if (!stream.isTTY) return NO_PROGRESS;
-  const newest = Date.parse(range.to);
+  let newest = range.to ? Date.parse(range.to) : undefined;
   const oldest = range.from ? Date.parse(range.from) : undefined;
   const details = '{rows} rows | {rate} rows/s | reached {reached}';
   const bar = new SingleBar({
@@ -36,14 +36,19 @@ export const progressBar = (stream: NodeJS.WriteStream, range: ProgressRange): P
     fps: 5,
   });
   const started = performance.now();
-  // Time covered, in seconds: the bar's total is the range, its value how much of it lies behind.
-  const span = oldest === undefined ? 1 : Math.max(1, Math.ceil((newest - oldest) / 1000));
-  bar.start(span, 0, { rows: 0, rate: 0, reached: '-' });
+  // Time covered, in milliseconds: the bar's total is the range, its value how much of it lies behind.
+  bar.start(1, 0, { rows: 0, rate: 0, reached: '-' });
   return {
     update(rows, lastCreatedAt) {
-      const reached = lastCreatedAt ? Date.parse(lastCreatedAt) : newest;
-      const covered = oldest === undefined ? 0 : Math.min(span, Math.max(0, Math.floor((newest - reached) / 1000)));
-      bar.update(covered, { rows, rate: rowsPerSecond(rows, performance.now() - started), reached: lastCreatedAt ?? '-' });
+      const payload = { rows, rate: rowsPerSecond(rows, performance.now() - started), reached: lastCreatedAt ?? '-' };
+      if (oldest === undefined || !lastCreatedAt) {
+        bar.update(payload);
+        return;
+      }
+      // Without --to the range starts at the newest row: the first page's, about SLICE_ROWS rows old at most.
+      newest ??= Date.parse(lastCreatedAt);
+      bar.setTotal(Math.max(1, newest - oldest));
+      bar.update(Math.min(newest - oldest, Math.max(0, newest - Date.parse(lastCreatedAt))), payload);
     },
     stop() {
       bar.stop();
