@@ -39,14 +39,10 @@ it('asks for no further page while the destination is full, and an abort ends it
     const exported = exportImages({ target: api.target, filter: {}, format: 'csv', destination: stuck, signal: controller.signal });
     // The read-ahead buffer (SLICE_ROWS, 10 pages) and the formatter's and destination's buffers fill up;
     // then no more pages are read.
-    let whileFull = -1;
-    for (let waits = 0; waits < 20 && api.calls.length !== whileFull; waits += 1) {
-      whileFull = api.calls.length;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-    expect(whileFull).toBeLessThanOrEqual(20);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(api.calls.length).toBe(whileFull);
+    // Without backpressure 1,000 loopback pages take well under this; with it, reading stops at the buffers' size.
+    // (Only a bound is asserted: on a loaded machine a page may still be in flight when the wait ends.)
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(api.calls.length).toBeLessThanOrEqual(21);
     controller.abort();
     await expect(exported).rejects.toMatchObject({ name: 'AbortError' });
   } finally {

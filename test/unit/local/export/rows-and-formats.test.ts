@@ -88,6 +88,17 @@ describe('CSV', () => {
     expect(csv).toContain(`,PENDING,,,,${cell},,,,,,[]\n`);
   });
 
+  it.each([
+    ['=', '=HYPERLINK("http://x","cat").jpg', `"'=HYPERLINK(""http://x"",""cat"").jpg"`],
+    ['+', '+1.jpg', "'+1.jpg"],
+    ['-', '-2.jpg', "'-2.jpg"],
+    ['@', '@SUM(1).jpg', "'@SUM(1).jpg"],
+    ['a tab', '\t=1.jpg', "'\t=1.jpg"],
+  ])('defuses a fileName starting with %s, so that a spreadsheet shows it as text', async (_what, fileName, cell) => {
+    const csv = await render('csv', [toExportRow({ ...pending, fileName })]);
+    expect(csv).toContain(`,PENDING,,,,${cell},,,,,,[]\n`);
+  });
+
   it('quotes an uncertain FAILED image with a multi-line failure reason', async () => {
     const csv = await render('csv', [toExportRow({ ...pending, status: 'FAILED', failureReason: 'NotAnImage: "x", bytes\nend' })]);
     expect(csv).toContain(',FAILED,,,,new.png,,,,"NotAnImage: ""x"", bytes\nend",,[]\n');
