@@ -6,29 +6,18 @@
  * exactly: the newest has no upper bound unless --to set one, the oldest no lower bound unless --from did, and
  * neighbours meet at a millisecond (createdAt's precision; both bounds of `images` are inclusive).
  */
-import type { ImageFilter } from '../../graphql/types';
+import type { ImageFilter, StatsBucket } from '../../graphql/types';
+import { MAX_STATS_BUCKETS } from '../../functions/core/image-stats';
 import { graphql, type ApiTarget, type RequestOptions } from '../client/graphql';
 
 /** Rows a slice should hold: ten full pages, which one reader fetches ahead of its turn. */
 export const SLICE_ROWS = 1000;
-/** Buckets one imageStats call may return (functions/core/image-stats.ts). */
-const MAX_BUCKETS = 744;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 export interface Slice {
   createdAfter?: string;
   createdBefore?: string;
-}
-
-export interface StatsBucket {
-  start: string;
-  total: number;
-  cats: number;
-  dogs: number;
-  others: number;
-  uncertain: number;
-  failed: number;
 }
 
 const IMAGE_STATS = `query ExportPlan($from: AWSDateTime!, $to: AWSDateTime!, $granularity: StatsGranularity) {
@@ -99,13 +88,13 @@ export const planSlices = async (target: ApiTarget, filter: ImageFilter, now: Da
     return imageStats.map((b) => ({ startMs: Date.parse(b.start), count: matchingIn(b, filter) }));
   };
   try {
-    let buckets = await stats(Math.max(lower, end - (MAX_BUCKETS - 1) * DAY_MS), 'DAY');
+    let buckets = await stats(Math.max(lower, end - (MAX_STATS_BUCKETS - 1) * DAY_MS), 'DAY');
     let size = DAY_MS;
     const used = buckets.filter((b) => b.count > 0);
     if (used.length === 0) return slicesBetween(filter, []);
     const oldest = Math.max(lower, Math.min(...used.map((b) => b.startMs)));
     // A range of a month or less is planned again by the hour, for slices finer than a day.
-    if (end - oldest <= (MAX_BUCKETS - 1) * HOUR_MS) {
+    if (end - oldest <= (MAX_STATS_BUCKETS - 1) * HOUR_MS) {
       buckets = await stats(oldest, 'HOUR');
       size = HOUR_MS;
     }
