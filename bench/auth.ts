@@ -49,8 +49,8 @@ const main = async (): Promise<void> => {
     const seedMs = await seedRecords(log, records, (i) => seededRecord(owners[i % users]!, i));
     console.log(`table: ${records} images across ${users} owners, written in ${(seedMs / 1000).toFixed(1)} s`);
 
-    // Where a page's time goes: the DynamoDB calls it makes (Queries on the owner's shards, in parallel rounds,
-    // then BatchGetItem), each timed around the SDK's send. A page costs about (sequential rounds x one call).
+    // Where a page's time goes: the DynamoDB calls it makes (Queries on the owner's shards, in parallel rounds),
+    // each timed around the SDK's send. A page costs about (sequential rounds x one call).
     const calls = { count: 0, times: [] as number[], byCommand: new Map<string, number>() };
     ddb.middlewareStack.add(
       (next, context) => async (args) => {

@@ -291,11 +291,10 @@ export class PetDetectorStack extends Stack {
     tellMissingUploadsApart(fns.processor.role);
     allow(fns.processor.role, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [table.tableArn], 'TrackProcessing');
 
-    // The sweeper finds open records on ByStatus, reads them, asks S3 whether an old ticket's upload is there
+    // The sweeper finds open records on ByStatus (whole items: the index holds them), asks S3 whether an old ticket's upload is there
     // (HeadObject is authorised as GetObject; it never reads the bytes), and writes FAILED: one conditional
     // UpdateItem that may name no attribute beyond SETTLE_ATTRIBUTES, so it cannot touch a classification.
     allow(fns.sweeper.role, ['dynamodb:Query'], [`${table.tableArn}/index/${INDEXES.byStatus.name}`], 'FindOpenRecords');
-    allow(fns.sweeper.role, ['dynamodb:BatchGetItem'], [table.tableArn], 'ReadOpenRecords');
     fns.sweeper.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'SettleStaleRecords',

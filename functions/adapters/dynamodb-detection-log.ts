@@ -2,8 +2,8 @@
  * DetectionLog on DynamoDB (DocumentClient). Every status change is a conditional write on the current
  * status, which is what makes the processor idempotent under at-least-once delivery. Every write keeps the
  * sharded index keys (core/index-keys.ts) in step with the status. A page of `images` is a Query on each
- * shard of an index that holds keys and filter attributes only, merged newest first (core/shard-merge.ts),
- * then BatchGetItem for the records.
+ * shard of an index that holds whole items (core/table-design.ts INDEX_PROJECTION), merged newest first
+ * (core/shard-merge.ts): the index entries are the page.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -242,22 +242,10 @@ export class DynamoDbDetectionLog implements DetectionLog {
     // page is short, even empty, and its nextToken resumes every shard where the budget stopped it.
     const merge = new ShardMerge(plan.index, plan.partitionValue, plan.positions, readShard, plan.limit + 1, plan.readBudget);
     const page: ImageRecord[] = [];
-    for (;;) {
-      const batch: IndexEntry[] = [];
-      while (batch.length < plan.limit - page.length) {
-        const entry = await merge.next();
-        if (!entry) break;
-        batch.push(entry);
-      }
-      if (batch.length === 0) break;
-      const items = await this.batchGet(batch.map((entry) => entry[TABLE_PARTITION_KEY] as string));
-      // An entry whose item is gone (TTL deleted it since the index was read) is skipped, and the loop
-      // reads on to fill its place.
-      for (const entry of batch) {
-        const item = items.get(entry[TABLE_PARTITION_KEY] as string);
-        if (item) page.push(itemToRecord(item));
-      }
-      if (page.length === plan.limit) break;
+    while (page.length < plan.limit) {
+      const entry = await merge.next();
+      if (!entry) break;
+      page.push(itemToRecord(entry as unknown as DetectionLogItem));
     }
     const result: ImageQueryPage = { items: page };
     if ((page.length > 0 && (await merge.peek())) || merge.budgetSpent) result.positions = merge.positions();
@@ -339,7 +327,6 @@ export const buildQuery = (tableName: string, plan: ImageQueryPlan): QueryComman
 
   const filters: string[] = [];
   const { residual } = plan;
-  // Only FILTER_ATTRIBUTES: the indexes project nothing else (table-design.ts indexProjection).
   if (residual.detectedAnimal) {
     filters.push(`${FILTER_ATTRIBUTES.detectedAnimal} = :animal`);
     values[':animal'] = animalToItem(residual.detectedAnimal);

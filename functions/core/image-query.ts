@@ -28,8 +28,8 @@ export const MAX_PAGE_SIZE = 100;
  * Index entries one `images` call may read (DynamoDB's ScannedCount, over all its Query requests and shards).
  * A residual filter is applied after the read, so without a budget a filter that matches nothing reads its
  * whole partition until the function times out. With it a page may be short, even empty, while nextToken is
- * set, and clients page on (schema.graphql says so). 1,000 small index entries are a few Query requests and
- * ~13 read units; an unfiltered page (limit + 1 entries) never reaches it.
+ * set, and clients page on (schema.graphql says so). 1,000 index entries (whole items, ~1.3 KB) are two rounds
+ * of Queries and ~160 read units; an unfiltered page (limit + 1 entries) never reaches it.
  */
 export const READ_BUDGET = 1000;
 

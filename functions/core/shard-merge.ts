@@ -10,7 +10,7 @@ import type { IndexKey } from './table-design';
 import { INDEXES, TABLE_PARTITION_KEY } from './table-design';
 import { shardedPartition } from './index-keys';
 
-/** An index entry as a Query returns it: the table key, the index's keys, the projected attributes. */
+/** An index entry as a Query returns it: the whole item (table-design.ts INDEX_PROJECTION). */
 export type IndexEntry = Record<string, unknown>;
 
 /** Where a shard stands: not read yet, read to the end, or resume strictly after this entry. */
@@ -45,6 +45,12 @@ interface ShardState {
   exhausted: boolean;
   lastConsumed?: IndexEntry;
 }
+
+/**
+ * How many entries to read from each of `shards` shards when `wanted` entries are to be merged: an even share,
+ * plus one, as shards hold about equal shares of any time range.
+ */
+export const shardReadSize = (wanted: number, shards: number): number => Math.ceil(wanted / shards) + 1;
 
 /**
  * How many entries a shard's next read should evaluate to yield `share` matches: the share scaled by the
@@ -137,8 +143,7 @@ export class ShardMerge {
         return undefined;
       }
       const live = this.shards.filter((s) => !s.exhausted).length;
-      // An even share of what is still wanted, plus one: shards hold about equal shares of any time range.
-      const share = Math.ceil(Math.max(1, this.want - this.consumed) / live) + 1;
+      const share = shardReadSize(Math.max(1, this.want - this.consumed), live);
       const cap = Math.max(1, Math.floor((this.budget - this.evaluated) / dry.length));
       const size = readSize(share, this.evaluated, this.matched, cap);
       await Promise.all(dry.map((s) => this.fill(s, size, cap)));

@@ -15,7 +15,7 @@
  * Filters that no key covers (minConfidence, or a second filter) are FilterExpressions, and the
  * image-reader reads on until the page is full or its read budget (image-query.ts READ_BUDGET) is spent, so
  * a page may be short, even empty, while a nextToken remains.
- * The indexes hold keys and filter attributes only (indexProjection); the records come from the table.
+ * Every index holds whole items (INDEX_PROJECTION): a page is served from the index entries alone.
  */
 export const TABLE_PARTITION_KEY = 'ImageID';
 export const TTL_ATTRIBUTE = 'ExpiresAt';
@@ -23,21 +23,11 @@ export const TTL_ATTRIBUTE = 'ExpiresAt';
 export const OWNER_ATTRIBUTE = 'Owner';
 
 export const INDEXES = {
-  byCreatedAt: { name: 'ByCreatedAt', partitionKey: 'ListPK', sortKey: 'CreatedAt', filters: ['uncertain', 'minConfidence'] },
-  byAnimal: { name: 'ByAnimal', partitionKey: 'AnimalPK', sortKey: 'CreatedAt', filters: ['status', 'uncertain', 'minConfidence'] },
-  byStatus: { name: 'ByStatus', partitionKey: 'StatusPK', sortKey: 'CreatedAt', filters: ['uncertain', 'minConfidence'] },
-  byUncertain: {
-    name: 'ByUncertain',
-    partitionKey: 'UncertainKey',
-    sortKey: 'CreatedAt',
-    filters: ['detectedAnimal', 'status', 'minConfidence'],
-  },
-  byOwner: {
-    name: 'ByOwner',
-    partitionKey: 'OwnerPK',
-    sortKey: 'CreatedAt',
-    filters: ['detectedAnimal', 'status', 'uncertain', 'minConfidence'],
-  },
+  byCreatedAt: { name: 'ByCreatedAt', partitionKey: 'ListPK', sortKey: 'CreatedAt' },
+  byAnimal: { name: 'ByAnimal', partitionKey: 'AnimalPK', sortKey: 'CreatedAt' },
+  byStatus: { name: 'ByStatus', partitionKey: 'StatusPK', sortKey: 'CreatedAt' },
+  byUncertain: { name: 'ByUncertain', partitionKey: 'UncertainKey', sortKey: 'CreatedAt' },
+  byOwner: { name: 'ByOwner', partitionKey: 'OwnerPK', sortKey: 'CreatedAt' },
 } as const;
 
 export type IndexKey = keyof typeof INDEXES;
@@ -53,34 +43,30 @@ export const FILTER_ATTRIBUTES = {
   minConfidence: 'ConfidenceScore',
 } as const;
 
-export type ResidualFilter = keyof typeof FILTER_ATTRIBUTES;
-
 export interface IndexDesign {
   name: string;
   partitionKey: string;
   sortKey: string;
-  /** The residual filters the planner may apply on this index (the others are keys of other indexes). */
-  filters: readonly ResidualFilter[];
 }
 
 /**
- * What an index stores besides its keys and ImageID: the attributes of the filters that may run on it,
- * nothing else. With an ALL projection every entry was a copy of the whole item (~1.2 KB with labels), so
- * each index write cost 2 write units and every status change rewrote copies; with these few small
- * attributes an index write is 1 unit, and an update that changes none of them (PENDING -> PROCESSING on
- * ByCreatedAt) writes no index entry at all. The image-reader reads whole records from the table by key.
- * A filter the planner starts applying on another index needs its attribute here first (a unit test checks
- * every filter combination); changing a projection rebuilds that index.
+ * What every index stores: the whole item, so a page of `images` is its index entries and nothing else.
+ * The trade, per image in AWS (npm run cost prices it from the synthesized template):
+ * - Writes: an index entry is a copy of the item, ~1.3 KB once classified (15 labels with their boxes), so an
+ *   index write of a COMPLETED record costs 2 write units instead of 1, and every status change rewrites the
+ *   entry of each index the item is in (with only keys and filter attributes, PENDING -> PROCESSING left
+ *   ByCreatedAt alone).
+ * - Reads: a page no longer pays a BatchGetItem of its records (0.5 read units each, every item rounded up to
+ *   4 KB on its own); its Queries read ~1.3 KB entries instead of ~120 B ones, summed per Query, so a shard's
+ *   share of a page is still one or two 4 KB units. A filter that spends the read budget reads more bytes:
+ *   1,000 whole entries are ~160 units instead of ~15.
+ * - Latency: one round trip less per page. On DynamoDB Local (docs/BENCHMARKS.md) the BatchGetItem of 24
+ *   records was half of a page's time.
+ * Index entries are eventually consistent, as the records read by BatchGetItem were: a page read within
+ * moments of a status change may show the record as it was. A deployed index cannot change its projection
+ * in place (docs/deploy.md); the local table rebuilds one that differs (local/provision/table.ts).
  */
-export const indexProjection = (index: IndexDesign): { nonKeyAttributes: string[] } => {
-  // A loop, not map/filter: this file is APPSYNC_JS-linted, and its rule allows callbacks on Array only.
-  const nonKeyAttributes: string[] = [];
-  for (const filter of index.filters) {
-    const name = FILTER_ATTRIBUTES[filter];
-    if (name !== index.partitionKey && name !== index.sortKey) nonKeyAttributes.push(name);
-  }
-  return { nonKeyAttributes };
-};
+export const INDEX_PROJECTION = 'ALL' as const;
 
 export const LIST_PARTITION_VALUE = 'IMAGE';
 export const UNCERTAIN_PARTITION_VALUE = 'UNCERTAIN';

@@ -5,7 +5,7 @@
  */
 import { MAX_TRANSACTION_ACTIONS } from '../../functions/adapters/dynamodb-stats-store';
 import type { FunctionName } from '../config';
-import { costReport, DEFAULT_USAGE, LOCAL_PROCESSOR_DURATION_MS, sampleRecords, writeUnitsWithIndexes, type Usage } from '../cost/model';
+import { costReport, DEFAULT_USAGE, galleryShardQuery, LOCAL_PROCESSOR_DURATION_MS, sampleRecords, writeUnitsWithIndexes, type Usage } from '../cost/model';
 import type { CapacityFacts } from './facts';
 import { indexLoadPerImage } from './partition-load';
 import { QUOTAS, type QuotaName, type QuotaValues } from './quotas';
@@ -155,11 +155,12 @@ export const capacityReport = (facts: CapacityFacts, quotas: QuotaValues, usage:
       `busiest key "${load.value}" takes ${load.unitsPerImage.toFixed(2)} WCU per image over ${shards} shard(s): ${shards} x ${int(quotas.dynamoPartitionWcu)} WCU/s / ${load.unitsPerImage.toFixed(2)}`,
     );
   }
-  const pageQueriesPerImage = 1 / usage.galleryPageSize;
+  const shardQuery = galleryShardQuery(facts.cost.indexes, shards, usage.galleryPageSize);
+  const shardReadsPerImage = shardQuery.queryUnits / usage.galleryPageSize;
   add(
     'DynamoDB ByCreatedAt partition reads',
-    quotas.dynamoPartitionRcu / (pageQueriesPerImage * 0.5),
-    `a gallery page Queries each shard once (>= 0.5 RCU), one page per ${usage.galleryPageSize} images: ${int(quotas.dynamoPartitionRcu)} RCU/s / ${(pageQueriesPerImage * 0.5).toFixed(3)}`,
+    quotas.dynamoPartitionRcu / shardReadsPerImage,
+    `a gallery page Queries each shard once (${shardQuery.entries} entries of ${shardQuery.entryBytes} B: ${shardQuery.queryUnits} RCU), one page per ${usage.galleryPageSize} images: ${int(quotas.dynamoPartitionRcu)} RCU/s / ${shardReadsPerImage.toFixed(3)}`,
   );
   add(
     'DynamoDB DetectionLogs table writes',

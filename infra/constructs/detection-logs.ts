@@ -6,7 +6,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { STATS_TABLE } from '../../functions/core/image-stats';
-import { INDEXES, indexProjection, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
+import { INDEX_PROJECTION, INDEXES, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
 import type { StageConfig } from '../config';
 
 export class DetectionLogs extends Construct {
@@ -31,9 +31,8 @@ export class DetectionLogs extends Construct {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
         sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-        // Keys and filter attributes only: the image-reader reads the records from the table (see table-design.ts).
-        projectionType: dynamodb.ProjectionType.INCLUDE,
-        nonKeyAttributes: indexProjection(index).nonKeyAttributes,
+        // Whole items: the image-reader serves a page from the index entries alone (see table-design.ts).
+        projectionType: dynamodb.ProjectionType[INDEX_PROJECTION],
       });
     }
   }

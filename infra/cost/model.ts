@@ -7,7 +7,8 @@ import type { ImageRecord } from '../../functions/core/domain';
 import { applyClassificationPolicy, MAX_STORED_LABELS } from '../../functions/core/classification-policy';
 import { indexKeys } from '../../functions/core/index-keys';
 import { recordToItem } from '../../functions/core/record-mapping';
-import { INDEXES, indexProjection, TABLE_PARTITION_KEY } from '../../functions/core/table-design';
+import { shardReadSize } from '../../functions/core/shard-merge';
+import { INDEX_PROJECTION, INDEXES, TABLE_PARTITION_KEY } from '../../functions/core/table-design';
 import type { FunctionName, TraceSampling } from '../config';
 import { GALLERY_PAGE_SIZE } from '../../console/src/gallery-page-size';
 import { PRICES } from './prices';
@@ -21,13 +22,12 @@ export interface IndexFact {
   nonKeyAttributes?: string[];
 }
 
-/** The indexes as functions/core/table-design.ts designs them (and the CDK table deploys them): keys and filter attributes. */
+/** The indexes as functions/core/table-design.ts designs them (and the CDK table deploys them): whole items. */
 export const DESIGNED_INDEXES: IndexFact[] = Object.values(INDEXES).map((i) => ({
   name: i.name,
   partitionKey: i.partitionKey,
   sortKey: i.sortKey,
-  projection: 'INCLUDE',
-  nonKeyAttributes: indexProjection(i).nonKeyAttributes,
+  projection: INDEX_PROJECTION,
 }));
 
 /** What the synthesized template says. */
@@ -339,6 +339,19 @@ export const sampledShare = (perSecond: number, sampling: TraceSampling): number
 
 const describeSampling = (s: TraceSampling): string => `${s.reservoirPerSecond}/s + ${+(s.fixedRate * 100).toFixed(2)}%`;
 
+/**
+ * One shard's Query in a gallery page (ByCreatedAt): the first read's entries (shard-merge.ts shardReadSize for
+ * page + 1 over the shards), sized by the index's projection, summed per Query at 4 KB a unit (eventually
+ * consistent: 0.5 RRU) and never less than one unit: the price of the write shards. Shared with the capacity model.
+ */
+export const galleryShardQuery = (indexes: IndexFact[], shards: number, pageSize: number): { entries: number; entryBytes: number; queryUnits: number } => {
+  const listIndex = indexes.find((i) => i.partitionKey === INDEXES.byCreatedAt.partitionKey) ?? indexes[0];
+  const completed = sampleRecords().completed;
+  const entryBytes = itemBytes(listIndex ? indexEntry(completed, listIndex) : completed);
+  const entries = shardReadSize(pageSize + 1, shards);
+  return { entries, entryBytes, queryUnits: readUnits(entries * entryBytes, false) };
+};
+
 // ---- The model ----------------------------------------------------------------------------------------
 
 export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE): CostReport => {
@@ -392,20 +405,14 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
     add('DynamoDB', `writes: ${what}`, units, PRICES.dynamoWriteUnit.usd, `${units.toFixed(1)} WRU incl. ${facts.indexes.length} GSIs (${projections} projection)`);
   }
   const completedBytes = itemBytes(items.completed);
-  // The gallery lists everything (ByCreatedAt): one Query per shard, each reading its share of page + 1
-  // index entries plus one (summed per Query, 4 KB per unit, and never less than one unit per Query: the
-  // price of the write shards), then BatchGetItem reads each record on its own (each rounded up to 4 KB),
-  // and imageUrls again.
-  const listIndex = facts.indexes.find((i) => i.partitionKey === 'ListPK') ?? facts.indexes[0];
-  const entryBytes = listIndex ? itemBytes(indexEntry(items.completed, listIndex)) : completedBytes;
-  const entriesPerShard = Math.ceil((usage.galleryPageSize + 1) / facts.indexShards) + 1;
-  const queryReads = facts.indexShards * readUnits(entriesPerShard * entryBytes, false);
-  const pageReads = queryReads + usage.galleryPageSize * readUnits(completedBytes, false);
+  const { entryBytes, queryUnits } = galleryShardQuery(facts.indexes, facts.indexShards, usage.galleryPageSize);
+  // A gallery page is its index entries (ByCreatedAt, one Query per shard): nothing more is read for it.
+  const queryReads = facts.indexShards * queryUnits;
   // What the fan-out adds: the same page from one partition would be one Query of page + 1 entries.
   const fanOutReads = queryReads - readUnits((usage.galleryPageSize + 1) * entryBytes, false);
   const reads = [
     ['image(id) re-read by the subscriber', readUnits(completedBytes, false) * usage.subscribersPerImage],
-    [`images page: ${facts.indexShards} shard Queries + BatchGet (share)`, pageReads / usage.galleryPageSize],
+    [`images page: ${facts.indexShards} shard Queries (share)`, queryReads / usage.galleryPageSize],
     ['imageUrls BatchGetItem (share)', readUnits(completedBytes, false)],
   ] as const;
   for (const [what, units] of reads) {
@@ -536,7 +543,7 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
       `X-Ray: the images arrive evenly over ${usage.periodDays} days as a Poisson stream (${imagesPerSecond.toFixed(3)} images/s), which is what the per-second reservoirs see; ` +
         `GraphQL requests follow ${facts.apiTraceSampling ? `the API's rule ${facts.apiTraceSampling.ruleName}` : "X-Ray's default rule"} (${describeSampling(apiSampling)}) and request-upload/image-reader inherit its decision; ` +
         `image-processor and stream-publisher are sampled by Lambda itself (${describeSampling(XRAY_DEFAULT_SAMPLING)} per function, no rule applies), per invocation`,
-      `DynamoDB reads: a gallery page Queries each of the ${facts.indexShards} index shards (entries of ${entryBytes} B, at least 0.5 RRU per Query: ${fanOutReads.toFixed(1)} RRU more per page than one partition); every BatchGetItem record counts as its own read (rounded up to 4 KB)`,
+      `DynamoDB reads: a gallery page Queries each of the ${facts.indexShards} index shards for its first read's entries (entries of ${entryBytes} B, at least 0.5 RRU per Query: ${fanOutReads.toFixed(1)} RRU more per page than one partition) and reads nothing else; every imageUrls BatchGetItem record counts as its own read (rounded up to 4 KB)`,
       `imageStats: the stream-publisher counts each final status once in one transaction per batch: a marker per image and ALL's two counters per batch plus the owner's two per image (every image of a batch from another owner), 2 WRU per action`,
       `Cognito: each user uploads ${usage.imagesPerUserPerMonth} images a month and is one monthly active user (${facts.userPoolTier} plan, ${mau.unit}); sign-ins and token refreshes are not billed per request`,
       'us-east-1 list prices, free tiers ignored (Cognito: the first 10,000 MAUs); Rekognition at the first-1M tier',

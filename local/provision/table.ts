@@ -1,7 +1,7 @@
 /**
  * Creates DetectionLogs and ImageStats in DynamoDB Local exactly as the CDK stack declares them
- * (functions/core/table-design.ts, image-stats.ts), and adds an index the design gained since the table was
- * made, as a CDK deployment would.
+ * (functions/core/table-design.ts, image-stats.ts), and brings a table kept from an earlier version to the
+ * design's indexes (see alignIndexes).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -15,7 +15,7 @@ import {
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
 import { STATS_TABLE } from '../../functions/core/image-stats';
-import { INDEXES, indexProjection, TABLE_PARTITION_KEY, TTL_ATTRIBUTE, type IndexDesign } from '../../functions/core/table-design';
+import { INDEX_PROJECTION, INDEXES, TABLE_PARTITION_KEY, TTL_ATTRIBUTE, type IndexDesign } from '../../functions/core/table-design';
 
 export interface TableInfo {
   tableName: string;
@@ -25,7 +25,7 @@ export interface TableInfo {
 export const ensureDetectionLogsTable = async (client: DynamoDBClient, tableName: string): Promise<TableInfo> => {
   const existing = await describe(client, tableName);
   if (existing) {
-    await addMissingIndexes(client, tableName, existing.indexNames);
+    await alignIndexes(client, tableName, existing.indexes);
     return { tableName, streamArn: existing.streamArn };
   }
 
@@ -59,18 +59,33 @@ const globalSecondaryIndex = (index: IndexDesign): GlobalSecondaryIndex => ({
     { AttributeName: index.partitionKey, KeyType: 'HASH' },
     { AttributeName: index.sortKey, KeyType: 'RANGE' },
   ],
-  Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: indexProjection(index).nonKeyAttributes },
+  Projection: { ProjectionType: INDEX_PROJECTION },
 });
 
 /** How long a new index on a kept local table may take to backfill before start-up gives up. */
 const INDEX_BACKFILL_TIMEOUT_MS = 120_000;
 
+interface KeptIndex {
+  name: string;
+  /** `<partition key>/<sort key>` */
+  keys: string;
+  projection?: string;
+}
+
 /**
- * A table kept from an earlier version lacks the indexes added since (ByOwner). DynamoDB takes one new index
- * per UpdateTable and backfills it before the next, like a CDK deployment does.
+ * A table kept from an earlier version may lack an index added since (ByOwner), or hold one with another
+ * projection (INCLUDE, before the indexes held whole items). DynamoDB cannot change a projection in place and
+ * takes one index creation or deletion per UpdateTable, so such an index is deleted, then created anew and
+ * backfilled from the items before the next, as the deployments in docs/deploy.md do in AWS.
  */
-const addMissingIndexes = async (client: DynamoDBClient, tableName: string, present: readonly string[]): Promise<void> => {
-  for (const index of Object.values(INDEXES).filter((i) => !present.includes(i.name))) {
+const alignIndexes = async (client: DynamoDBClient, tableName: string, kept: readonly KeptIndex[]): Promise<void> => {
+  for (const index of Object.values(INDEXES)) {
+    const present = kept.find((i) => i.name === index.name);
+    if (present?.projection === INDEX_PROJECTION) continue;
+    if (present) {
+      await client.send(new UpdateTableCommand({ TableName: tableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: index.name } }] }));
+      await waitForIndex(client, tableName, index.name, undefined);
+    }
     await client.send(
       new UpdateTableCommand({
         TableName: tableName,
@@ -81,25 +96,33 @@ const addMissingIndexes = async (client: DynamoDBClient, tableName: string, pres
         GlobalSecondaryIndexUpdates: [{ Create: globalSecondaryIndex(index) }],
       }),
     );
-    const deadline = Date.now() + INDEX_BACKFILL_TIMEOUT_MS;
-    for (;;) {
-      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-      const status = Table?.GlobalSecondaryIndexes?.find((g) => g.IndexName === index.name)?.IndexStatus;
-      if (status === 'ACTIVE') break;
-      if (Date.now() > deadline) throw new Error(`Index ${index.name} of ${tableName} is still ${status ?? 'missing'}; run with --reset`);
-      await sleep(200);
-    }
+    await waitForIndex(client, tableName, index.name, 'ACTIVE');
   }
 };
 
-const describe = async (client: DynamoDBClient, tableName: string): Promise<{ streamArn: string; indexNames: string[] } | undefined> => {
+/** Until the index has this status (undefined: gone) and the table takes the next update. */
+const waitForIndex = async (client: DynamoDBClient, tableName: string, indexName: string, wanted: 'ACTIVE' | undefined): Promise<void> => {
+  const deadline = Date.now() + INDEX_BACKFILL_TIMEOUT_MS;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const status = Table?.GlobalSecondaryIndexes?.find((g) => g.IndexName === indexName)?.IndexStatus;
+    if (status === wanted && Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`Index ${indexName} of ${tableName} is still ${status ?? 'missing'}; run with --reset`);
+    await sleep(200);
+  }
+};
+
+const describe = async (client: DynamoDBClient, tableName: string): Promise<{ streamArn: string; indexes: KeptIndex[] } | undefined> => {
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     if (!Table?.LatestStreamArn) throw new Error(`Table ${tableName} exists without a stream; run with --reset`);
-    const indexes = (Table.GlobalSecondaryIndexes ?? []).map((g) => ({
-      name: g.IndexName ?? '',
-      keys: (g.KeySchema ?? []).map((k) => k.AttributeName).join('/'),
-    }));
+    const indexes = (Table.GlobalSecondaryIndexes ?? []).map(
+      (g): KeptIndex => ({
+        name: g.IndexName ?? '',
+        keys: (g.KeySchema ?? []).map((k) => k.AttributeName).join('/'),
+        ...(g.Projection?.ProjectionType ? { projection: g.Projection.ProjectionType } : {}),
+      }),
+    );
     // An index kept from an older version with other keys (before the write shards) cannot be altered in place.
     for (const index of Object.values(INDEXES)) {
       const kept = indexes.find((i) => i.name === index.name);
@@ -107,7 +130,7 @@ const describe = async (client: DynamoDBClient, tableName: string): Promise<{ st
         throw new Error(`Table ${tableName}: index ${index.name} is keyed ${kept.keys}, not ${index.partitionKey}/${index.sortKey}; run with --reset`);
       }
     }
-    return { streamArn: Table.LatestStreamArn, indexNames: indexes.map((i) => i.name) };
+    return { streamArn: Table.LatestStreamArn, indexes };
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return undefined;
     throw error;

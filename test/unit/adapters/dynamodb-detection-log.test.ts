@@ -19,8 +19,8 @@ import type { CallerScope } from '../../../functions/core/caller-scope';
 import { DuplicateImageError, TransientError } from '../../../functions/core/errors';
 import { nextTokenFor, planImageQuery, READ_BUDGET, type ImageFilter } from '../../../functions/core/image-query';
 import { indexKeys, shardOf } from '../../../functions/core/index-keys';
-import { type DetectionLogItem, recordToItem } from '../../../functions/core/record-mapping';
-import { FILTER_ATTRIBUTES, INDEXES, indexProjection, SETTLE_ATTRIBUTES, TABLE_PARTITION_KEY } from '../../../functions/core/table-design';
+import { type DetectionLogItem, itemToRecord, recordToItem } from '../../../functions/core/record-mapping';
+import { FILTER_ATTRIBUTES, SETTLE_ATTRIBUTES } from '../../../functions/core/table-design';
 import { pendingRecord } from '../core/support/in-memory-ports';
 import type { ImageRecord } from '../../../functions/core/domain';
 
@@ -234,18 +234,10 @@ describe('DynamoDbDetectionLog writes', () => {
   });
 });
 
-/** An index entry as an INCLUDE-projected index stores it: table key, the index's keys, the filter attributes. */
-const project = (item: DetectionLogItem, indexName: string): Record<string, unknown> => {
-  const index = Object.values(INDEXES).find((i) => i.name === indexName)!;
-  const names = [TABLE_PARTITION_KEY, index.partitionKey, index.sortKey, ...indexProjection(index).nonKeyAttributes];
-  const source = item as unknown as Record<string, unknown>;
-  return Object.fromEntries(names.filter((n) => source[n] !== undefined).map((n) => [n, source[n]]));
-};
-
 /**
  * A DynamoDB Query over one index, as DynamoDB behaves: newest first, resume strictly after
- * ExclusiveStartKey, Limit counts items EVALUATED, then the FilterExpression drops non-matches. It
- * returns and filters the projected entries, so a filter on an attribute the index lacks matches nothing.
+ * ExclusiveStartKey, Limit counts items EVALUATED, then the FilterExpression drops non-matches. The
+ * entries are whole items, as the indexes project them (table-design.ts INDEX_PROJECTION).
  */
 const fakeQuery = (items: DetectionLogItem[]) => (input: QueryCommandInput) => {
   const names = input.ExpressionAttributeNames ?? {};
@@ -257,7 +249,7 @@ const fakeQuery = (items: DetectionLogItem[]) => (input: QueryCommandInput) => {
     .filter((i) => values[':after'] === undefined || i.CreatedAt >= (values[':after'] as string))
     .filter((i) => values[':before'] === undefined || i.CreatedAt <= (values[':before'] as string))
     .sort((a, b) => b.CreatedAt.localeCompare(a.CreatedAt))
-    .map((i) => project(i, input.IndexName!));
+    .map((i) => ({ ...i }) as Record<string, unknown>);
   if (input.ExclusiveStartKey) rows = rows.slice(rows.findIndex((r) => r.ImageID === input.ExclusiveStartKey!.ImageID) + 1);
   const evaluated = rows.slice(0, input.Limit ?? rows.length);
   const more = rows.length > evaluated.length;
@@ -276,24 +268,14 @@ const fakeQuery = (items: DetectionLogItem[]) => (input: QueryCommandInput) => {
   };
 };
 
-/**
- * BatchGetItem over a set of items: answers in reverse order when asked (DynamoDB promises no order),
- * leaves the last `unprocessed` keys of each request unprocessed for the first `unprocessedRounds` calls,
- * and omits ids that have no item.
- */
+/** BatchGetItem over a set of items: answers in reverse order when asked (DynamoDB promises no order), and omits ids that have no item. */
 const fakeBatchGet =
-  (items: DetectionLogItem[], options: { reverse?: boolean; unprocessed?: number; unprocessedRounds?: number } = {}) =>
+  (items: DetectionLogItem[], options: { reverse?: boolean } = {}) =>
   (input: BatchGetCommandInput) => {
     const byId = new Map(items.map((i) => [i.ImageID, i]));
     const keys = input.RequestItems![TABLE]!.Keys as Array<{ ImageID: string }>;
-    const withheld = (options.unprocessedRounds ?? 0) > 0 ? Math.min(options.unprocessed ?? 0, keys.length - 1) : 0;
-    if (withheld > 0) options.unprocessedRounds! -= 1;
-    const served = keys.slice(0, keys.length - withheld);
-    const found = served.map((k) => byId.get(k.ImageID)).filter((i): i is DetectionLogItem => i !== undefined);
-    return {
-      Responses: { [TABLE]: options.reverse ? found.reverse() : found },
-      ...(withheld > 0 ? { UnprocessedKeys: { [TABLE]: { Keys: keys.slice(keys.length - withheld) } } } : {}),
-    };
+    const found = keys.map((k) => byId.get(k.ImageID)).filter((i): i is DetectionLogItem => i !== undefined);
+    return { Responses: { [TABLE]: options.reverse ? found.reverse() : found } };
   };
 
 /** Items as the adapter writes them: the mapped record and its sharded index keys. */
@@ -315,10 +297,9 @@ const corpus = (count: number): DetectionLogItem[] =>
     }),
   );
 
-/** Serves a corpus: the index from projected entries, the records from the table. */
-const serve = (items: DetectionLogItem[], batchOptions: Parameters<typeof fakeBatchGet>[1] = {}) => {
+/** Serves a corpus from its indexes. */
+const serve = (items: DetectionLogItem[]) => {
   ddb.on(QueryCommand).callsFake(fakeQuery(items));
-  ddb.on(BatchGetCommand).callsFake(fakeBatchGet(items, batchOptions));
 };
 
 const readAll = async (filter: ImageFilter, limit: number, readBudget = READ_BUDGET) => {
@@ -351,7 +332,7 @@ describe('DynamoDbDetectionLog.query', () => {
     expect(ddb.commandCalls(ScanCommand)).toHaveLength(0);
   });
 
-  it('filters only on attributes the chosen index projects, for every combination of filters', () => {
+  it('filters only on the filter attributes, for every combination of filters', () => {
     const options: ImageFilter[] = [
       { detectedAnimal: 'DOG' },
       { status: 'FAILED' },
@@ -364,63 +345,21 @@ describe('DynamoDbDetectionLog.query', () => {
     );
     const filterable: readonly string[] = Object.values(FILTER_ATTRIBUTES);
     for (const [scope, filter] of combinations.flatMap((f) => [[everyone, f], [{ kind: 'owner', owner: 'sub-a' }, f]] as const)) {
-      const planned = plan(filter, 20, null, scope);
-      const request = buildQuery(TABLE, planned);
-      const index = INDEXES[planned.index];
-      const available = [TABLE_PARTITION_KEY, index.partitionKey, index.sortKey, ...indexProjection(index).nonKeyAttributes];
+      const request = buildQuery(TABLE, plan(filter, 20, null, scope));
       const tested = (request.FilterExpression ?? '').match(/\b[A-Z][a-z][A-Za-z]*\b/g) ?? [];
-      expect(tested.filter((name) => filterable.includes(name) && !available.includes(name))).toEqual([]);
       expect(tested.every((name) => filterable.includes(name))).toBe(true);
     }
   });
 
-  it('returns whole records, fetched by key with BatchGetItem, in index order whatever order they arrive in', async () => {
+  it('serves whole records from the index entries alone, in index order, with no BatchGetItem', async () => {
     const items = corpus(12);
-    serve(items, { reverse: true });
+    serve(items);
     const page = await log.query(plan({ detectedAnimal: 'CAT' }, 4));
     expect(page.items.map((r) => r.id)).toEqual(newestFirst(items.filter((i) => i.DetectedAnimal === 'cat')).slice(0, 4));
-    // Only the table has these: the index entries carry keys and filter attributes.
+    expect(page.items[0]).toEqual(itemToRecord(items.find((i) => i.ImageID === page.items[0]!.id)!));
     expect(page.items.every((r) => r.fileName === 'whiskers.jpg' && r.labels?.[0]?.boundingBoxes?.length === 1)).toBe(true);
-    const batches = ddb.commandCalls(BatchGetCommand);
-    expect(batches).toHaveLength(1);
-    expect(batches[0]!.args[0].input.RequestItems![TABLE]!.Keys).toEqual(page.items.map((r) => ({ ImageID: r.id })));
-  });
-
-  it('fetches only the page, not the extra entry read to learn that another page exists', async () => {
-    serve(corpus(10));
-    const page = await log.query(plan({}, 3));
-    expect(page.items).toHaveLength(3);
     expect(page.positions).toBeDefined();
-    expect(ddb.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems![TABLE]!.Keys).toHaveLength(3);
-  });
-
-  it('asks again for unprocessed keys and keeps the page in index order', async () => {
-    const items = corpus(30);
-    serve(items, { reverse: true, unprocessed: 4, unprocessedRounds: 2 });
-    const pages = await readAll({}, 10);
-    expect(pages.flat()).toEqual(newestFirst(items));
-    expect(pages.map((p) => p.length)).toEqual([10, 10, 10]);
-    const calls = ddb.commandCalls(BatchGetCommand).map((c) => c.args[0].input.RequestItems![TABLE]!.Keys!.length);
-    // The first page's 10 keys, then its 4 withheld keys (3 withheld again), then those 3.
-    expect(calls.slice(0, 3)).toEqual([10, 4, 3]);
-  });
-
-  it('drops records deleted since the index was read and reads on, so pages stay full and nextToken stays honest', async () => {
-    const items = corpus(25);
-    const deleted = new Set(['img-0024', 'img-0021', 'img-0020', 'img-0013']);
-    ddb.on(QueryCommand).callsFake(fakeQuery(items));
-    ddb.on(BatchGetCommand).callsFake(fakeBatchGet(items.filter((i) => !deleted.has(i.ImageID))));
-    const pages = await readAll({}, 7);
-    expect(pages.flat()).toEqual(newestFirst(items).filter((id) => !deleted.has(id)));
-    expect(pages.map((p) => p.length)).toEqual([7, 7, 7]);
-  });
-
-  it('returns an empty last page without a token when every listed record has gone', async () => {
-    const items = corpus(3);
-    ddb.on(QueryCommand).callsFake(fakeQuery(items));
-    ddb.on(BatchGetCommand).callsFake(fakeBatchGet([]));
-    const page = await log.query(plan({}, 5));
-    expect(page).toEqual({ items: [] });
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(0);
   });
 
   it('stops at the read budget: a filter that matches nothing returns an empty page with a nextToken, not a timeout', async () => {
@@ -469,7 +408,7 @@ describe('DynamoDbDetectionLog.query', () => {
     expect(ddb.commandCalls(QueryCommand).length).toBeGreaterThan(pages.length);
   });
 
-  it('serves a residual filter from the projected attributes (uncertain images of one animal, one status)', async () => {
+  it('serves a residual filter from the index entries (uncertain images of one animal, one status)', async () => {
     const items = corpus(40).map((i, n) => (n % 4 === 1 ? { ...i, Uncertain: true, UncertainKey: `UNCERTAIN#${shardOf(i.ImageID, SHARDS)}` } : i));
     serve(items);
     const pages = await readAll({ uncertain: true, detectedAnimal: 'CAT', status: 'COMPLETED', minConfidence: 50 }, 3);
@@ -506,9 +445,8 @@ describe('DynamoDbDetectionLog.query', () => {
     expect(starts.every((key) => key !== undefined)).toBe(true);
   });
 
-  it('turns a failing BatchGetItem into a retryable DependencyUnavailable', async () => {
-    ddb.on(QueryCommand).callsFake(fakeQuery(corpus(3)));
-    ddb.on(BatchGetCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+  it('turns a failing Query into a retryable DependencyUnavailable', async () => {
+    ddb.on(QueryCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
     await expect(log.query(plan({}, 5))).rejects.toMatchObject({ code: 'DependencyUnavailable' });
   });
 });

@@ -1,6 +1,6 @@
 import { HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { captureConsole, lambdaContext, LAMBDA_ENV, TEST_CONNECTION } from './support/lambda-env';
@@ -10,7 +10,7 @@ import { telemetryFromEnvironment } from '../../../functions/runtime/telemetry';
 import { recordSweeperDeps } from '../../../functions/runtime/wiring/record-sweeper';
 import type { ImageRecord } from '../../../functions/core/domain';
 import { indexKeys } from '../../../functions/core/index-keys';
-import { recordToItem, type DetectionLogItem } from '../../../functions/core/record-mapping';
+import { recordToItem } from '../../../functions/core/record-mapping';
 import { pendingRecord } from '../core/support/in-memory-ports';
 
 const NOW = '2026-11-22T03:00:00.000Z';
@@ -24,7 +24,7 @@ const s3 = mockClient(S3Client);
 const context = lambdaContext('serverlessapp-test-record-sweeper');
 const scheduledEvent = {};
 
-/** A table of items behind the mocked client: Query answers each ByStatus shard in key order, BatchGet by id. */
+/** A table of items behind the mocked client: Query answers each ByStatus shard in key order, with whole items (ALL projection). */
 const table = (records: ImageRecord[]) => {
   const items = records.map((record) => ({ ...recordToItem(record), StatusPK: indexKeys(record, Number(LAMBDA_ENV.INDEX_SHARDS)).StatusPK }));
   ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string>; IndexName: string }) => {
@@ -32,13 +32,8 @@ const table = (records: ImageRecord[]) => {
     expect(input.IndexName).toBe('ByStatus');
     const matching = items
       .filter((item) => item.StatusPK === values[':pk'] && (!values[':before'] || item.CreatedAt <= values[':before']))
-      .sort((a, b) => b.CreatedAt.localeCompare(a.CreatedAt))
-      .map((item) => ({ ImageID: item.ImageID, StatusPK: item.StatusPK, CreatedAt: item.CreatedAt }));
+      .sort((a, b) => b.CreatedAt.localeCompare(a.CreatedAt));
     return { Items: matching, ScannedCount: matching.length };
-  });
-  ddb.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: Array<{ ImageID: string }> }> }) => {
-    const keys = input.RequestItems[LAMBDA_ENV.TABLE_NAME]!.Keys.map((k) => k.ImageID);
-    return { Responses: { [LAMBDA_ENV.TABLE_NAME]: items.filter((item: DetectionLogItem) => keys.includes(item.ImageID)) } };
   });
 };
 
