@@ -422,15 +422,15 @@ describe('DynamoDbDetectionLog.query', () => {
     expect(pages.map((p) => p.length)).toEqual([10, 10]);
   });
 
-  it('asks every shard, once, for its share of one item more than the page, to know whether more exist', async () => {
+  it('asks every shard, once, for enough of one item more than the page that no shard runs dry, to know whether more exist', async () => {
     serve(corpus(3));
     const page = await log.query(plan({}, 5));
     expect(page.items).toHaveLength(3);
     expect(page.positions).toBeUndefined();
     const inputs = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
     expect(inputs.map((i) => i.ExpressionAttributeValues![':pk']).sort()).toEqual(['IMAGE#0', 'IMAGE#1', 'IMAGE#2', 'IMAGE#3']);
-    // (5 + 1) / 4 shards, rounded up, plus one.
-    expect(inputs.every((i) => i.Limit === 3)).toBe(true);
+    // 6 entries over 4 shards: mean 1.5 plus 3 sigma (shard-merge.ts shardReadSize), rounded up.
+    expect(inputs.every((i) => i.Limit === 5)).toBe(true);
   });
 
   it('resumes each shard where the previous page left it, and skips shards read to the end', async () => {

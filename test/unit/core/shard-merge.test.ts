@@ -1,0 +1,100 @@
+/**
+ * The shard merge's read sizing: how many entries each shard's Query asks for, and that the size changes
+ * round trips only, never what a page holds or where the next one resumes.
+ */
+import { shardOf } from '../../../functions/core/index-keys';
+import { type IndexEntry, type ReadShard, ShardMerge, type ShardPosition, shardReadSize } from '../../../functions/core/shard-merge';
+
+const SHARDS = 8;
+const PAGE = 24;
+
+describe('shardReadSize', () => {
+  it('asks each of 8 shards for 9 entries when a page of 24 merges 25: the binomial mean plus 3 sigma, rounded up', () => {
+    // mean 25 / 8 = 3.125, sigma sqrt(3.125 x 7/8) = 1.654: 3.125 + 4.961 = 8.09.
+    expect(shardReadSize(PAGE + 1, SHARDS)).toBe(9);
+    expect(shardReadSize(21, 4)).toBe(12);
+  });
+
+  it('asks one partition for exactly what is wanted, and never any shard for more', () => {
+    expect(shardReadSize(25, 1)).toBe(25);
+    for (const wanted of [1, 2, 5, 25, 101]) {
+      for (const shards of [1, 2, 4, 8, 16]) {
+        expect(shardReadSize(wanted, shards)).toBeLessThanOrEqual(wanted);
+        expect(shardReadSize(wanted, shards)).toBeGreaterThanOrEqual(Math.ceil(wanted / shards));
+      }
+    }
+  });
+});
+
+/** Entries of ids img-<page>-<i>, one a second, newest first, each in the shard its id hashes to (index-keys.ts). */
+const entriesOf = (page: number, count: number): IndexEntry[] =>
+  Array.from({ length: count }, (_, i) => {
+    const id = `img-${page}-${i}`;
+    return { ImageID: id, ListPK: `IMAGE#${shardOf(id, SHARDS)}`, CreatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, count - i)).toISOString() };
+  });
+
+/**
+ * A Query per call on an index of these entries, newest first, resuming after startKey. `served` caps what one
+ * call returns (a reader that returns less than asked, as DynamoDB may at 1 MB).
+ */
+const reader = (entries: IndexEntry[], log: number[], served = Infinity): ReadShard => async (partition, startKey, wanted, cap) => {
+  log.push(wanted);
+  const rows = entries.filter((e) => e.ListPK === partition && (!startKey || (e.CreatedAt as string) < (startKey.CreatedAt as string)));
+  const taken = rows.slice(0, Math.min(wanted, cap, served));
+  const last = taken[taken.length - 1];
+  return { entries: taken, evaluated: taken.length, ...(rows.length > taken.length && last ? { lastKey: last } : {}) };
+};
+
+/** One page as the adapter reads it: `limit` consumed, one more peeked. */
+const readPage = async (merge: ShardMerge, limit: number) => {
+  const ids: string[] = [];
+  while (ids.length < limit) {
+    const entry = await merge.next();
+    if (!entry) break;
+    ids.push(entry.ImageID as string);
+  }
+  const more = (await merge.peek()) !== undefined;
+  return { ids, positions: more ? merge.positions() : undefined };
+};
+
+const start = (): ShardPosition[] => Array.from({ length: SHARDS }, () => 'start');
+
+describe('ShardMerge read sizing', () => {
+  it('reads a page of 24 over 8 shards in one round of Queries on about 99% of pages of random ids', async () => {
+    const pages = 1000;
+    let secondRounds = 0;
+    let evenShareShort = 0;
+    for (let page = 0; page < pages; page += 1) {
+      const entries = entriesOf(page, 60);
+      const calls: number[] = [];
+      await readPage(new ShardMerge('byCreatedAt', 'IMAGE', start(), reader(entries, calls), PAGE + 1), PAGE);
+      if (calls.length > SHARDS) secondRounds += 1;
+      // What the former size (an even share plus one: 5) would have met: some shard holding 5 of the page's 24.
+      const perShard = new Map<unknown, number>();
+      for (const e of entries.slice(0, PAGE)) perShard.set(e.ListPK, (perShard.get(e.ListPK) ?? 0) + 1);
+      if (Math.max(...perShard.values()) >= Math.ceil((PAGE + 1) / SHARDS) + 1) evenShareShort += 1;
+    }
+    // The binomial tail says ~1.3%; the even share plus one needed a second round on ~90% of pages.
+    expect(secondRounds / pages).toBeLessThan(0.03);
+    expect(evenShareShort / pages).toBeGreaterThan(0.8);
+  });
+
+  it('yields the same pages and the same resume positions whatever each read returns: sizing changes round trips only', async () => {
+    const entries = entriesOf(7, 150);
+    const pagesOf = async (served: number) => {
+      const pages: Array<{ ids: string[]; positions?: ShardPosition[] }> = [];
+      let positions: ShardPosition[] | undefined = start();
+      while (positions) {
+        const page = await readPage(new ShardMerge('byCreatedAt', 'IMAGE', positions, reader(entries, [], served), PAGE + 1), PAGE);
+        pages.push(page);
+        positions = page.positions;
+      }
+      return pages;
+    };
+    const sized = await pagesOf(Infinity);
+    expect(sized.flatMap((p) => p.ids)).toEqual(entries.map((e) => e.ImageID));
+    // A reader that hands back one entry per Query reads far more often, and pages and tokens stay the same.
+    expect(await pagesOf(1)).toEqual(sized);
+    expect(await pagesOf(3)).toEqual(sized);
+  });
+});
