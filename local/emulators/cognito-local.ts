@@ -13,14 +13,14 @@
  *
  * It keeps its pools under `.cognito/` in its working directory, which is put in the stack's state
  * folder so users survive a restart. Its issuer is http://<HOST>:<PORT>/<poolId> from its environment,
- * so the port is chosen before it starts, never 0.
+ * so the port is chosen before it starts, never 0 (startOnFreePort, which tries another if that one is taken).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { superviseChild } from './child-process';
 import { EmulatorStartError } from './errors';
-import { findFreePort } from './free-port';
+import { startOnFreePort, type PortSource } from './free-port';
 
 export interface CognitoLocal {
   /** http://127.0.0.1:<port>: the Cognito API endpoint, and Amplify's Auth.Cognito.userPoolEndpoint. */
@@ -38,19 +38,22 @@ export interface CognitoLocal {
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 30_000;
 
-export const startCognitoLocal = async (options: { stateDir: string; port?: number }): Promise<CognitoLocal> => {
+export const startCognitoLocal = async (options: { stateDir: string; ports?: PortSource }): Promise<CognitoLocal> => {
   mkdirSync(options.stateDir, { recursive: true });
-  const port = options.port || (await findFreePort());
+  return startOnFreePort((port) => startOnPort(port, options.stateDir), options.ports);
+};
+
+const startOnPort = async (port: number, stateDir: string): Promise<CognitoLocal> => {
   const child = spawn(process.execPath, ['--require', resolve(__dirname, 'cognito-local-origins.cjs'), require.resolve('cognito-local/lib/bin/start.js')], {
-    cwd: options.stateDir,
+    cwd: stateDir,
     env: { ...process.env, HOST, PORT: String(port), DEBUG: '' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
-  const { exited, stop } = superviseChild(child, 'cognito-local');
+  const { exited, alive, stop } = superviseChild(child, 'cognito-local');
 
   const endpoint = `http://${HOST}:${port}`;
   try {
-    await Promise.race([waitUntilHealthy(endpoint), exited]);
+    await Promise.race([waitUntilHealthy(endpoint, alive), exited]);
   } catch (error) {
     await stop();
     throw error;
@@ -67,9 +70,10 @@ export const startCognitoLocal = async (options: { stateDir: string; port?: numb
   };
 };
 
-const waitUntilHealthy = async (endpoint: string): Promise<void> => {
+/** Until it answers, or has exited (then `exited` has already said why and this rejection goes unheard). */
+const waitUntilHealthy = async (endpoint: string, alive: () => boolean): Promise<void> => {
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
+  while (alive()) {
     try {
       const response = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1_000) });
       if (response.ok) return;
@@ -78,4 +82,5 @@ const waitUntilHealthy = async (endpoint: string): Promise<void> => {
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  throw new EmulatorStartError('cognito-local', 'exited before serving');
 };

