@@ -55,6 +55,8 @@ export interface ImageQueryPlan {
   positions: ShardPosition[];
   /** What a nextToken of this query is bound to: the normalised filter and the partition read (so the caller's scope). */
   tokenBinding: TokenBinding;
+  /** The filter matches no record by definition (matchesNothing): the page is empty, final, and read from nowhere. */
+  matchesNothing?: true;
 }
 
 export interface TokenBinding {
@@ -119,6 +121,18 @@ export const validateLimit = (limit: number | null | undefined): number => {
 };
 
 /**
+ * Whether a filter matches no record by definition. detectedAnimal, confidence and uncertain are written by
+ * one write only, the one that makes a record COMPLETED (DetectionLog.complete), and only an open record
+ * (PENDING, PROCESSING) changes status: PENDING and PROCESSING records have not been classified, and FAILED
+ * ones (the processor's, the sweeper's, the local upload recovery's) were failed while still open. So any of
+ * those three filters with another status matches nothing, and no read can find otherwise.
+ */
+export const matchesNothing = (filter: ImageFilter): boolean =>
+  filter.status != null &&
+  filter.status !== 'COMPLETED' &&
+  (filter.detectedAnimal != null || filter.uncertain != null || filter.minConfidence != null);
+
+/**
  * A caller with an owner reads only that owner's partition of ByOwner, every filter residual on it.
  * Everyone's images (analysts) are read from the global index whose partition covers the most selective
  * condition: uncertain images are rare, an animal is a third of the classified ones, a status mostly
@@ -165,6 +179,7 @@ export const planImageQuery = (
       ? Array.from({ length: shards }, (): ShardPosition => 'start')
       : decodeNextToken(nextToken, tokenBinding, shards);
   const plan: ImageQueryPlan = { index, partitionValue, residual, limit, readBudget: READ_BUDGET, positions, tokenBinding };
+  if (matchesNothing(filter)) plan.matchesNothing = true;
   if (filter.createdAfter) plan.createdAfter = filter.createdAfter;
   if (filter.createdBefore) plan.createdBefore = filter.createdBefore;
   return plan;

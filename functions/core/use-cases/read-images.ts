@@ -1,6 +1,6 @@
 /**
  * image-reader's use cases: Query.images (a planned index query, read on until the page is full or the
- * read budget is spent)
+ * read budget is spent; none for a filter that matches nothing by definition)
  * and Query.imageUrls (short-lived GET links for filed images only).
  */
 import { type CallerScope, canRead } from '../caller-scope';
@@ -17,7 +17,7 @@ export const IMAGE_URL_TTL_SECONDS = 900;
 
 export const readImages = async (deps: { log: DetectionLog }, scope: CallerScope, args: QueryImagesArgs): Promise<ImageConnection> => {
   const plan = planImageQuery(scope, args.filter, args.limit, args.nextToken, deps.log.indexShards);
-  const page = await deps.log.query(plan);
+  const page = plan.matchesNothing ? { items: [] } : await deps.log.query(plan);
   return { items: page.items.map(recordToImage), nextToken: nextTokenFor(page, plan) };
 };
 

@@ -76,6 +76,20 @@ describe('images query planner', () => {
     });
   });
 
+  it('knows a classification filter with a status other than COMPLETED matches nothing, and nothing else', () => {
+    const classifications: ImageFilter[] = [{ detectedAnimal: 'DOG' }, { uncertain: true }, { uncertain: false }, { minConfidence: 0 }];
+    for (const scope of [everyone, { kind: 'owner', owner: 'sub-a' } as const]) {
+      for (const extra of classifications) {
+        for (const status of ['PENDING', 'PROCESSING', 'FAILED'] as const) expect(plan(scope, { ...extra, status }).matchesNothing).toBe(true);
+        expect(plan(scope, { ...extra, status: 'COMPLETED' }).matchesNothing).toBeUndefined();
+        expect(plan(scope, extra).matchesNothing).toBeUndefined();
+      }
+      expect(plan(scope, { status: 'FAILED', createdAfter: '2026-01-01T00:00:00Z' }).matchesNothing).toBeUndefined();
+      // Nulls are no filter.
+      expect(plan(scope, { status: 'FAILED', detectedAnimal: null, uncertain: null, minConfidence: null }).matchesNothing).toBeUndefined();
+    }
+  });
+
   it('cannot serve uncertain=false from the sparse index, so filters it', () => {
     expect(plan(everyone, { uncertain: false })).toMatchObject({ index: 'byCreatedAt', residual: { uncertain: false } });
   });

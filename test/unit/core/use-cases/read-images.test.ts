@@ -2,6 +2,7 @@ import type { CallerScope } from '../../../../functions/core/caller-scope';
 import type { ImageRecord } from '../../../../functions/core/domain';
 import { ValidationError } from '../../../../functions/core/errors';
 import type { QueryImagesArgs } from '../../../../graphql/types';
+import { planImageQuery } from '../../../../functions/core/image-query';
 import { imageUrls, readImages } from '../../../../functions/core/use-cases/read-images';
 import { fixedClock, InMemoryDetectionLog, pendingRecord, RecordingSigner } from '../support/in-memory-ports';
 
@@ -86,6 +87,32 @@ describe('readImages', () => {
         expect(await readAll(sharded, filter, limit)).toEqual(expected);
       }
     }
+  });
+
+  it('answers a classification filter with a status other than COMPLETED with an empty, final page, reading nothing', async () => {
+    const log = new InMemoryDetectionLog(8);
+    await seed(log, 30);
+    // A record in each other status, through the log's own transitions: never uploaded, being processed, failed.
+    await log.createPending(pendingRecord('pending', { createdAt: at(60) }));
+    await log.createPending(pendingRecord('processing', { createdAt: at(61) }));
+    await log.claimForProcessing('processing', at(62));
+    await log.createPending(pendingRecord('failed', { createdAt: at(63) }));
+    await log.claimForProcessing('failed', at(64));
+    await log.fail('failed', 'ProcessingTimedOut', at(65));
+    // A completed record cannot fail afterwards: a classification stays with COMPLETED.
+    expect(await log.fail('img-000', 'late', at(66))).toBe(false);
+
+    const impossible = (['PENDING', 'PROCESSING', 'FAILED'] as const).flatMap((status) =>
+      [{ detectedAnimal: 'CAT' as const }, { uncertain: true }, { uncertain: false }, { minConfidence: 0 }].map((extra) => ({ status, ...extra })),
+    );
+    const query = jest.spyOn(log, 'query');
+    for (const filter of impossible) expect(await readImages({ log }, everyone, { filter })).toEqual({ items: [], nextToken: null });
+    expect(query).not.toHaveBeenCalled();
+    query.mockRestore();
+    // Reading would have found nothing either; the status alone, or COMPLETED with a classification, is read.
+    for (const filter of impossible) expect((await log.query(planImageQuery(everyone, filter, 20, null, 8))).items).toEqual([]);
+    expect((await readImages({ log }, everyone, { filter: { status: 'FAILED' } })).items.map((i) => i.id)).toEqual(['failed']);
+    expect((await readImages({ log }, everyone, { filter: { status: 'COMPLETED', minConfidence: 0 }, limit: 100 })).items).toHaveLength(30);
   });
 
   it('rejects a token from another filter', async () => {
