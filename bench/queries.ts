@@ -16,14 +16,19 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
 import { DynamoDbDetectionLog } from '../functions/adapters/dynamodb-detection-log';
+import { counterQuery, DynamoDbStatsStore } from '../functions/adapters/dynamodb-stats-store';
 import { FINAL_STATUSES } from '../functions/core/domain';
 import { planImageQuery, type ImageFilter } from '../functions/core/image-query';
+import { ALL_SCOPE, planStatsRange } from '../functions/core/image-stats';
 import { shardedPartition } from '../functions/core/index-keys';
 import { shardReadSize } from '../functions/core/shard-merge';
+import { readImageStats } from '../functions/core/use-cases/image-stats';
 import { INDEXES, LIST_PARTITION_VALUE } from '../functions/core/table-design';
 import { LIST_IMAGES } from '../local/client/graphql';
-import { startTestStack, type SignedInUser } from '../test/integration/appsync-server/support';
+import { createLocalHandlers } from '../local/runtime/handlers';
+import { CREDENTIALS, REGION, startTestStack, type SignedInUser } from '../test/integration/appsync-server/support';
 import { GALLERY_PAGE_SIZE } from '../console/src/gallery-page-size';
 import { summarise, type LatencySummary } from './percentiles';
 import { cpuSeconds } from './process-usage';
@@ -323,6 +328,35 @@ const main = async (): Promise<void> => {
     );
     await time('reader query in-process, analyst, animal + minConfidence 99.95 (the whole read budget)', () =>
       log.query(planImageQuery({ kind: 'everyone' }, { detectedAnimal: 'CAT', minConfidence: 99.95 }, limit, null, stack.indexShards)),
+    );
+
+    // The floor under imageStats: the counters' Query alone, the stats use case, then the whole handler.
+    const yearOfDays = () => {
+      const to = (Math.floor(end / DAY_MS) - Math.floor(Math.random() * 30)) * DAY_MS;
+      return { from: iso(to - 365 * DAY_MS), to: iso(to), granularity: 'DAY' as const };
+    };
+    const stats = new DynamoDbStatsStore(doc, stack.statsTableName);
+    await time('SDK Query, ImageStats ALL, 365 days (13 counter items, raw AttributeValues)', () => {
+      const { from, to } = yearOfDays();
+      return stack.client.send(new QueryCommand(counterQuery(stack.statsTableName, planStatsRange(ALL_SCOPE, from, to, 'DAY'))));
+    });
+    await time('stats read in-process, analyst, 365 days (Query, mapping, empty buckets)', () =>
+      readImageStats({ stats }, { kind: 'everyone' }, yearOfDays()),
+    );
+    const reader = createLocalHandlers({
+      region: REGION,
+      credentials: CREDENTIALS,
+      endpoints: { dynamodb: stack.dynamodb.endpoint, s3: 'http://127.0.0.1:9' },
+      tableName: stack.tableName,
+      statsTableName: stack.statsTableName,
+      indexShards: stack.indexShards,
+      logLevel: 'SILENT',
+    }).imageReader;
+    await time('image-reader handler in-process, analyst, imageStats 365 days', () =>
+      reader(
+        { fieldName: 'imageStats', parentTypeName: 'Query', arguments: yearOfDays(), identity: { sub: analyst.sub, issuer: 'bench', groups: ['analysts'] } } as never,
+        {} as Context,
+      ),
     );
 
     const mark = (p99: number, target?: number) => (target === undefined ? '' : p99 <= target ? 'yes' : 'NO');

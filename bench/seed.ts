@@ -13,12 +13,12 @@
  *     cost model's 10%), with Rekognition-like labels and photo metadata, so items weigh what real ones weigh.
  *   - Owners: `owners` in the given spread, the rest ('public') from the API key.
  *   The ImageStats counters (imageStatsItems) are derived from the same records with the stream publisher's own
- *   counting (image-stats.ts counterKeysOf/countsOf, the stats store's sums), so imageStats agrees with images().
+ *   counting (image-stats.ts counterKeysOf/countsOf, the stats store's packing), so imageStats agrees with images().
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { counterItem, sumCounters } from '../functions/adapters/dynamodb-stats-store';
+import { counterItem, sumCounterItems } from '../functions/adapters/stats-counter-items';
 import { PUBLIC_OWNER } from '../functions/core/caller-scope';
 import type { AcceptedContentType, Animal, DetectedLabel, ImageFormat, ImageRecord, ProcessingStatus } from '../functions/core/domain';
 import { ANIMAL_PREFIX, FINAL_STATUSES, INPUT_PREFIX } from '../functions/core/domain';
@@ -291,8 +291,8 @@ export const batchWriteAll = async (
 export const detectionLogItems = (records: readonly ImageRecord[], indexShards: number): Record<string, unknown>[] =>
   records.map((record) => ({ ...recordToItem(record), ...indexKeys(record, indexShards) }));
 
-/** The ImageStats counters these records' final statuses add up to, one item per counter. */
+/** The ImageStats counter items these records' final statuses add up to, as the stats store packs them. */
 export const imageStatsItems = (records: readonly ImageRecord[]): Record<string, unknown>[] =>
-  sumCounters(
+  sumCounterItems(
     records.filter((r) => FINAL_STATUSES.includes(r.status)).map((r) => ({ id: r.id, counters: counterKeysOf(r), counts: countsOf(r) })),
   ).map(counterItem);

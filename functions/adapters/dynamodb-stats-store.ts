@@ -1,19 +1,22 @@
 /**
- * StatsStore on DynamoDB: the ImageStats table, keyed StatsKey (scope#granularity, or COUNTED#<image id>)
- * and Bucket (the bucket's start).
+ * StatsStore on DynamoDB: the ImageStats table, keyed StatsKey and Bucket, holding counter items (a month of
+ * days or a day of hours each, packed as stats-counter-items.ts describes) and one marker COUNTED#<image id>
+ * per counted image.
  *
  * Exactly once: one TransactWriteItems puts a marker per image (only if absent) and adds the images' counts
- * to their counters. Either all of it happens or none, so a redelivered batch finds its markers and adds
+ * to their counter items. Either all of it happens or none, so a redelivered batch finds its markers and adds
  * nothing, and a crash between two writes cannot exist. A marker that already exists cancels the
  * transaction; the cancellation reasons name which, and the rest is committed again without them.
  * Counters are summed per batch before writing: at 1,000 images/s a counter takes a few writes per second,
  * not 1,000 (one partition absorbs 1,000 WCU/s, and transactions on one hot item conflict).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransientError } from '../core/errors';
-import { COUNT_NAMES, STATS_TABLE, type StatsBucket, type StatsCounts, type StatsRange, ZERO_COUNTS } from '../core/image-stats';
+import { STATS_TABLE, type StatsRange, type StoredBucket } from '../core/image-stats';
 import type { CountedImage, StatsStore } from '../core/ports';
+import { bucketsOfItem, counterItemIds, counterPartition, itemKeyRange, sumCounterItems } from './stats-counter-items';
 
 const STATS_PARTITION_KEY = STATS_TABLE.partitionKey;
 const STATS_SORT_KEY = STATS_TABLE.sortKey;
@@ -27,9 +30,6 @@ const MARKER_TTL_SECONDS = 7 * 86_400;
 const MAX_CONFLICT_RETRIES = 8;
 const CONFLICT_RETRY_BASE_MS = 25;
 
-/** Attribute names of the counts: Total, Cats, ... */
-const attributeOf = (name: keyof StatsCounts): string => name.charAt(0).toUpperCase() + name.slice(1);
-
 const unavailable = (error: unknown): TransientError =>
   new TransientError('DependencyUnavailable', 'ImageStats is unavailable, try again', { cause: error });
 
@@ -37,35 +37,21 @@ interface CancellationReason {
   Code?: string;
 }
 
-export const counterPartition = (scope: string, granularity: string): string => `${scope}#${granularity}`;
-
-/** What a set of images adds to each counter they touch: one sum per counter. */
-export interface CounterSum {
-  partition: string;
-  bucket: string;
-  counts: StatsCounts;
-}
-
-export const sumCounters = (images: readonly CountedImage[]): CounterSum[] => {
-  const sums = new Map<string, CounterSum>();
-  for (const image of images) {
-    for (const key of image.counters) {
-      const partition = counterPartition(key.scope, key.granularity);
-      const id = `${partition}|${key.start}`;
-      const sum = sums.get(id) ?? { partition, bucket: key.start, counts: { ...ZERO_COUNTS } };
-      for (const name of COUNT_NAMES) sum.counts[name] += image.counts[name];
-      sums.set(id, sum);
-    }
-  }
-  return [...sums.values()];
+/**
+ * The one Query that reads a range's counter items (also the bench's floor). Raw AttributeValues, not the
+ * document client's: a packed counter exceeds a JS number, and decoding the digits directly spares a
+ * conversion per attribute.
+ */
+export const counterQuery = (tableName: string, range: StatsRange): QueryCommandInput => {
+  const { first, last } = itemKeyRange(range);
+  return {
+    TableName: tableName,
+    KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :first AND :last',
+    ExpressionAttributeNames: { '#pk': STATS_PARTITION_KEY, '#sk': STATS_SORT_KEY },
+    ExpressionAttributeValues: { ':pk': { S: counterPartition(range.scope, range.granularity) }, ':first': { S: first }, ':last': { S: last } },
+  };
 };
 
-/** A counter as it is stored, whole: what read() maps back. For a bulk load (bench/seed-records.ts), not for counting. */
-export const counterItem = (sum: CounterSum): Record<string, string | number> => ({
-  [STATS_PARTITION_KEY]: sum.partition,
-  [STATS_SORT_KEY]: sum.bucket,
-  ...Object.fromEntries(COUNT_NAMES.map((name) => [attributeOf(name), sum.counts[name]])),
-});
 export const markerPartition = (imageId: string): string => `COUNTED#${imageId}`;
 const MARKER_BUCKET = '-';
 
@@ -87,30 +73,19 @@ export class DynamoDbStatsStore implements StatsStore {
     return counted;
   }
 
-  async read(range: StatsRange): Promise<StatsBucket[]> {
-    const buckets: StatsBucket[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    // 744 buckets of ~100 bytes fit one 1 MB page: this loop runs once; it is a loop only for safety.
+  async read(range: StatsRange): Promise<StoredBucket[]> {
+    const buckets: StoredBucket[] = [];
+    let startKey: QueryCommandInput['ExclusiveStartKey'];
+    // 25 items of at most ~1.3 KB fit one 1 MB page: this loop runs once; it is a loop only for safety.
     do {
       let out;
       try {
-        out = await this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :first AND :last',
-            ExpressionAttributeNames: { '#pk': STATS_PARTITION_KEY, '#sk': STATS_SORT_KEY },
-            ExpressionAttributeValues: { ':pk': counterPartition(range.scope, range.granularity), ':first': range.firstStart, ':last': range.lastStart },
-            ExclusiveStartKey: startKey,
-          }),
-        );
+        // The document client sends a plain client command as is (its translation is per command).
+        out = await this.doc.send(new QueryCommand({ ...counterQuery(this.tableName, range), ExclusiveStartKey: startKey }));
       } catch (error) {
         throw unavailable(error);
       }
-      for (const item of out.Items ?? []) {
-        const bucket = { start: item[STATS_SORT_KEY] as string } as StatsBucket;
-        for (const name of COUNT_NAMES) bucket[name] = Number(item[attributeOf(name)] ?? 0);
-        buckets.push(bucket);
-      }
+      for (const item of out.Items ?? []) bucketsOfItem(item, range.granularity, buckets);
       startKey = out.LastEvaluatedKey;
     } while (startKey);
     return buckets;
@@ -150,29 +125,31 @@ export class DynamoDbStatsStore implements StatsStore {
         ExpressionAttributeNames: { '#pk': STATS_PARTITION_KEY },
       },
     }));
-    const counters = sumCounters(chunk).map((sum) => ({
-      Update: {
-        TableName: this.tableName,
-        Key: { [STATS_PARTITION_KEY]: sum.partition, [STATS_SORT_KEY]: sum.bucket },
-        // Names as placeholders: TOTAL is one of DynamoDB's reserved words.
-        UpdateExpression: `ADD ${COUNT_NAMES.map((name) => `#${name} :${name}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(COUNT_NAMES.map((name) => [`#${name}`, attributeOf(name)])),
-        ExpressionAttributeValues: Object.fromEntries(COUNT_NAMES.map((name) => [`:${name}`, sum.counts[name]])),
-      },
-    }));
+    const counters = sumCounterItems(chunk).map(({ partition, item, adds }) => {
+      const names = Object.keys(adds);
+      return {
+        Update: {
+          TableName: this.tableName,
+          Key: { [STATS_PARTITION_KEY]: partition, [STATS_SORT_KEY]: item },
+          // The names (a5, b17, ...) are no reserved words; the values are BigInt, beyond a JS number.
+          UpdateExpression: `ADD ${names.map((name, i) => `${name} :v${i}`).join(', ')}`,
+          ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:v${i}`, adds[name]])),
+        },
+      };
+    });
     return [...markers, ...counters];
   }
 }
 
-/** The longest prefix whose markers and distinct counters fit one transaction. */
+/** The longest prefix whose markers and distinct counter items fit one transaction. */
 const takeChunk = (images: readonly CountedImage[]): CountedImage[] => {
-  const counters = new Set<string>();
+  const items = new Set<string>();
   const chunk: CountedImage[] = [];
   for (const image of images) {
-    const added = image.counters.map((k) => `${k.scope}#${k.granularity}|${k.start}`).filter((k) => !counters.has(k));
-    if (chunk.length + 1 + counters.size + new Set(added).size > MAX_TRANSACTION_ACTIONS) break;
+    const added = new Set(counterItemIds(image.counters).filter((id) => !items.has(id)));
+    if (chunk.length + 1 + items.size + added.size > MAX_TRANSACTION_ACTIONS) break;
     chunk.push(image);
-    for (const k of added) counters.add(k);
+    for (const id of added) items.add(id);
   }
   return chunk;
 };

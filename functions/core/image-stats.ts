@@ -26,7 +26,7 @@ export interface StatsBucket extends StatsCounts {
   start: string;
 }
 
-/** The ImageStats table: counters keyed <scope>#<granularity> and bucket start, and one marker per counted image. */
+/** The ImageStats table: counter items (functions/adapters/stats-counter-items.ts) and one marker per counted image. */
 export const STATS_TABLE = { partitionKey: 'StatsKey', sortKey: 'Bucket', ttlAttribute: 'ExpiresAt' } as const;
 
 /** 31 days of hours, or about two years of days. */
@@ -124,13 +124,26 @@ export const planStatsRange = (scope: string, from: string, to: string, granular
   };
 };
 
-/** Every bucket of the range, in order, with the stored counters where they exist and zeros elsewhere. */
-export const fillBuckets = (range: StatsRange, stored: readonly StatsBucket[]): StatsBucket[] => {
-  const byStart = new Map(stored.map((b) => [b.start, b]));
+/** A bucket as the store holds it: its first instant (epoch ms) and its counts. */
+export interface StoredBucket {
+  startMs: number;
+  counts: StatsCounts;
+}
+
+/** Every bucket of the range, in order, with the stored counts where they exist and zeros elsewhere. */
+export const fillBuckets = (range: StatsRange, stored: readonly StoredBucket[]): StatsBucket[] => {
+  const size = BUCKET_MS[range.granularity];
   const first = Date.parse(range.firstStart);
-  return Array.from({ length: range.buckets }, (_, i) => {
-    const start = new Date(first + i * BUCKET_MS[range.granularity]).toISOString();
-    const found = byStart.get(start);
-    return { ...ZERO_COUNTS, ...(found ?? {}), start };
-  });
+  const byIndex: Array<StatsCounts | undefined> = new Array<StatsCounts | undefined>(range.buckets);
+  for (const bucket of stored) {
+    const index = (bucket.startMs - first) / size;
+    if (index >= 0 && index < range.buckets && Number.isInteger(index)) byIndex[index] = bucket.counts;
+  }
+  const buckets: StatsBucket[] = new Array<StatsBucket>(range.buckets);
+  for (let i = 0; i < range.buckets; i += 1) {
+    const c = byIndex[i] ?? ZERO_COUNTS;
+    const start = new Date(first + i * size).toISOString();
+    buckets[i] = { start, total: c.total, cats: c.cats, dogs: c.dogs, others: c.others, uncertain: c.uncertain, failed: c.failed };
+  }
+  return buckets;
 };

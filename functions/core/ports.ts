@@ -5,7 +5,7 @@
 import type { Classification, DetectedLabel, ImageFormat, ImageMetadata, ImageRecord } from './domain';
 import type { PhotoHeaders } from './image-metadata';
 import type { ImageQueryPage, ImageQueryPlan } from './image-query';
-import type { CounterKey, StatsBucket, StatsCounts, StatsRange } from './image-stats';
+import type { CounterKey, StatsCounts, StatsRange, StoredBucket } from './image-stats';
 
 export interface ObjectInfo {
   size: number;
@@ -161,8 +161,8 @@ export interface StatsStore {
    * handed over again (a redelivered stream batch); returns how many images were counted by this call.
    */
   countOnce(images: readonly CountedImage[]): Promise<number>;
-  /** The stored buckets of one scope and granularity from range.firstStart to range.lastStart: one Query. */
-  read(range: StatsRange): Promise<StatsBucket[]>;
+  /** The stored buckets of one scope and granularity, at least those from range.firstStart to range.lastStart: one Query. */
+  read(range: StatsRange): Promise<StoredBucket[]>;
 }
 
 export interface Publisher {

@@ -4,8 +4,21 @@
  * states (DEFAULT_USAGE), each with its arithmetic as a sentence. Pure: `npm run capacity` prints it.
  */
 import { MAX_TRANSACTION_ACTIONS } from '../../functions/adapters/dynamodb-stats-store';
+import { fullCounterItem } from '../../functions/adapters/stats-counter-items';
+import { ALL_SCOPE } from '../../functions/core/image-stats';
 import type { FunctionName } from '../config';
-import { costReport, DEFAULT_USAGE, galleryShardQuery, LOCAL_PROCESSOR_DURATION_MS, sampleRecords, writeUnitsWithIndexes, type Usage } from '../cost/model';
+import {
+  bucketCounts,
+  costReport,
+  DEFAULT_USAGE,
+  galleryShardQuery,
+  itemBytes,
+  LOCAL_PROCESSOR_DURATION_MS,
+  sampleRecords,
+  writeUnits,
+  writeUnitsWithIndexes,
+  type Usage,
+} from '../cost/model';
 import type { CapacityFacts } from './facts';
 import { indexLoadPerImage } from './partition-load';
 import { QUOTAS, type QuotaName, type QuotaValues } from './quotas';
@@ -54,7 +67,9 @@ export interface StageCapacity {
 export interface StatsCounterLoad {
   batchesPerSecond: number;
   transactionsPerSecond: number;
-  /** Write units/s on one counter partition (ALL#HOUR, likewise ALL#DAY): 2 per transactional write of a <= 1 KB item. */
+  /** Write units per transactional write of ALL's month of days, the larger counter item, full at this rate. */
+  wcuPerWrite: number;
+  /** Write units/s on the hottest counter partition (ALL#D; ALL#H takes as many writes, of a smaller item). */
   wcuPerSecond: number;
 }
 
@@ -71,7 +86,8 @@ export const statsCounterLoad = (rate: number, lanes: number, batchSize: number,
   const imagesPerBatch = rate / batchesPerSecond;
   const perTransaction = (MAX_TRANSACTION_ACTIONS - 2) / CAPACITY_ASSUMPTIONS.statsActionsPerImage;
   const transactionsPerSecond = batchesPerSecond * Math.ceil(imagesPerBatch / perTransaction);
-  return { batchesPerSecond, transactionsPerSecond, wcuPerSecond: 2 * transactionsPerSecond };
+  const wcuPerWrite = 2 * writeUnits(itemBytes(fullCounterItem(ALL_SCOPE, 'DAY', bucketCounts(rate * 86_400, DEFAULT_USAGE.uncertainRate))));
+  return { batchesPerSecond, transactionsPerSecond, wcuPerWrite, wcuPerSecond: wcuPerWrite * transactionsPerSecond };
 };
 
 /** The largest rate at which `load(rate)` stays within `limit` (load grows with rate). */
@@ -172,7 +188,7 @@ export const capacityReport = (facts: CapacityFacts, quotas: QuotaValues, usage:
   add(
     'DynamoDB ImageStats counter partition',
     largestRateWithin(quotas.dynamoPartitionWcu, (rate) => statsAt(rate).wcuPerSecond),
-    `ALL#HOUR (and ALL#DAY) take 2 WCU per transaction; a stream batch of up to ${stream.batchSize} records makes ` +
+    `ALL#D (a month of days, ${statsAt(1000).wcuPerWrite} WCU per transactional write at 1,000 images/s) and ALL#H (a day of hours) take one write per transaction; a stream batch of up to ${stream.batchSize} records makes ` +
       `ceil(images x ${CAPACITY_ASSUMPTIONS.statsActionsPerImage} / ${MAX_TRANSACTION_ACTIONS - 2}) transactions, at least one per lane per ${stream.maxBatchingWindowSeconds} s window`,
   );
 

@@ -4,7 +4,9 @@
  * per image (Usage: durations and client behaviour, stated as assumptions). Pure: `npm run cost` prints it.
  */
 import type { ImageRecord } from '../../functions/core/domain';
+import { fullCounterItem } from '../../functions/adapters/stats-counter-items';
 import { applyClassificationPolicy, MAX_STORED_LABELS } from '../../functions/core/classification-policy';
+import type { StatsCounts } from '../../functions/core/image-stats';
 import { indexKeys } from '../../functions/core/index-keys';
 import { recordToItem } from '../../functions/core/record-mapping';
 import { shardReadSize } from '../../functions/core/shard-merge';
@@ -185,10 +187,14 @@ export interface CostReport {
 const utf8 = (s: string): number => Buffer.byteLength(s, 'utf8');
 const numberBytes = (n: number): number => Math.ceil(String(Math.abs(n)).replace(/[.-]/g, '').replace(/^0+/, '').length / 2) + 1;
 
+/** A BigInt (the packed ImageStats counters): its significant digits, leading and trailing zeros trimmed. */
+const bigintBytes = (n: bigint): number => Math.ceil((n < 0n ? -n : n).toString().replace(/0+$/, '').length / 2) + 1;
+
 /** DynamoDB's item size: attribute names plus values (numbers ~1 byte per 2 digits + 1, lists/maps 3 + 1 per element). */
 export const valueBytes = (value: unknown): number => {
   if (typeof value === 'string') return utf8(value);
   if (typeof value === 'number') return numberBytes(value);
+  if (typeof value === 'bigint') return bigintBytes(value);
   if (typeof value === 'boolean' || value === null) return 1;
   if (Array.isArray(value)) return 3 + value.reduce<number>((sum, v) => sum + 1 + valueBytes(v), 0);
   if (typeof value === 'object') {
@@ -200,7 +206,18 @@ export const valueBytes = (value: unknown): number => {
 export const itemBytes = (item: object): number =>
   Object.entries(item).reduce((sum, [k, v]) => (v === undefined ? sum : sum + utf8(k) + valueBytes(v)), 0);
 
-const writeUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes / 1024));
+/**
+ * A bucket's counts when it holds `images` final images, in the shares bench/seed.ts generates (3% failed;
+ * of the rest 45% cats, 35% dogs, 20% others; `uncertainRate` uncertain), at least 1 where a share is not 0.
+ */
+export const bucketCounts = (images: number, uncertainRate: number): StatsCounts => {
+  const share = (s: number) => Math.max(1, Math.round(images * s));
+  const total = Math.max(1, Math.round(images));
+  if (total === 1) return { total: 1, cats: 1, dogs: 0, others: 0, uncertain: 0, failed: 0 };
+  return { total, cats: share(0.97 * 0.45), dogs: share(0.97 * 0.35), others: share(0.97 * 0.2), uncertain: share(uncertainRate), failed: share(0.03) };
+};
+
+export const writeUnits = (bytes: number): number => Math.max(1, Math.ceil(bytes / 1024));
 const readUnits = (bytes: number, consistent: boolean): number => Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
 
 /** A DetectionLogs item as plain attributes. */
@@ -421,18 +438,25 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
   }
   add('DynamoDB', 'stream reads by the Lambda trigger', 0, 0, 'free for Lambda triggers');
   // ImageStats (functions/adapters/dynamodb-stats-store.ts): one transaction per stream batch puts a marker
-  // per image and adds to each counter the batch touches (ALL's hour and day, and each owner's), every action
-  // a transactional write of an item under 1 KB: 2 WRU.
+  // per image and adds to each counter item the batch touches (ALL's day of hours and month of days, and each
+  // owner's), every action a transactional write (2 WRU per KB). A counter item grows through its day or month;
+  // it is sized here full, at this usage's rate (stats-counter-items.ts fullCounterItem): an upper bound.
   const statsMarker = 2 * writeUnits(itemBytes({ StatsKey: `COUNTED#${items.pending.ImageID}`, Bucket: '-', ExpiresAt: 1_787_391_330 }));
-  const counterUnits = 2 * writeUnits(itemBytes({ StatsKey: 'OWNER#7c1e5b2a-4d3f-4a8b-9e6c-1f2a3b4c5d6e#HOUR', Bucket: '2026-11-22T10:00:00.000Z', Total: 1, Cats: 1, Dogs: 0, Others: 0, Uncertain: 0, Failed: 0 }));
-  const countersPerImage = (2 + 2 * usage.recordsPerPublisherInvocation) / usage.recordsPerPublisherInvocation;
+  const perDay = usage.images / usage.periodDays;
+  const counterWrite = (scope: string, granularity: 'DAY' | 'HOUR', images: number): number =>
+    2 * writeUnits(itemBytes(fullCounterItem(scope, granularity, bucketCounts(images, usage.uncertainRate))));
+  const allCounters = { day: counterWrite('ALL', 'DAY', perDay), hour: counterWrite('ALL', 'HOUR', perDay / 24) };
+  const owner = 'OWNER#7c1e5b2a-4d3f-4a8b-9e6c-1f2a3b4c5d6e';
+  const ownerCounters = { day: counterWrite(owner, 'DAY', usage.imagesPerUserPerMonth / 30), hour: counterWrite(owner, 'HOUR', 1) };
+  const counterUnitsPerImage = (allCounters.day + allCounters.hour) / usage.recordsPerPublisherInvocation + ownerCounters.day + ownerCounters.hour;
   add('DynamoDB', 'writes: ImageStats marker (transactional)', statsMarker, PRICES.dynamoWriteUnit.usd, `${statsMarker} WRU: COUNTED#<id>, put once per image`);
   add(
     'DynamoDB',
     'writes: ImageStats counters (share of a batch)',
-    countersPerImage * counterUnits,
+    counterUnitsPerImage,
     PRICES.dynamoWriteUnit.usd,
-    `${countersPerImage.toFixed(2)} counters x ${counterUnits} WRU: ALL's hour and day per batch of ${usage.recordsPerPublisherInvocation}, the owner's per image`,
+    `ALL's month of days (${allCounters.day} WRU) and day of hours (${allCounters.hour}) per batch of ${usage.recordsPerPublisherInvocation}, ` +
+      `the owner's (${ownerCounters.day} + ${ownerCounters.hour}) per image`,
   );
 
   // AppSync
@@ -544,7 +568,7 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
         `GraphQL requests follow ${facts.apiTraceSampling ? `the API's rule ${facts.apiTraceSampling.ruleName}` : "X-Ray's default rule"} (${describeSampling(apiSampling)}) and request-upload/image-reader inherit its decision; ` +
         `image-processor and stream-publisher are sampled by Lambda itself (${describeSampling(XRAY_DEFAULT_SAMPLING)} per function, no rule applies), per invocation`,
       `DynamoDB reads: a gallery page Queries each of the ${facts.indexShards} index shards for its first read's entries (entries of ${entryBytes} B, at least 0.5 RRU per Query: ${fanOutReads.toFixed(1)} RRU more per page than one partition) and reads nothing else; every imageUrls BatchGetItem record counts as its own read (rounded up to 4 KB)`,
-      `imageStats: the stream-publisher counts each final status once in one transaction per batch: a marker per image and ALL's two counters per batch plus the owner's two per image (every image of a batch from another owner), 2 WRU per action`,
+      `imageStats: the stream-publisher counts each final status once in one transaction per batch: a marker per image and ALL's two counter items per batch plus the owner's two per image (every image of a batch from another owner), 2 WRU per KB per action; a counter item holds a month of days or a day of hours, sized full`,
       `Cognito: each user uploads ${usage.imagesPerUserPerMonth} images a month and is one monthly active user (${facts.userPoolTier} plan, ${mau.unit}); sign-ins and token refreshes are not billed per request`,
       'us-east-1 list prices, free tiers ignored (Cognito: the first 10,000 MAUs); Rekognition at the first-1M tier',
     ],
@@ -554,7 +578,7 @@ export const costReport = (facts: DeploymentFacts, usage: Usage = DEFAULT_USAGE)
       completedBytes,
       completedUncertainBytes: itemBytes(items.completedUncertain),
     },
-    dynamoWritesPerImage: writes.reduce((sum, [, units]) => sum + units, 0) + statsMarker + countersPerImage * counterUnits,
+    dynamoWritesPerImage: writes.reduce((sum, [, units]) => sum + units, 0) + statsMarker + counterUnitsPerImage,
     appSyncOperationsPerImage: operations,
   };
 };

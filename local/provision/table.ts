@@ -15,6 +15,7 @@ import {
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
 import { STATS_TABLE } from '../../functions/core/image-stats';
+import { markStatsLayout, migrateStatsLayout } from './image-stats-layout';
 import { INDEX_PROJECTION, INDEXES, TABLE_PARTITION_KEY, TTL_ATTRIBUTE, type IndexDesign } from '../../functions/core/table-design';
 
 export interface TableInfo {
@@ -141,10 +142,16 @@ const describe = async (client: DynamoDBClient, tableName: string): Promise<{ st
 export const ensureImageStatsTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
+    await createImageStatsTable(client, tableName);
+    return;
   }
+  // A kept table may hold counters of an older layout: migrated before anything counts or reads.
+  await migrateStatsLayout(client, tableName);
+};
+
+const createImageStatsTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
@@ -163,4 +170,5 @@ export const ensureImageStatsTable = async (client: DynamoDBClient, tableName: s
   await client.send(
     new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: STATS_TABLE.ttlAttribute, Enabled: true } }),
   );
+  await markStatsLayout(client, tableName);
 };

@@ -68,7 +68,7 @@ describe('capacity assumptions', () => {
   });
 
   it('count ImageStats transactions per stream batch: one per window per lane when batches are small, one per ~32 images when full', () => {
-    expect(statsCounterLoad(10, 10, 100, 1)).toEqual({ batchesPerSecond: 10, transactionsPerSecond: 10, wcuPerSecond: 20 });
+    expect(statsCounterLoad(10, 10, 100, 1)).toEqual({ batchesPerSecond: 10, transactionsPerSecond: 10, wcuPerWrite: 4, wcuPerSecond: 40 });
     expect(statsCounterLoad(10_000, 10, 100, 1).transactionsPerSecond).toBe(100 * 4);
   });
 });

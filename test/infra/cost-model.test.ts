@@ -208,14 +208,16 @@ describe('costReport', () => {
     expect(line(costReport(facts({ indexes: FILTER_ATTRIBUTES_ONLY })), 'reads: images page: 8 shard Queries (share)').perImage).toBeCloseTo((8 * 0.5) / page, 9);
   });
 
-  it('counts the ImageStats writes: a transactional marker per image, ALL\'s two counters per batch and the owner\'s two per image', () => {
+  it('counts the ImageStats writes: a transactional marker per image, ALL\'s two counter items per batch and the owner\'s two per image, by their size', () => {
     const single = costReport(facts());
     expect(line(single, 'writes: ImageStats marker (transactional)').perImage).toBe(2);
-    // A batch of one record: ALL's hour and day plus the owner's, 2 WRU each.
-    expect(line(single, 'writes: ImageStats counters (share of a batch)').perImage).toBe(8);
+    // A batch of one record. At 1M images a month ALL's month of days grows past 1 KB (4 WRU in a transaction), its
+    // day of hours stays under (2); an owner's month and day of a photo a day are small (2 each).
+    expect(line(single, 'writes: ImageStats counters (share of a batch)').perImage).toBe(4 + 2 + 2 + 2);
+    expect(line(single, 'writes: ImageStats counters (share of a batch)').basis).toMatch(/month of days \(4 WRU\) and day of hours \(2\) per batch of 1, the owner's \(2 \+ 2\)/);
     const batched = costReport(facts(), { ...DEFAULT_USAGE, recordsPerPublisherInvocation: 100 });
-    expect(line(batched, 'writes: ImageStats counters (share of a batch)').perImage).toBeCloseTo(((2 + 2 * 100) / 100) * 2, 9);
-    expect(single.dynamoWritesPerImage - batched.dynamoWritesPerImage).toBeCloseTo(8 - 4.04, 9);
+    expect(line(batched, 'writes: ImageStats counters (share of a batch)').perImage).toBeCloseTo((4 + 2) / 100 + 2 + 2, 9);
+    expect(single.dynamoWritesPerImage - batched.dynamoWritesPerImage).toBeCloseTo(10 - 4.06, 9);
   });
 
   it('states what reading 8 shards adds to a gallery page over one partition', () => {

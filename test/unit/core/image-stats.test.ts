@@ -50,12 +50,17 @@ describe('imageStats ranges', () => {
     expect(codeOf(() => planStatsRange('ALL', from, to, 'DAY'))).toBe('InvalidStatsRange');
   });
 
-  it('fills the buckets with no counter with zeros, in order', () => {
+  it('fills the buckets with no counter with zeros, in order, and leaves out what the store read beyond the range', () => {
     const range = planStatsRange('ALL', '2026-11-01T00:00:00Z', '2026-11-04T00:00:00Z', 'DAY');
-    const stored = [{ start: '2026-11-02T00:00:00.000Z', total: 3, cats: 1, dogs: 1, others: 0, uncertain: 1, failed: 1 }];
+    const counts = { total: 3, cats: 1, dogs: 1, others: 0, uncertain: 1, failed: 1 };
+    const stored = [
+      { startMs: Date.parse('2026-11-02T00:00:00Z'), counts },
+      { startMs: Date.parse('2026-11-05T00:00:00Z'), counts },
+      { startMs: Date.parse('2026-10-31T00:00:00Z'), counts },
+    ];
     expect(fillBuckets(range, stored)).toEqual([
       { start: '2026-11-01T00:00:00.000Z', total: 0, cats: 0, dogs: 0, others: 0, uncertain: 0, failed: 0 },
-      stored[0],
+      { start: '2026-11-02T00:00:00.000Z', ...counts },
       { start: '2026-11-03T00:00:00.000Z', total: 0, cats: 0, dogs: 0, others: 0, uncertain: 0, failed: 0 },
     ]);
   });

@@ -112,9 +112,11 @@ describe('stream-publisher handler', () => {
     expect(transactions).toHaveLength(1);
     const [items] = transactions;
     expect(items!.filter((i) => i.Put).map((i) => i.Put!.Item!.StatsKey)).toEqual(['COUNTED#a', 'COUNTED#b']);
-    // Both in the same hour and day, counted under the owner's scope and ALL: four counters for two images.
-    const day = items!.find((i) => i.Update?.Key?.StatsKey === 'ALL#DAY')!.Update!;
-    expect(day.ExpressionAttributeValues).toMatchObject({ ':total': 2, ':dogs': 2, ':uncertain': 1, ':failed': 0 });
+    // Both in the same hour and day, counted under the owner's scope and ALL: four counter items for two images.
+    // The day's bucket of ALL's month: total 2, cats 0, dogs 2 in one number, others 0, uncertain 1, failed 0 in the other.
+    const day = items!.find((i) => i.Update?.Key?.StatsKey === 'ALL#D')!.Update!;
+    expect(day.UpdateExpression).toMatch(/^ADD a(\d+) :v0, b\1 :v1$/);
+    expect(day.ExpressionAttributeValues).toEqual({ ':v0': 2n * 10n ** 24n + 2n, ':v1': 10n ** 12n });
     expect(items!.filter((i) => i.Update)).toHaveLength(4);
   });
 
