@@ -131,12 +131,11 @@ export const itemKeyRange = (range: StatsRange): { first: string; last: string }
  */
 export const decodeLanes = (number: string): [number, number, number] => {
   const plain = /^\d+$/.test(number) ? number : exponentToPlain(number);
-  const digits = plain.padStart(3 * LANE_DIGITS, '0');
-  const at = digits.length - 3 * LANE_DIGITS;
+  const end = plain.length;
   return [
-    Number(digits.slice(0, at + LANE_DIGITS)),
-    Number(digits.slice(at + LANE_DIGITS, at + 2 * LANE_DIGITS)),
-    Number(digits.slice(at + 2 * LANE_DIGITS)),
+    end > 2 * LANE_DIGITS ? Number(plain.slice(0, end - 2 * LANE_DIGITS)) : 0,
+    end > LANE_DIGITS ? Number(plain.slice(Math.max(0, end - 2 * LANE_DIGITS), end - LANE_DIGITS)) : 0,
+    Number(plain.slice(Math.max(0, end - LANE_DIGITS))),
   ];
 };
 
@@ -160,20 +159,22 @@ export const bucketsOfItem = (
 ): void => {
   const itemKey = item[STATS_TABLE.sortKey]?.S ?? '';
   const itemStart = Date.parse(granularity === 'DAY' ? `${itemKey}-01T00:00:00.000Z` : `${itemKey}T00:00:00.000Z`);
-  const slots = new Map<number, StatsCounts>();
-  for (const lane of LANES) {
-    for (const name in item) {
-      if (name.charAt(0) !== lane.prefix || name.length > 3) continue;
-      const slot = Number(name.slice(1));
-      const number = item[name]?.N;
-      if (!Number.isInteger(slot) || number === undefined) continue;
-      const counts = slots.get(slot) ?? { ...ZERO_COUNTS };
-      const values = decodeLanes(number);
-      lane.counts.forEach((count, i) => (counts[count] = values[i] as number));
-      slots.set(slot, counts);
-    }
+  const [firstSlot, slotMs] = granularity === 'DAY' ? [1, DAY_MS] : [0, HOUR_MS];
+  // One pass over the item's attributes, into an array by slot: this runs for every bucket of a read.
+  const slots: Array<StatsCounts | undefined> = [];
+  for (const name in item) {
+    const lane = LANES.find((l) => l.prefix === name.charAt(0));
+    const number = item[name]?.N;
+    if (!lane || name.length > 3 || number === undefined) continue;
+    const slot = Number(name.slice(1));
+    if (!Number.isInteger(slot)) continue;
+    const counts = (slots[slot] ??= { ...ZERO_COUNTS });
+    const [high, middle, low] = decodeLanes(number);
+    counts[lane.counts[0]] = high;
+    counts[lane.counts[1]] = middle;
+    counts[lane.counts[2]] = low;
   }
-  for (const [slot, counts] of slots) {
-    into.push({ startMs: granularity === 'DAY' ? itemStart + (slot - 1) * DAY_MS : itemStart + slot * HOUR_MS, counts });
-  }
+  slots.forEach((counts, slot) => {
+    if (counts) into.push({ startMs: itemStart + (slot - firstSlot) * slotMs, counts });
+  });
 };
