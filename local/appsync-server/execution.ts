@@ -15,6 +15,7 @@ import {
   type DocumentNode,
   type ExecutionResult,
   type FragmentDefinitionNode,
+  type FieldNode,
   type GraphQLFieldResolver,
   type GraphQLResolveInfo,
   type OperationDefinitionNode,
@@ -27,7 +28,15 @@ import { authTypeName, type Caller } from './auth/authenticate';
 import { FieldError, fieldUnauthorized, formatGraphQLError, type AppSyncGraphQLError } from './errors';
 import type { ResolverRunner } from './resolver-runner';
 import type { AppSyncSchema, AuthMode } from './schema';
-import { DEFAULT_QUERY_LIMITS, depthLimitExceeded, fieldDepth, resolverCountLimitExceeded, validationRules, type QueryLimits } from './query-limits';
+import {
+  DEFAULT_QUERY_LIMITS,
+  depthLimitExceeded,
+  documentDepth,
+  fieldDepth,
+  resolverCountLimitExceeded,
+  validationRules,
+  type QueryLimits,
+} from './query-limits';
 import { pruneToSelection, selectionSetList } from './selection';
 
 export interface GraphQLRequestBody {
@@ -79,6 +88,8 @@ export const MAX_DOCUMENT_TOKENS = 10_000;
 
 interface RequestState extends CallerContext {
   phase: Phase;
+  /** Whether the document reaches past the depth limit, so its fields' levels must be checked. */
+  checkDepth: boolean;
   variables: Record<string, unknown>;
   appended: AppSyncGraphQLError[];
   /** Resolvers invoked so far in this request (resolverCountLimit). */
@@ -195,7 +206,7 @@ export class Executor {
   }
 
   private newState(phase: Phase, callerContext: CallerContext, variables: Record<string, unknown>): RequestState {
-    return { ...callerContext, phase, variables, appended: [], resolversRun: 0, mutationResults: [] };
+    return { ...callerContext, phase, checkDepth: true, variables, appended: [], resolversRun: 0, mutationResults: [] };
   }
 
   private body(result: ExecutionResult, state: RequestState): GraphQLResponseBody {
@@ -204,6 +215,7 @@ export class Executor {
   }
 
   private async run(document: DocumentNode, request: GraphQLRequestBody, state: RequestState, rootValue: unknown = {}): Promise<ExecutionResult> {
+    state.checkDepth = this.depthOf(document) > this.limits.depth;
     return execute({
       schema: this.appsync.schema,
       document,
@@ -223,7 +235,7 @@ export class Executor {
   private readonly resolveField: GraphQLFieldResolver<unknown, RequestState> = (source, args, state, info) => {
     const field = this.fieldPlan(info.parentType.name, info.fieldName);
     if (!field.modes.includes(state.caller.mode)) throw fieldUnauthorized(info.parentType.name, info.fieldName);
-    if (fieldDepth(info.path) > this.limits.depth) throw depthLimitExceeded(this.limits.depth, info);
+    if (state.checkDepth && fieldDepth(info.path) > this.limits.depth) throw depthLimitExceeded(this.limits.depth, info);
     if (state.phase === 'deliver') return defaultFieldResolver(source, args, state, info);
     if (field.isSubscriptionRoot) state.subscription = { fieldName: info.fieldName, args: { ...args } };
     if (!field.spec) return field.isSubscriptionRoot ? null : defaultFieldResolver(source, args, state, info);
@@ -235,6 +247,27 @@ export class Executor {
    * of a response (2,555 times for a year of imageStats buckets), where building the lookup keys showed.
    */
   private readonly fieldPlans = new Map<string, Map<string, FieldPlan>>();
+  private readonly depths = new WeakMap<DocumentNode, number>();
+  private readonly selections = new WeakMap<FieldNode, SelectionInfo>();
+
+  /** A document no deeper than the depth limit cannot trip it, so its fields skip the check (query-limits.ts). */
+  private depthOf(document: DocumentNode): number {
+    let depth = this.depths.get(document);
+    if (depth === undefined) this.depths.set(document, (depth = documentDepth(document)));
+    return depth;
+  }
+
+  /** ctx.info's selection fields, kept per field node: a node belongs to one (cached) document, read with its fragments. */
+  private selectionOf(fieldNode: FieldNode | undefined, fragments: GraphQLResolveInfo['fragments']): SelectionInfo {
+    if (!fieldNode) return { list: [], graphql: '' };
+    let selection = this.selections.get(fieldNode);
+    if (!selection) {
+      const set = fieldNode.selectionSet;
+      selection = { list: Object.freeze(selectionSetList(set, fragments)), graphql: set ? print(set) : '' };
+      this.selections.set(fieldNode, selection);
+    }
+    return selection;
+  }
 
   private fieldPlan(typeName: string, fieldName: string): FieldPlan {
     let fields = this.fieldPlans.get(typeName);
@@ -265,6 +298,7 @@ export class Executor {
     if (state.resolversRun > this.limits.resolverCount) throw resolverCountLimitExceeded(this.limits.resolverCount, info);
 
     const fieldNode = info.fieldNodes[0];
+    const selection = this.selectionOf(fieldNode, info.fragments);
     const outcome = await this.runner.run(spec, {
       arguments: { ...args },
       source: source ?? null,
@@ -275,8 +309,8 @@ export class Executor {
         fieldName,
         parentTypeName: typeName,
         variables: state.variables,
-        selectionSetList: selectionSetList(fieldNode?.selectionSet, info.fragments),
-        selectionSetGraphQL: fieldNode?.selectionSet ? print(fieldNode.selectionSet) : '',
+        selectionSetList: selection.list as string[],
+        selectionSetGraphQL: selection.graphql,
       },
     });
     for (const appended of outcome.appendedErrors) state.appended.push(formatGraphQLError(asGraphQLError(appended, info)));
@@ -289,6 +323,12 @@ export class Executor {
     }
     return outcome.value;
   }
+}
+
+/** ctx.info's selection fields, the same for every request of a document (they depend on its AST only). */
+interface SelectionInfo {
+  list: readonly string[];
+  graphql: string;
 }
 
 interface FieldPlan {

@@ -59,6 +59,15 @@ describe('queryDepthLimit', () => {
       },
     ]);
   });
+
+  it('counts the levels a fragment adds, as if its fields were written in place', async () => {
+    const query = `{ image(id: "${id}") { id labels { ...Boxes } } } fragment Boxes on DetectedLabel { boundingBoxes { left } }`;
+    const { body } = await postGraphQL(stack.server.url, { query });
+    expect(body.data).toEqual({ image: { id, labels: [{ boundingBoxes: null }] } });
+    expect(body.errors).toMatchObject([
+      { path: ['image', 'labels', 0, 'boundingBoxes', 0, 'left'], errorType: 'QueryDepthLimitExceeded' },
+    ]);
+  });
 });
 
 describe('resolverCountLimit', () => {
