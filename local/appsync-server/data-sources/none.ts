@@ -1,6 +1,6 @@
-import { asJson, isRecord, type DataSource } from './types';
+import { isRecord, type DataSource } from './types';
 
-/** NONE: AppSync hands the request's payload straight to the response handler as ctx.result. */
+/** NONE: AppSync hands the request's payload straight to the response handler as ctx.result (JSON: see lambda.ts). */
 export const createNoneDataSource = (): DataSource => ({
-  invoke: async (request) => ({ result: isRecord(request) ? asJson(request.payload) : null }),
+  invoke: async (request) => ({ result: isRecord(request) ? (request.payload ?? null) : null }),
 });

@@ -21,6 +21,3 @@ export interface DataSource {
 
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Data crosses AppSync's boundaries as JSON: no undefined, no functions, no shared references. */
-export const asJson = (value: unknown): unknown => (value === undefined ? null : (JSON.parse(JSON.stringify(value) ?? 'null') as unknown));

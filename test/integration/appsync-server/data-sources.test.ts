@@ -3,17 +3,19 @@
  * Lambda data source's in-process invocation and context, NONE; and the server's other HTTP routes
  * (CORS preflight, the local stack's extra routes, a static web console with index.html fallback).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { tmpdir } from 'node:os';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context } from 'aws-lambda';
+import type { ResolverSpec } from '../../../appsync/resolver-manifest';
 import { toMapValues } from '../../../appsync/runtime/dynamodb';
 import { createDynamoDBDataSource } from '../../../local/appsync-server/data-sources/dynamodb';
 import { createLambdaDataSource } from '../../../local/appsync-server/data-sources/lambda';
 import { createNoneDataSource } from '../../../local/appsync-server/data-sources/none';
+import { ResolverRunner } from '../../../local/appsync-server/resolver-runner';
 import { startTestStack, type TestStack } from './support';
 
 jest.setTimeout(60_000);
@@ -86,7 +88,7 @@ describe('DynamoDB data source', () => {
 });
 
 describe('Lambda data source', () => {
-  it('invokes the handler in-process with the payload as JSON and a Lambda-shaped context', async () => {
+  it('invokes the handler in-process with the payload and a Lambda-shaped context', async () => {
     let seen: { event: unknown; context: Context } | undefined;
     const ds = createLambdaDataSource({
       name: 'ImageReader',
@@ -94,12 +96,11 @@ describe('Lambda data source', () => {
       timeoutMs: 2_000,
       handler: async (event, context) => {
         seen = { event, context };
-        return { data: { at: new Date(0), skipped: undefined } };
+        return { data: { n: 1 } };
       },
     });
     const outcome = await ds.invoke({ operation: 'Invoke', payload: { fieldName: 'images', parentTypeName: 'Query', arguments: { limit: 2 } } });
-    // The result crossed as JSON: a Date became its string, undefined vanished.
-    expect(outcome).toEqual({ result: { data: { at: '1970-01-01T00:00:00.000Z' } } });
+    expect(outcome).toEqual({ result: { data: { n: 1 } } });
     expect(seen?.event).toEqual({ fieldName: 'images', parentTypeName: 'Query', arguments: { limit: 2 } });
     expect(seen?.context).toEqual(
       expect.objectContaining({
@@ -122,6 +123,30 @@ describe('Lambda data source', () => {
     const hanging = createLambdaDataSource({ name: 'F', region: 'us-east-1', timeoutMs: 100, handler: () => new Promise(() => undefined) });
     const outcome = await hanging.invoke({ operation: 'Invoke', payload: {} });
     expect(outcome.error).toEqual({ type: 'Lambda:Unhandled', message: 'Task timed out after 0.10 seconds' });
+  });
+
+  it("hands the response handler the handler's result as JSON, as the Invoke API does", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lambda-json-'));
+    const bundlePath = path.join(dir, 'Query.images.js');
+    writeFileSync(
+      bundlePath,
+      `export function request(ctx) { return { operation: 'Invoke', payload: ctx.args }; }
+       export function response(ctx) { const d = ctx.result.data; return { keys: Object.keys(d), at: typeof d.at, nested: d.list }; }`,
+    );
+    const handler = async () => ({ data: { at: new Date(0), skipped: undefined, list: [undefined, 1], f: () => 1 } });
+    const runner = new ResolverRunner({ dataSources: new Map([['ImageReader', createLambdaDataSource({ name: 'ImageReader', region: 'us-east-1', handler })]]) });
+    const spec: ResolverSpec = { typeName: 'Query', fieldName: 'images', kind: 'UNIT', dataSource: 'ImageReader', dataSourceKind: 'AWS_LAMBDA', functions: [], sourcePath: bundlePath, bundlePath };
+    const outcome = await runner.run(spec, {
+      arguments: { limit: 1 },
+      source: null,
+      identity: null,
+      request: { headers: {}, domainName: null },
+      info: { fieldName: 'images', parentTypeName: 'Query', variables: {}, selectionSetList: [], selectionSetGraphQL: '' },
+      authType: 'API Key Authorization',
+    });
+    rmSync(dir, { recursive: true, force: true });
+    // A Date arrives as its string, undefined and functions vanish (a list keeps the place as null).
+    expect(outcome).toEqual({ ok: true, value: { keys: ['at', 'list'], at: 'string', nested: [null, 1] }, appendedErrors: [] });
   });
 
   it('NONE hands the request payload back as the result', async () => {
