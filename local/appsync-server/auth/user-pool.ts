@@ -5,10 +5,13 @@
  *
  * `jose` does the cryptography and the JWKS: createRemoteJWKSet fetches the set once, keeps it, and fetches
  * again only for a key id it has not seen (at most once per cooldown), so a request costs one signature check.
+ * A client sends the same token with every request for its hour or day of life, so a token that passed is
+ * remembered for a while (VERIFIED_TTL_MS) and only its exp and nbf are checked again on the next request.
  * aws-jwt-verify was the other candidate; it refuses an http: JWKS, which is what the local pool serves.
  */
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { NOT_AUTHORIZED, type RequestError } from '../errors';
+import { isRequestError } from './sigv4';
 
 /** ctx.identity for a user-pool caller, in AppSync's shape (AppSyncIdentityCognito). */
 export interface UserPoolIdentity {
@@ -39,6 +42,12 @@ export const UNPARSABLE_TOKEN: RequestError = { status: 401, errorType: 'Unautho
 const JWKS_TIMEOUT_MS = 5_000;
 /** An unknown key id fetches the set again at most this often, so forged key ids cannot hammer the pool. */
 const JWKS_COOLDOWN_MS = 30_000;
+/**
+ * How long a verified token is taken on its claims without checking its signature again: a key the pool
+ * withdraws stops being honoured within this. Bounded in number too (oldest forgotten first).
+ */
+const VERIFIED_TTL_MS = 60_000;
+const MAX_VERIFIED_TOKENS = 1_000;
 
 const stringClaim = (payload: JWTPayload, name: string): string | undefined => {
   const value = payload[name];
@@ -53,16 +62,28 @@ const clientOf = (payload: JWTPayload): string | undefined => {
   return undefined;
 };
 
-export const createUserPoolVerifier = (config: UserPoolConfig): UserPoolVerifier => {
+type VerifiedToken = Omit<UserPoolIdentity, 'sourceIp'>;
+
+/** jose's own time checks, in its order and without clock tolerance (epoch seconds): nbf > now, then exp <= now. */
+const timeCheck = (claims: JWTPayload, nowMs: number): RequestError | undefined => {
+  const now = Math.floor(nowMs / 1000);
+  if (typeof claims.nbf === 'number' && claims.nbf > now) return NOT_AUTHORIZED;
+  if (typeof claims.exp === 'number' && claims.exp <= now) return TOKEN_EXPIRED;
+  return undefined;
+};
+
+export const createUserPoolVerifier = (config: UserPoolConfig, clock: { now: () => number } = Date): UserPoolVerifier => {
   const jwks = createRemoteJWKSet(new URL(config.jwksUri ?? `${config.issuer}/.well-known/jwks.json`), {
     timeoutDuration: JWKS_TIMEOUT_MS,
     cooldownDuration: JWKS_COOLDOWN_MS,
   });
-  return async (token, sourceIp) => {
+  const verified = new Map<string, { token: VerifiedToken; until: number }>();
+
+  const verify = async (token: string, now: number): Promise<VerifiedToken | RequestError> => {
     let payload: JWTPayload;
     try {
       // algorithms pins RS256, which is what refuses `alg: none` and HMAC tokens signed with a public key.
-      ({ payload } = await jwtVerify(token, jwks, { issuer: config.issuer, algorithms: ['RS256'] }));
+      ({ payload } = await jwtVerify(token, jwks, { issuer: config.issuer, algorithms: ['RS256'], currentDate: new Date(now) }));
     } catch (error) {
       if (error instanceof errors.JWTExpired) return TOKEN_EXPIRED;
       if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return UNPARSABLE_TOKEN;
@@ -78,10 +99,29 @@ export const createUserPoolVerifier = (config: UserPoolConfig): UserPoolVerifier
       issuer: config.issuer,
       username,
       claims: payload,
-      sourceIp: sourceIp ? [sourceIp] : [],
       defaultAuthStrategy: 'ALLOW',
       groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : null,
     };
+  };
+
+  return async (token, sourceIp) => {
+    const now = clock.now();
+    const known = verified.get(token);
+    let identity: VerifiedToken | RequestError;
+    if (known && known.until > now) {
+      const refused = timeCheck(known.token.claims, now);
+      if (refused) verified.delete(token);
+      identity = refused ?? known.token;
+    } else {
+      verified.delete(token);
+      identity = await verify(token, now);
+      if (!isRequestError(identity)) {
+        if (verified.size >= MAX_VERIFIED_TOKENS) verified.delete(verified.keys().next().value as string);
+        verified.set(token, { token: identity, until: now + VERIFIED_TTL_MS });
+      }
+    }
+    if (isRequestError(identity)) return identity;
+    return { ...identity, sourceIp: sourceIp ? [sourceIp] : [] };
   };
 };
 

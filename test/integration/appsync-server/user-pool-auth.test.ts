@@ -9,6 +9,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { recordToItem } from '../../../functions/core/record-mapping';
+import { createUserPoolVerifier, TOKEN_EXPIRED } from '../../../local/appsync-server/auth/user-pool';
 import { pendingRecord } from '../../unit/core/support/in-memory-ports';
 import {
   API_KEY,
@@ -171,6 +172,18 @@ describe('tokens AppSync would refuse are refused with UnauthorizedException, ov
         data: undefined,
       });
     }
+  });
+});
+
+describe('a verified token is remembered, its validity period is not', () => {
+  it('checks exp again on every request, so a remembered token is refused once it expires', async () => {
+    let clock = Date.now();
+    const verify = createUserPoolVerifier({ issuer: stack.cognito!.issuer, clientIds: [stack.cognito!.userPoolClientId] }, { now: () => clock });
+    const token = await signedLocally({ ...claims(a.idToken), iat: now(), exp: now() + 30 });
+    expect(await verify(token, '10.0.0.1')).toMatchObject({ sub: a.sub, sourceIp: ['10.0.0.1'] });
+    expect(await verify(token)).toMatchObject({ sub: a.sub, sourceIp: [] });
+    clock += 31_000;
+    expect(await verify(token)).toEqual(TOKEN_EXPIRED);
   });
 });
 
