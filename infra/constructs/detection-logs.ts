@@ -39,7 +39,8 @@ export class DetectionLogs extends Construct {
 }
 
 /**
- * ImageStats: imageStats' counters (one item per scope, granularity and bucket: a year of days is one Query)
+ * ImageStats: imageStats' counters (per scope, a month of days or a day of hours per item: a year of days is
+ * one Query of 13 items; functions/adapters/stats-counter-items.ts)
  * and the markers that make counting exactly once (expired by TTL after a week). No stream, no index.
  */
 export class ImageStats extends Construct {
