@@ -58,8 +58,8 @@ export interface IndexDesign {
  *   ByCreatedAt alone).
  * - Reads: a page no longer pays a BatchGetItem of its records (0.5 read units each, every item rounded up to
  *   4 KB on its own); its Queries read ~1.3 KB entries instead of ~120 B ones, summed per Query, so a shard's
- *   share of a page is still one or two 4 KB units. A filter that spends the read budget reads more bytes:
- *   1,000 whole entries are ~160 units instead of ~15.
+ *   first read of a page of 24 (9 entries, shard-merge.ts shardReadSize) is 3 units of 4 KB where it was 1.
+ *   A filter that spends the read budget reads more bytes: 1,000 whole entries are ~160 units instead of ~15.
  * - Latency: one round trip less per page. On DynamoDB Local (docs/BENCHMARKS.md) the BatchGetItem of 24
  *   records was half of a page's time.
  * Index entries are eventually consistent, as the records read by BatchGetItem were: a page read within
