@@ -240,7 +240,7 @@ export class DynamoDbDetectionLog implements DetectionLog {
     // One entry more than the page is merged: finding it is what proves another page exists, so a full page
     // carries a nextToken only when more matches remain. The read budget may end the merge first: then the
     // page is short, even empty, and its nextToken resumes every shard where the budget stopped it.
-    const merge = new ShardMerge(plan.index, plan.partitionValue, plan.positions, readShard, plan.limit + 1, plan.readBudget);
+    const merge = new ShardMerge(plan, plan.positions, readShard, plan.limit + 1, plan.readBudget);
     const page: ImageRecord[] = [];
     while (page.length < plan.limit) {
       const entry = await merge.next();
@@ -312,6 +312,13 @@ export const buildQuery = (tableName: string, plan: ImageQueryPlan): QueryComman
   // ':pk' is each shard's partition (`<value>#<shard>`), set per Query.
   const values: Record<string, unknown> = { ':pk': plan.partitionValue };
   let keyCondition = '#pk = :pk';
+  // A twin's partition key is multi-attribute: the owner and the sharded key, both by equality.
+  if (index.ownerKey) {
+    if (plan.owner === undefined) throw new TypeError(`A plan on ${index.name} names no owner`);
+    names['#owner'] = index.ownerKey;
+    values[':owner'] = plan.owner;
+    keyCondition = '#owner = :owner AND #pk = :pk';
+  }
   if (plan.createdAfter || plan.createdBefore) names['#sk'] = index.sortKey;
   if (plan.createdAfter && plan.createdBefore) {
     keyCondition += ' AND #sk BETWEEN :after AND :before';

@@ -37,6 +37,8 @@ export interface ImageQueryPlan {
   index: IndexKey;
   /** The index partition's value before sharding ('IMAGE', 'cat', ...): shard s is `<value>#<s>`. */
   partitionValue: string;
+  /** The owner an owner-scoped twin (ByOwnerAnimal...) is read for: the leading attribute of its partition key. */
+  owner?: string;
   /** Inclusive CreatedAt bounds, as a key condition on the index's sort key. */
   createdAfter?: string;
   createdBefore?: string;
@@ -63,6 +65,8 @@ export interface TokenBinding {
   filter: ImageFilter;
   index: IndexKey;
   partitionValue: string;
+  /** Set on a twin: its partitions are one owner's, so a token from them is that owner's alone. */
+  owner?: string;
 }
 
 export interface ImageQueryPage {
@@ -132,12 +136,32 @@ export const matchesNothing = (filter: ImageFilter): boolean =>
   filter.status !== 'COMPLETED' &&
   (filter.detectedAnimal != null || filter.uncertain != null || filter.minConfidence != null);
 
+interface IndexChoice {
+  index: IndexKey;
+  partitionValue: string;
+  /** Set for an owner's twin of a global index. */
+  owner?: string;
+  /** The filter the index's key covers, if any. */
+  covers?: 'detectedAnimal' | 'status' | 'uncertain';
+}
+
 /**
- * A caller with an owner reads only that owner's partition of ByOwner, every filter residual on it.
- * Everyone's images (analysts) are read from the global index whose partition covers the most selective
- * condition: uncertain images are rare, an animal is a third of the classified ones, a status mostly
- * "completed". Whatever the chosen key does not cover stays residual.
+ * The index whose key covers the most selective condition: uncertain images are rare, an animal is a third
+ * of the classified ones, a status mostly "completed". Everyone's images (analysts) are read from the global
+ * indexes; a caller with an owner makes the same choice among its owner's twins (ByOwnerUncertain,
+ * ByOwnerAnimal, ByOwnerStatus), or reads its ByOwner partition, and never a global index.
  */
+const chooseIndex = (owner: string | undefined, filter: ImageFilter): IndexChoice => {
+  const on = (global: IndexKey, twin: IndexKey, partitionValue: string, covers: IndexChoice['covers']): IndexChoice =>
+    owner === undefined ? { index: global, partitionValue, covers } : { index: twin, partitionValue, owner, covers };
+  if (filter.uncertain === true) return on('byUncertain', 'byOwnerUncertain', UNCERTAIN_PARTITION_VALUE, 'uncertain');
+  if (filter.detectedAnimal) return on('byAnimal', 'byOwnerAnimal', animalToItem(filter.detectedAnimal), 'detectedAnimal');
+  if (filter.status) return on('byStatus', 'byOwnerStatus', statusToItem(filter.status), 'status');
+  // ByOwner's sharded key is the owner itself.
+  return owner === undefined ? { index: 'byCreatedAt', partitionValue: LIST_PARTITION_VALUE } : { index: 'byOwner', partitionValue: owner };
+};
+
+/** The query plan of an `images` call; whatever the chosen index's key does not cover stays residual. */
 export const planImageQuery = (
   scope: CallerScope,
   filterInput: ImageFilter | null | undefined,
@@ -148,37 +172,21 @@ export const planImageQuery = (
   if (scope.kind === 'none') throw new UnauthorizedError('images', 'Query');
   const filter = normaliseFilter(filterInput);
   const limit = validateLimit(limitInput);
+  const { index, partitionValue, owner, covers } = chooseIndex(scope.kind === 'owner' ? scope.owner : undefined, filter);
   const residual: ImageQueryPlan['residual'] = {};
-  let index: IndexKey;
-  let partitionValue: string;
-  if (scope.kind === 'owner') {
-    index = 'byOwner';
-    partitionValue = scope.owner;
-  } else if (filter.uncertain === true) {
-    index = 'byUncertain';
-    partitionValue = UNCERTAIN_PARTITION_VALUE;
-  } else if (filter.detectedAnimal) {
-    index = 'byAnimal';
-    partitionValue = animalToItem(filter.detectedAnimal);
-  } else if (filter.status) {
-    index = 'byStatus';
-    partitionValue = statusToItem(filter.status);
-  } else {
-    index = 'byCreatedAt';
-    partitionValue = LIST_PARTITION_VALUE;
-  }
-  if (filter.detectedAnimal && index !== 'byAnimal') residual.detectedAnimal = filter.detectedAnimal;
-  if (filter.status && index !== 'byStatus') residual.status = filter.status;
-  if (filter.uncertain === false || (filter.uncertain === true && index !== 'byUncertain')) residual.uncertain = filter.uncertain;
+  if (filter.detectedAnimal && covers !== 'detectedAnimal') residual.detectedAnimal = filter.detectedAnimal;
+  if (filter.status && covers !== 'status') residual.status = filter.status;
+  if (filter.uncertain === false || (filter.uncertain === true && covers !== 'uncertain')) residual.uncertain = filter.uncertain;
   if (filter.minConfidence !== undefined && filter.minConfidence !== null) residual.minConfidence = filter.minConfidence;
 
-  // Bound to the partition too: another owner's token names positions in another partition.
-  const tokenBinding: TokenBinding = { filter, index, partitionValue };
+  // Bound to the index and partition too, the owner's included: another owner's or an analyst's token names
+  // positions in other partitions.
+  const tokenBinding: TokenBinding = { filter, index, partitionValue, ...(owner !== undefined ? { owner } : {}) };
   const positions =
     nextToken === null || nextToken === undefined
       ? Array.from({ length: shards }, (): ShardPosition => 'start')
       : decodeNextToken(nextToken, tokenBinding, shards);
-  const plan: ImageQueryPlan = { index, partitionValue, residual, limit, readBudget: READ_BUDGET, positions, tokenBinding };
+  const plan: ImageQueryPlan = { index, partitionValue, ...(owner !== undefined ? { owner } : {}), residual, limit, readBudget: READ_BUDGET, positions, tokenBinding };
   if (matchesNothing(filter)) plan.matchesNothing = true;
   if (filter.createdAfter) plan.createdAfter = filter.createdAfter;
   if (filter.createdBefore) plan.createdBefore = filter.createdBefore;

@@ -13,6 +13,14 @@ import { shardedPartition } from './index-keys';
 /** An index entry as a Query returns it: the whole item (table-design.ts INDEX_PROJECTION). */
 export type IndexEntry = Record<string, unknown>;
 
+/** The partitions a merge reads: shard s of the index is `<partitionValue>#<s>`, beside the owner on a twin. */
+export interface ShardedPartitions {
+  index: IndexKey;
+  partitionValue: string;
+  /** An owner-scoped twin's leading key attribute (table-design.ts ownerKey); part of every shard's key. */
+  owner?: string;
+}
+
 /** Where a shard stands: not read yet, read to the end, or resume strictly after this entry. */
 export type ShardPosition = 'start' | 'done' | { createdAt: string; id: string };
 
@@ -82,6 +90,8 @@ export class ShardMerge {
   private readonly shards: ShardState[];
   private readonly partitionKey: string;
   private readonly sortKey: string;
+  /** The owner key of a twin's partitions, which an ExclusiveStartKey must name too. */
+  private readonly ownerKey: Record<string, string>;
   private consumed = 0;
   private evaluated = 0;
   /** Entries the reads returned (the residual filter kept): with `evaluated`, the page's match rate so far. */
@@ -93,17 +103,18 @@ export class ShardMerge {
    * @param budget entries all reads together may evaluate; once spent the merge ends, exhausted or not.
    */
   constructor(
-    index: IndexKey,
-    partitionValue: string,
+    partitions: ShardedPartitions,
     positions: readonly ShardPosition[],
     private readonly readShard: ReadShard,
     private readonly want: number,
     private readonly budget = Infinity,
   ) {
-    this.partitionKey = INDEXES[index].partitionKey;
-    this.sortKey = INDEXES[index].sortKey;
+    const index = INDEXES[partitions.index];
+    this.partitionKey = index.partitionKey;
+    this.sortKey = index.sortKey;
+    this.ownerKey = index.ownerKey && partitions.owner !== undefined ? { [index.ownerKey]: partitions.owner } : {};
     this.shards = positions.map((initial, shard) => {
-      const partition = shardedPartition(partitionValue, shard);
+      const partition = shardedPartition(partitions.partitionValue, shard);
       const state: ShardState = { partition, initial, buffer: [], exhausted: initial === 'done' };
       if (typeof initial === 'object') state.startKey = this.keyAt(partition, initial);
       return state;
@@ -191,6 +202,6 @@ export class ShardMerge {
   }
 
   private keyAt(partition: string, position: { createdAt: string; id: string }): Record<string, unknown> {
-    return { [TABLE_PARTITION_KEY]: position.id, [this.partitionKey]: partition, [this.sortKey]: position.createdAt };
+    return { [TABLE_PARTITION_KEY]: position.id, ...this.ownerKey, [this.partitionKey]: partition, [this.sortKey]: position.createdAt };
   }
 }

@@ -10,27 +10,54 @@
  * - ByUncertain: sparse; only uncertain images carry UncertainKey ("UNCERTAIN#<shard>").
  * - ByOwner: one partition per owner and shard (OwnerPK = "<owner>#<shard>"; an owner is a Cognito `sub`, or
  *   the public owner of every API-key upload, which makes it as hot as ByCreatedAt), so a user's own images
- *   page without reading anyone else's; every filter is residual on it. The other indexes are global and
- *   serve analysts, who read everyone's (functions/core/caller-scope.ts).
+ *   page without reading anyone else's.
+ * - ByOwnerAnimal, ByOwnerStatus, ByOwnerUncertain: the owner's twins of ByAnimal, ByStatus and ByUncertain,
+ *   so an owner's filter is a key condition as an analyst's is. Their partition key is multi-attribute
+ *   (DynamoDB hashes the attributes together): the Owner attribute and the analysts' sharded key
+ *   (AnimalPK, StatusPK, UncertainKey). They are kept in step by construction: no write path names a key of
+ *   its own for them (the processor's claim does not know the owner, and the sweeper's IAM allows only
+ *   SETTLE_ATTRIBUTES), every status change already rewrites StatusPK, and a twin is sparse exactly where its
+ *   analysts' index is, because an item lacking any key attribute is not in the index. The public owner's
+ *   twins are as hot as ByAnimal, ByStatus and ByUncertain when it uploads everything (npm run capacity).
+ * The global indexes serve analysts, who read everyone's (functions/core/caller-scope.ts); an owner-scoped
+ * caller reads ByOwner or a twin, never a global index.
  * Filters that no key covers (minConfidence, or a second filter) are FilterExpressions, and the
  * image-reader reads on until the page is full or its read budget (image-query.ts READ_BUDGET) is spent, so
  * a page may be short, even empty, while a nextToken remains.
  * Every index holds whole items (INDEX_PROJECTION): a page is served from the index entries alone.
+ * DynamoDB allows 20 GSIs per table; these are 8.
  */
 export const TABLE_PARTITION_KEY = 'ImageID';
 export const TTL_ATTRIBUTE = 'ExpiresAt';
 /** Who uploaded the image (functions/core/caller-scope.ts); written once, at requestUpload. */
 export const OWNER_ATTRIBUTE = 'Owner';
 
-export const INDEXES = {
+export interface IndexDesign {
+  name: string;
+  /**
+   * Owner-scoped twins only: the unsharded attribute that leads their multi-attribute partition key (the
+   * owner), queried by equality beside partitionKey.
+   */
+  ownerKey?: typeof OWNER_ATTRIBUTE;
+  /** The sharded partition key attribute (`<value>#<shard>`, index-keys.ts). */
+  partitionKey: string;
+  sortKey: string;
+}
+
+const DESIGNS = {
   byCreatedAt: { name: 'ByCreatedAt', partitionKey: 'ListPK', sortKey: 'CreatedAt' },
   byAnimal: { name: 'ByAnimal', partitionKey: 'AnimalPK', sortKey: 'CreatedAt' },
   byStatus: { name: 'ByStatus', partitionKey: 'StatusPK', sortKey: 'CreatedAt' },
   byUncertain: { name: 'ByUncertain', partitionKey: 'UncertainKey', sortKey: 'CreatedAt' },
   byOwner: { name: 'ByOwner', partitionKey: 'OwnerPK', sortKey: 'CreatedAt' },
-} as const;
+  byOwnerAnimal: { name: 'ByOwnerAnimal', ownerKey: OWNER_ATTRIBUTE, partitionKey: 'AnimalPK', sortKey: 'CreatedAt' },
+  byOwnerStatus: { name: 'ByOwnerStatus', ownerKey: OWNER_ATTRIBUTE, partitionKey: 'StatusPK', sortKey: 'CreatedAt' },
+  byOwnerUncertain: { name: 'ByOwnerUncertain', ownerKey: OWNER_ATTRIBUTE, partitionKey: 'UncertainKey', sortKey: 'CreatedAt' },
+} as const satisfies Record<string, IndexDesign>;
 
-export type IndexKey = keyof typeof INDEXES;
+export type IndexKey = keyof typeof DESIGNS;
+
+export const INDEXES: Readonly<Record<IndexKey, IndexDesign>> = DESIGNS;
 
 /**
  * The attributes an `images` FilterExpression may test, by the residual filter that tests them
@@ -43,11 +70,8 @@ export const FILTER_ATTRIBUTES = {
   minConfidence: 'ConfidenceScore',
 } as const;
 
-export interface IndexDesign {
-  name: string;
-  partitionKey: string;
-  sortKey: string;
-}
+/** An index's partition key attributes in key-schema order: the owner first for a twin, then the sharded key. */
+export const partitionKeyAttributes = (index: IndexDesign): string[] => (index.ownerKey ? [index.ownerKey, index.partitionKey] : [index.partitionKey]);
 
 /**
  * What every index stores: the whole item, so a page of `images` is its index entries and nothing else.

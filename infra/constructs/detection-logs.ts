@@ -6,7 +6,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { STATS_TABLE } from '../../functions/core/image-stats';
-import { INDEX_PROJECTION, INDEXES, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
+import { INDEX_PROJECTION, INDEXES, partitionKeyAttributes, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
 import type { StageConfig } from '../config';
 
 export class DetectionLogs extends Construct {
@@ -29,7 +29,10 @@ export class DetectionLogs extends Construct {
     for (const index of Object.values(INDEXES)) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
-        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        // An owner's twin has a multi-attribute partition key: its owner, then the sharded key (table-design.ts).
+        ...(index.ownerKey
+          ? { partitionKeys: partitionKeyAttributes(index).map((name) => ({ name, type: dynamodb.AttributeType.STRING })) }
+          : { partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING } }),
         sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
         // Whole items: the image-reader serves a page from the index entries alone (see table-design.ts).
         projectionType: dynamodb.ProjectionType[INDEX_PROJECTION],

@@ -63,7 +63,7 @@ export const factsFromTemplate = (template: Template, stage: Stage, prefix: stri
     Projection: { ProjectionType: IndexFact['projection']; NonKeyAttributes?: string[] };
   }>).map((gsi) => ({
     name: gsi.IndexName,
-    partitionKey: gsi.KeySchema.find((k) => k.KeyType === 'HASH')?.AttributeName as string,
+    partitionKeys: gsi.KeySchema.filter((k) => k.KeyType === 'HASH').map((k) => k.AttributeName),
     sortKey: gsi.KeySchema.find((k) => k.KeyType === 'RANGE')?.AttributeName,
     projection: gsi.Projection.ProjectionType,
     ...(gsi.Projection.NonKeyAttributes ? { nonKeyAttributes: gsi.Projection.NonKeyAttributes } : {}),

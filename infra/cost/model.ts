@@ -10,14 +10,15 @@ import type { StatsCounts } from '../../functions/core/image-stats';
 import { indexKeys } from '../../functions/core/index-keys';
 import { recordToItem } from '../../functions/core/record-mapping';
 import { shardReadSize } from '../../functions/core/shard-merge';
-import { INDEX_PROJECTION, INDEXES, TABLE_PARTITION_KEY } from '../../functions/core/table-design';
+import { INDEX_PROJECTION, INDEXES, partitionKeyAttributes, TABLE_PARTITION_KEY } from '../../functions/core/table-design';
 import type { FunctionName, TraceSampling } from '../config';
 import { GALLERY_PAGE_SIZE } from '../../console/src/gallery-page-size';
 import { PRICES } from './prices';
 
 export interface IndexFact {
   name: string;
-  partitionKey: string;
+  /** The partition key's attributes in key-schema order: one, or several for a multi-attribute key (an owner's twin). */
+  partitionKeys: string[];
   sortKey?: string;
   projection: 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
   /** INCLUDE only: the non-key attributes the index stores. */
@@ -27,7 +28,7 @@ export interface IndexFact {
 /** The indexes as functions/core/table-design.ts designs them (and the CDK table deploys them): whole items. */
 export const DESIGNED_INDEXES: IndexFact[] = Object.values(INDEXES).map((i) => ({
   name: i.name,
-  partitionKey: i.partitionKey,
+  partitionKeys: partitionKeyAttributes(i),
   sortKey: i.sortKey,
   projection: INDEX_PROJECTION,
 }));
@@ -285,12 +286,15 @@ export const sampleRecords = () => {
 
 
 const inIndex = (item: Item | undefined, index: IndexFact): boolean =>
-  item !== undefined && item[index.partitionKey] !== undefined && (!index.sortKey || item[index.sortKey] !== undefined);
+  item !== undefined && index.partitionKeys.every((key) => item[key] !== undefined) && (!index.sortKey || item[index.sortKey] !== undefined);
+
+/** The partition an entry lands on: its partition key's values, `/`-joined when the key has several attributes. */
+const partitionOf = (entry: Item, index: IndexFact): string => index.partitionKeys.map((key) => String(entry[key])).join('/');
 
 /** The index entry of an item: the whole item (ALL), or its keys, the table key and the included attributes. */
 export const indexEntry = (item: Item, index: IndexFact): Item => {
   if (index.projection === 'ALL') return item;
-  const names = [TABLE_PARTITION_KEY, index.partitionKey, ...(index.sortKey ? [index.sortKey] : []), ...(index.nonKeyAttributes ?? [])];
+  const names = [TABLE_PARTITION_KEY, ...index.partitionKeys, ...(index.sortKey ? [index.sortKey] : []), ...(index.nonKeyAttributes ?? [])];
   return Object.fromEntries(names.filter((name) => item[name] !== undefined).map((name) => [name, item[name]]));
 };
 
@@ -312,7 +316,7 @@ export interface IndexWrite {
 export const indexWrites = (before: Item | undefined, after: Item, indexes: IndexFact[]): IndexWrite[] => {
   const writes: IndexWrite[] = [];
   const write = (index: IndexFact, entry: Item) =>
-    writes.push({ index: index.name, partition: String(entry[index.partitionKey]), units: writeUnits(itemBytes(entry)) });
+    writes.push({ index: index.name, partition: partitionOf(entry, index), units: writeUnits(itemBytes(entry)) });
   for (const index of indexes) {
     const was = inIndex(before, index);
     const is = inIndex(after, index);
@@ -322,7 +326,7 @@ export const indexWrites = (before: Item | undefined, after: Item, indexes: Inde
     else {
       const old = indexEntry(before as Item, index);
       const next = indexEntry(after, index);
-      const keyChanged = !sameValue(old[index.partitionKey], next[index.partitionKey]) || (index.sortKey !== undefined && !sameValue(old[index.sortKey], next[index.sortKey]));
+      const keyChanged = partitionOf(old, index) !== partitionOf(next, index) || (index.sortKey !== undefined && !sameValue(old[index.sortKey], next[index.sortKey]));
       if (keyChanged) {
         write(index, old);
         write(index, next);
@@ -362,7 +366,7 @@ const describeSampling = (s: TraceSampling): string => `${s.reservoirPerSecond}/
  * consistent: 0.5 RRU) and never less than one unit: the price of the write shards. Shared with the capacity model.
  */
 export const galleryShardQuery = (indexes: IndexFact[], shards: number, pageSize: number): { entries: number; entryBytes: number; queryUnits: number } => {
-  const listIndex = indexes.find((i) => i.partitionKey === INDEXES.byCreatedAt.partitionKey) ?? indexes[0];
+  const listIndex = indexes.find((i) => i.name === INDEXES.byCreatedAt.name) ?? indexes[0];
   const completed = sampleRecords().completed;
   const entryBytes = itemBytes(listIndex ? indexEntry(completed, listIndex) : completed);
   const entries = shardReadSize(pageSize + 1, shards);

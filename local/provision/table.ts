@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { STATS_TABLE } from '../../functions/core/image-stats';
 import { markStatsLayout, migrateStatsLayout } from './image-stats-layout';
-import { INDEX_PROJECTION, INDEXES, TABLE_PARTITION_KEY, TTL_ATTRIBUTE, type IndexDesign } from '../../functions/core/table-design';
+import { INDEX_PROJECTION, INDEXES, partitionKeyAttributes, TABLE_PARTITION_KEY, TTL_ATTRIBUTE, type IndexDesign } from '../../functions/core/table-design';
 
 export interface TableInfo {
   tableName: string;
@@ -31,7 +31,7 @@ export const ensureDetectionLogsTable = async (client: DynamoDBClient, tableName
   }
 
   const indexes = Object.values(INDEXES);
-  const attributeNames = new Set<string>([TABLE_PARTITION_KEY, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+  const attributeNames = new Set<string>([TABLE_PARTITION_KEY, ...indexes.flatMap(keyAttributes)]);
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
@@ -54,10 +54,13 @@ export const ensureDetectionLogsTable = async (client: DynamoDBClient, tableName
   return { tableName, streamArn: created.streamArn };
 };
 
+/** An index's key attributes in key-schema order (a twin's partition key is two of them: table-design.ts). */
+const keyAttributes = (index: IndexDesign): string[] => [...partitionKeyAttributes(index), index.sortKey];
+
 const globalSecondaryIndex = (index: IndexDesign): GlobalSecondaryIndex => ({
   IndexName: index.name,
   KeySchema: [
-    { AttributeName: index.partitionKey, KeyType: 'HASH' },
+    ...partitionKeyAttributes(index).map((name) => ({ AttributeName: name, KeyType: 'HASH' as const })),
     { AttributeName: index.sortKey, KeyType: 'RANGE' },
   ],
   Projection: { ProjectionType: INDEX_PROJECTION },
@@ -68,16 +71,16 @@ const INDEX_BACKFILL_TIMEOUT_MS = 120_000;
 
 interface KeptIndex {
   name: string;
-  /** `<partition key>/<sort key>` */
+  /** The key attributes in key-schema order, `/`-separated: `<partition key(s)>/<sort key>` */
   keys: string;
   projection?: string;
 }
 
 /**
- * A table kept from an earlier version may lack an index added since (ByOwner), or hold one with another
- * projection (INCLUDE, before the indexes held whole items). DynamoDB cannot change a projection in place and
- * takes one index creation or deletion per UpdateTable, so such an index is deleted, then created anew and
- * backfilled from the items before the next, as the deployments in docs/deploy.md do in AWS.
+ * A table kept from an earlier version may lack indexes added since (ByOwner, then the owner's three twins), or
+ * hold one with another projection (INCLUDE, before the indexes held whole items). DynamoDB cannot change a
+ * projection in place and takes one index creation or deletion per UpdateTable, so such an index is deleted,
+ * then created anew and backfilled from the items before the next, as the deployments in docs/deploy.md do in AWS.
  */
 const alignIndexes = async (client: DynamoDBClient, tableName: string, kept: readonly KeptIndex[]): Promise<void> => {
   for (const index of Object.values(INDEXES)) {
@@ -90,10 +93,7 @@ const alignIndexes = async (client: DynamoDBClient, tableName: string, kept: rea
     await client.send(
       new UpdateTableCommand({
         TableName: tableName,
-        AttributeDefinitions: [
-          { AttributeName: index.partitionKey, AttributeType: 'S' },
-          { AttributeName: index.sortKey, AttributeType: 'S' },
-        ],
+        AttributeDefinitions: keyAttributes(index).map((name) => ({ AttributeName: name, AttributeType: 'S' })),
         GlobalSecondaryIndexUpdates: [{ Create: globalSecondaryIndex(index) }],
       }),
     );
@@ -127,8 +127,9 @@ const describe = async (client: DynamoDBClient, tableName: string): Promise<{ st
     // An index kept from an older version with other keys (before the write shards) cannot be altered in place.
     for (const index of Object.values(INDEXES)) {
       const kept = indexes.find((i) => i.name === index.name);
-      if (kept && kept.keys !== `${index.partitionKey}/${index.sortKey}`) {
-        throw new Error(`Table ${tableName}: index ${index.name} is keyed ${kept.keys}, not ${index.partitionKey}/${index.sortKey}; run with --reset`);
+      const designed = keyAttributes(index).join('/');
+      if (kept && kept.keys !== designed) {
+        throw new Error(`Table ${tableName}: index ${index.name} is keyed ${kept.keys}, not ${designed}; run with --reset`);
       }
     }
     return { streamArn: Table.LatestStreamArn, indexes };

@@ -3,7 +3,7 @@
  * reads off a synthesized template (bundling skipped: only the template matters).
  */
 import { shardReadSize } from '../../functions/core/shard-merge';
-import { INDEXES } from '../../functions/core/table-design';
+import { INDEXES, partitionKeyAttributes } from '../../functions/core/table-design';
 import { FUNCTION_NAMES, stageConfig } from '../../infra/config';
 import { factsFromTemplate, synthesizeTemplate } from '../../infra/cost/facts';
 import {
@@ -11,6 +11,7 @@ import {
   DEFAULT_USAGE,
   DESIGNED_INDEXES,
   indexEntry,
+  indexWrites,
   itemBytes,
   sampledShare,
   sampleRecords,
@@ -21,7 +22,10 @@ import {
 
 jest.setTimeout(120_000);
 
-const ALL_INDEXES: IndexFact[] = Object.values(INDEXES).map((i) => ({ name: i.name, partitionKey: i.partitionKey, sortKey: i.sortKey, projection: 'ALL' }));
+const ALL_INDEXES: IndexFact[] = Object.values(INDEXES).map((i) => ({ name: i.name, partitionKeys: partitionKeyAttributes(i), sortKey: i.sortKey, projection: 'ALL' }));
+const TWINS = ['ByOwnerAnimal', 'ByOwnerStatus', 'ByOwnerUncertain'];
+/** The indexes before the owner's twins: the four global ones and ByOwner. */
+const WITHOUT_TWINS = ALL_INDEXES.filter((i) => !TWINS.includes(i.name));
 const byName = (indexes: IndexFact[], name: string) => indexes.find((i) => i.name === name) as IndexFact;
 /** The former design: keys and the attributes of the filters that may run on each index (INCLUDE). */
 const FILTER_ATTRIBUTES_ONLY: IndexFact[] = [
@@ -53,20 +57,32 @@ describe('DynamoDB item size', () => {
 describe('write units with index maintenance', () => {
   const { pending, processing, completed, completedUncertain } = sampleRecords();
 
-  it('puts a new PENDING item into the indexes it has keys for (ByCreatedAt, ByStatus, ByOwner), not the sparse ones', () => {
-    expect(writeUnitsWithIndexes(undefined, pending, ALL_INDEXES)).toBe(1 + 1 + 1 + 1);
+  it('puts a new PENDING item into the indexes it has keys for (ByCreatedAt, ByStatus, ByOwner, ByOwnerStatus), not the sparse ones', () => {
+    expect(writeUnitsWithIndexes(undefined, pending, ALL_INDEXES)).toBe(1 + 1 + 1 + 1 + 1);
   });
 
-  it('costs a delete plus a put in ByStatus when the status changes, and an update in ByCreatedAt and ByOwner', () => {
-    expect(writeUnitsWithIndexes(pending, processing, ALL_INDEXES)).toBe(1 + 1 + 2 + 1);
+  it('costs a delete plus a put in ByStatus and ByOwnerStatus when the status changes, and an update in ByCreatedAt and ByOwner', () => {
+    expect(writeUnitsWithIndexes(pending, processing, ALL_INDEXES)).toBe(1 + 1 + 2 + 1 + 2);
   });
 
-  it('adds ByAnimal on completion, and ByUncertain only for uncertain images', () => {
+  it('adds ByAnimal and ByOwnerAnimal on completion, and ByUncertain and ByOwnerUncertain only for uncertain images', () => {
     const certain = writeUnitsWithIndexes(processing, completed, ALL_INDEXES);
     const uncertain = writeUnitsWithIndexes(processing, completedUncertain, ALL_INDEXES);
-    // table 2 + ByCreatedAt 2 + ByStatus (1 delete + 2 put) + ByAnimal 2 + ByOwner 2
-    expect(certain).toBe(11);
-    expect(uncertain).toBe(certain + 2);
+    // table 2 + ByCreatedAt 2 + ByStatus (1 delete + 2 put) + ByAnimal 2 + ByOwner 2 + ByOwnerStatus 3 + ByOwnerAnimal 2
+    expect(certain).toBe(16);
+    expect(uncertain).toBe(certain + 2 + 2);
+  });
+
+  it("writes each owner's twin exactly as its analysts' index, in the owner's partition", () => {
+    for (const [twin, global] of [['ByOwnerAnimal', 'ByAnimal'], ['ByOwnerStatus', 'ByStatus'], ['ByOwnerUncertain', 'ByUncertain']] as const) {
+      for (const [before, after] of [[undefined, pending], [pending, processing], [processing, completed], [processing, completedUncertain]] as const) {
+        expect(writeUnitsWithIndexes(before, after, [byName(ALL_INDEXES, twin)])).toBe(writeUnitsWithIndexes(before, after, [byName(ALL_INDEXES, global)]));
+      }
+    }
+    expect(indexWrites(processing, completed, [byName(ALL_INDEXES, 'ByOwnerStatus')]).map((w) => w.partition)).toEqual([
+      `${String(processing.Owner)}/${String(processing.StatusPK)}`,
+      `${String(completed.Owner)}/${String(completed.StatusPK)}`,
+    ]);
   });
 
   it('costs nothing extra for an index the item is in neither before nor after', () => {
@@ -92,14 +108,19 @@ describe('write units with the designed projections (whole items) against filter
     expect(writeUnitsWithIndexes(pending, processing, [byName(FILTER_ATTRIBUTES_ONLY, 'ByCreatedAt')])).toBe(1);
   });
 
-  it('takes an image\'s writes from 15.1 units (filter attributes only) to 20.2', () => {
-    const life = (indexes: IndexFact[]) =>
-      writeUnitsWithIndexes(undefined, pending, indexes) +
-      writeUnitsWithIndexes(pending, processing, indexes) +
-      0.9 * writeUnitsWithIndexes(processing, completed, indexes) +
-      0.1 * writeUnitsWithIndexes(processing, completedUncertain, indexes);
+  const life = (indexes: IndexFact[]) =>
+    writeUnitsWithIndexes(undefined, pending, indexes) +
+    writeUnitsWithIndexes(pending, processing, indexes) +
+    0.9 * writeUnitsWithIndexes(processing, completed, indexes) +
+    0.1 * writeUnitsWithIndexes(processing, completedUncertain, indexes);
+
+  it('takes an image\'s writes from 15.1 units (filter attributes only) to 20.2 without the owner\'s twins', () => {
     expect(life(FILTER_ATTRIBUTES_ONLY)).toBeCloseTo(15.1, 6);
-    expect(life(DESIGNED_INDEXES)).toBeCloseTo(20.2, 6);
+    expect(life(WITHOUT_TWINS)).toBeCloseTo(20.2, 6);
+  });
+
+  it("adds 8.2 units an image for the owner's three twins: 28.4", () => {
+    expect(life(DESIGNED_INDEXES)).toBeCloseTo(28.4, 6);
   });
 });
 
@@ -285,7 +306,7 @@ describe('facts from the synthesized template', () => {
     expect(facts.streamBatchSize).toBe(config.stream.batchSize);
     expect(facts.indexes.map((i) => i.name).sort()).toEqual(Object.values(INDEXES).map((i) => i.name).sort());
     for (const index of Object.values(INDEXES)) {
-      expect(facts.indexes.find((i) => i.name === index.name)).toEqual({ name: index.name, partitionKey: index.partitionKey, sortKey: index.sortKey, projection: 'ALL' });
+      expect(facts.indexes.find((i) => i.name === index.name)).toEqual({ name: index.name, partitionKeys: partitionKeyAttributes(index), sortKey: index.sortKey, projection: 'ALL' });
     }
     expect(facts.apiTraceSampling).toEqual({ ruleName: 'serverlessapp-staging-appsync', ...config.apiTraceSampling });
     expect(FUNCTION_NAMES.every((name) => facts.activeTracing[name])).toBe(true);

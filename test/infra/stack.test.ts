@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { App, CfnElement } from 'aws-cdk-lib';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
-import { INDEXES, SETTLE_ATTRIBUTES, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
+import { INDEXES, partitionKeyAttributes, SETTLE_ATTRIBUTES, TABLE_PARTITION_KEY, TTL_ATTRIBUTE } from '../../functions/core/table-design';
 import { SWEEPER } from '../../functions/core/settings';
 import { sweepWindows } from '../../functions/core/use-cases/sweep-stale-records';
 import {
@@ -325,12 +325,32 @@ describe.each(STAGES)('stage %s', (stage) => {
       for (const index of Object.values(INDEXES)) {
         const gsi = gsis.find((g) => g.IndexName === index.name);
         expect(gsi?.KeySchema).toEqual([
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          ...partitionKeyAttributes(index).map((name) => ({ AttributeName: name, KeyType: 'HASH' })),
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ]);
         // The image-reader serves a page from the index entries alone.
         expect(gsi?.Projection).toEqual({ ProjectionType: 'ALL' });
       }
+    });
+
+    it("keys each owner's twin on the owner and its analysts' sharded key (multi-attribute), within DynamoDB's 20 GSIs", () => {
+      const gsis = table().Properties.GlobalSecondaryIndexes as Array<{ IndexName: string; KeySchema: unknown }>;
+      expect(gsis.length).toBeLessThanOrEqual(20);
+      expect(gsis.find((g) => g.IndexName === 'ByOwnerStatus')?.KeySchema).toEqual([
+        { AttributeName: 'Owner', KeyType: 'HASH' },
+        { AttributeName: 'StatusPK', KeyType: 'HASH' },
+        { AttributeName: 'CreatedAt', KeyType: 'RANGE' },
+      ]);
+      expect(gsis.find((g) => g.IndexName === 'ByOwnerAnimal')?.KeySchema).toEqual([
+        { AttributeName: 'Owner', KeyType: 'HASH' },
+        { AttributeName: 'AnimalPK', KeyType: 'HASH' },
+        { AttributeName: 'CreatedAt', KeyType: 'RANGE' },
+      ]);
+      expect(gsis.find((g) => g.IndexName === 'ByOwnerUncertain')?.KeySchema).toEqual([
+        { AttributeName: 'Owner', KeyType: 'HASH' },
+        { AttributeName: 'UncertainKey', KeyType: 'HASH' },
+        { AttributeName: 'CreatedAt', KeyType: 'RANGE' },
+      ]);
     });
 
     it(stage === 'prod' ? 'is retained and deletion-protected' : 'can be deleted with the stack', () => {

@@ -17,7 +17,7 @@ import { documentClient } from '../../../functions/adapters/clients/dynamodb';
 import { buildQuery, DynamoDbDetectionLog } from '../../../functions/adapters/dynamodb-detection-log';
 import type { CallerScope } from '../../../functions/core/caller-scope';
 import { DuplicateImageError, TransientError } from '../../../functions/core/errors';
-import { nextTokenFor, planImageQuery, READ_BUDGET, type ImageFilter } from '../../../functions/core/image-query';
+import { nextTokenFor, planImageQuery, READ_BUDGET, type ImageFilter, type ImageQueryPlan } from '../../../functions/core/image-query';
 import { indexKeys, shardOf } from '../../../functions/core/index-keys';
 import { type DetectionLogItem, itemToRecord, recordToItem } from '../../../functions/core/record-mapping';
 import { FILTER_ATTRIBUTES, SETTLE_ATTRIBUTES } from '../../../functions/core/table-design';
@@ -243,9 +243,11 @@ const fakeQuery = (items: DetectionLogItem[]) => (input: QueryCommandInput) => {
   const names = input.ExpressionAttributeNames ?? {};
   const values = input.ExpressionAttributeValues ?? {};
   const pk = names['#pk']!;
+  // An owner's twin: a multi-attribute partition key, the owner beside the sharded key.
+  const owner = names['#owner'];
   const field = (item: DetectionLogItem, name: string) => (item as unknown as Record<string, unknown>)[name];
   let rows = items
-    .filter((i) => field(i, pk) === values[':pk'])
+    .filter((i) => field(i, pk) === values[':pk'] && (owner === undefined || field(i, owner) === values[':owner']))
     .filter((i) => values[':after'] === undefined || i.CreatedAt >= (values[':after'] as string))
     .filter((i) => values[':before'] === undefined || i.CreatedAt <= (values[':before'] as string))
     .sort((a, b) => b.CreatedAt.localeCompare(a.CreatedAt))
@@ -264,7 +266,7 @@ const fakeQuery = (items: DetectionLogItem[]) => (input: QueryCommandInput) => {
   return {
     Items: matches,
     ScannedCount: evaluated.length,
-    LastEvaluatedKey: more && last ? { ImageID: last.ImageID, [pk]: last[pk], CreatedAt: last.CreatedAt } : undefined,
+    LastEvaluatedKey: more && last ? { ImageID: last.ImageID, ...(owner ? { [owner]: last[owner] } : {}), [pk]: last[pk], CreatedAt: last.CreatedAt } : undefined,
   };
 };
 
@@ -313,6 +315,14 @@ const readAll = async (filter: ImageFilter, limit: number, readBudget = READ_BUD
   } while (nextToken);
   return pages;
 };
+
+/** Whether a stored item answers a filter, by its attributes: the expectation the pages are held to. */
+const itemMatches = (i: DetectionLogItem, f: ImageFilter): boolean =>
+  (!f.detectedAnimal || i.DetectedAnimal === f.detectedAnimal.toLowerCase()) &&
+  (!f.status || i.ProcessingStatus === f.status.toLowerCase()) &&
+  (f.uncertain === undefined || f.uncertain === null || (i.Uncertain ?? false) === f.uncertain) &&
+  (f.minConfidence === undefined || f.minConfidence === null || (i.ConfidenceScore ?? -1) >= f.minConfidence) &&
+  (!f.createdAfter || i.CreatedAt >= new Date(f.createdAfter).toISOString());
 
 const newestFirst = (items: DetectionLogItem[]) => [...items].sort((a, b) => b.CreatedAt.localeCompare(a.CreatedAt)).map((i) => i.ImageID);
 
@@ -443,6 +453,112 @@ describe('DynamoDbDetectionLog.query', () => {
     expect([...first.items, ...second.items].map((r) => r.id)).toEqual(newestFirst(items).slice(0, 20));
     const starts = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input.ExclusiveStartKey);
     expect(starts.every((key) => key !== undefined)).toBe(true);
+  });
+
+  describe("for an owner, on its twins of the analysts' indexes", () => {
+    const a: CallerScope = { kind: 'owner', owner: 'sub-a' };
+    /** Two owners' images interleaved, in every status, animal and certainty. */
+    const owned = (): DetectionLogItem[] =>
+      corpus(600).map((item, n) => {
+        const status = (['COMPLETED', 'COMPLETED', 'COMPLETED', 'FAILED', 'PENDING', 'PROCESSING'] as const)[n % 6]!;
+        const record = itemToRecord(item);
+        const classified = status === 'COMPLETED';
+        return stored({
+          ...record,
+          owner: n % 5 === 0 ? 'sub-b' : 'sub-a',
+          status,
+          ...(classified ? { uncertain: n % 4 === 0 } : { detectedAnimal: undefined, confidence: undefined, uncertain: undefined, labels: undefined, classifiedAt: undefined }),
+        });
+      });
+    const filters: ImageFilter[] = [
+      { detectedAnimal: 'CAT' },
+      { status: 'FAILED' },
+      { status: 'PENDING' },
+      { uncertain: true },
+      { uncertain: true, detectedAnimal: 'DOG', minConfidence: 50 },
+      { detectedAnimal: 'DOG', status: 'COMPLETED', createdAfter: '2026-01-01T00:03:00Z' },
+      { status: 'COMPLETED', uncertain: false, minConfidence: 90 },
+    ];
+
+    /** Every page for a filter, through the planner (the twin) and through ByOwner with the whole filter residual. */
+    const pagesBoth = async (filter: ImageFilter, limit: number) => {
+      const twin: string[][] = [];
+      const residual: string[][] = [];
+      let twinToken: string | null = null;
+      let residualToken: string | null = null;
+      do {
+        const planned = plan(filter, limit, twinToken, a);
+        const page = await log.query(planned);
+        twin.push(page.items.map((i) => i.id));
+        twinToken = nextTokenFor(page, planned);
+      } while (twinToken);
+      do {
+        const planned = plan(filter, limit, residualToken, a);
+        const { detectedAnimal, status, uncertain, minConfidence } = planned.tokenBinding.filter;
+        const { owner: _twinOwner, ...rest } = planned;
+        const onOwner: ImageQueryPlan = {
+          ...rest,
+          index: 'byOwner',
+          partitionValue: 'sub-a',
+          residual: {
+            ...(detectedAnimal ? { detectedAnimal } : {}),
+            ...(status ? { status } : {}),
+            ...(typeof uncertain === 'boolean' ? { uncertain } : {}),
+            ...(typeof minConfidence === 'number' ? { minConfidence } : {}),
+          },
+        };
+        const page = await log.query(onOwner);
+        residual.push(page.items.map((i) => i.id));
+        residualToken = nextTokenFor(page, planned);
+      } while (residualToken);
+      return { twin, residual };
+    };
+
+    it('queries the twin by owner and sharded key, never a global index, the rest a FilterExpression', async () => {
+      serve(owned());
+      await log.query(plan({ detectedAnimal: 'CAT', minConfidence: 90 }, 3, null, a));
+      const inputs = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
+      expect(inputs[0]).toMatchObject({
+        IndexName: 'ByOwnerAnimal',
+        KeyConditionExpression: '#owner = :owner AND #pk = :pk',
+        ExpressionAttributeNames: { '#owner': 'Owner', '#pk': 'AnimalPK' },
+        ExpressionAttributeValues: { ':owner': 'sub-a', ':minConfidence': 90 },
+        FilterExpression: 'ConfidenceScore >= :minConfidence',
+        ScanIndexForward: false,
+      });
+      expect(inputs.map((i) => i.ExpressionAttributeValues![':pk']).sort()).toEqual(['cat#0', 'cat#1', 'cat#2', 'cat#3']);
+    });
+
+    it.each(filters.map((f) => [f]))('pages %j exactly as ByOwner with the filter residual would: same items, same order, same pages', async (filter) => {
+      const items = owned();
+      serve(items);
+      const { twin, residual } = await pagesBoth(filter, 7);
+      expect(twin.flat().length).toBeGreaterThan(0);
+      const expected = newestFirst(items.filter((i) => i.Owner === 'sub-a' && itemMatches(i, filter)));
+      expect(twin.flat()).toEqual(expected);
+      expect(residual).toEqual(twin);
+      // Pages are full until the last: the twin's key reads no entry the filter would reject.
+      expect(twin.slice(0, -1).every((p) => p.length === 7)).toBe(true);
+    });
+
+    it("never yields another owner's image through any twin, whatever the filter", async () => {
+      const items = owned();
+      serve(items);
+      const ofB = new Set(items.filter((i) => i.Owner === 'sub-b').map((i) => i.ImageID));
+      for (const filter of [...filters, {}]) {
+        const { twin } = await pagesBoth(filter, 25);
+        expect(twin.flat().filter((id) => ofB.has(id))).toEqual([]);
+      }
+    });
+
+    it("reads a selective filter's page from the twin in one round, without spending the read budget", async () => {
+      serve(owned());
+      const page = await log.query(plan({ status: 'FAILED' }, 24, null, a));
+      expect(page.items).toHaveLength(24);
+      const calls = ddb.commandCalls(QueryCommand);
+      expect(calls).toHaveLength(SHARDS);
+      expect(calls.every((c) => c.args[0].input.FilterExpression === undefined)).toBe(true);
+    });
   });
 
   it('turns a failing Query into a retryable DependencyUnavailable', async () => {

@@ -7,6 +7,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbStatsStore } from '../../../functions/adapters/dynamodb-stats-store';
 import { fullCounterItem } from '../../../functions/adapters/stats-counter-items';
+import { PUBLIC_OWNER } from '../../../functions/core/caller-scope';
 import { ALL_SCOPE } from '../../../functions/core/image-stats';
 import { shardOf } from '../../../functions/core/index-keys';
 import { countFinalStatuses } from '../../../functions/core/use-cases/image-stats';
@@ -81,7 +82,8 @@ const busiest = (load: Load): { partition: string; wcu: number; second: number }
 
 const simulated = new Map<string, Load>();
 const indexLoad = (images: SyntheticImage[], shards: number): Load => {
-  const key = `${images.length}:${shards}`;
+  // Loads differ by their images (seed, owners) and the shard count.
+  const key = `${images[0]?.id}:${images.map((i) => i.owner).join()}:${shards}`;
   const cached = simulated.get(key);
   if (cached) return cached;
   const load: Load = new Map();
@@ -109,6 +111,33 @@ describe('index partitions under 1,000 images/s', () => {
   it('one partition per key (shards = 1) fails the same load', () => {
     const top = busiest(indexLoad(images, 1));
     expect(top.wcu).toBeGreaterThan(PARTITION_WCU);
+  });
+});
+
+describe("the owner's twins under 1,000 images/s, every image the public owner's", () => {
+  // The API key's public tenant uploading everything: its twins take what the analysts' indexes take.
+  const images = syntheticLoad(12).map((image) => ({ ...image, owner: PUBLIC_OWNER }));
+  const shards = stageConfig({ stage: 'prod' }).indexShards;
+  const busiestOf = (load: Load, index: string) => {
+    let top = 0;
+    for (const second of STEADY) for (const [partition, wcu] of load.get(second) ?? []) if (partition.startsWith(`${index}:`)) top = Math.max(top, wcu);
+    return top;
+  };
+
+  it.each([
+    ['ByOwnerStatus', 'ByStatus'],
+    ['ByOwnerAnimal', 'ByAnimal'],
+    ['ByOwnerUncertain', 'ByUncertain'],
+  ])("keeps %s's busiest partition under 1,000 WCU/s with prod's shards, exactly as hot as %s", (twin, global) => {
+    const load = indexLoad(images, shards);
+    expect(busiestOf(load, twin)).toBeGreaterThan(0);
+    expect(busiestOf(load, twin)).toBeLessThan(PARTITION_WCU);
+    expect(busiestOf(load, twin)).toBeCloseTo(busiestOf(load, global), 6);
+    expect(busiestOf(load, 'ByOwner')).toBeLessThan(PARTITION_WCU);
+  });
+
+  it('would overload ByOwnerStatus with one partition per key', () => {
+    expect(busiestOf(indexLoad(images, 1), 'ByOwnerStatus')).toBeGreaterThan(PARTITION_WCU);
   });
 });
 

@@ -20,18 +20,64 @@ const plan = (scope: CallerScope, filter: ImageFilter | undefined, limit?: numbe
   planImageQuery(scope, filter, limit, nextToken, shards);
 
 describe('images query planner', () => {
-  it("reads an owner's images from its ByOwner partition, every filter residual there", () => {
-    const filter = { detectedAnimal: 'CAT', status: 'COMPLETED', uncertain: true, minConfidence: 60, createdAfter: '2026-01-01T00:00:00Z' } as const;
-    expect(plan({ kind: 'owner', owner: 'sub-a' }, filter, 5)).toEqual({
+  const owner: CallerScope = { kind: 'owner', owner: 'sub-a' };
+
+  it("reads an owner's unfiltered images from its ByOwner partition, a time window and minConfidence as for analysts", () => {
+    expect(plan(owner, { minConfidence: 60, createdAfter: '2026-01-01T00:00:00Z' }, 5)).toEqual({
       index: 'byOwner',
       partitionValue: 'sub-a',
       createdAfter: '2026-01-01T00:00:00.000Z',
-      residual: { detectedAnimal: 'CAT', status: 'COMPLETED', uncertain: true, minConfidence: 60 },
+      residual: { minConfidence: 60 },
       limit: 5,
       readBudget: READ_BUDGET,
       positions: ['start'],
       tokenBinding: expect.any(Object),
     });
+    expect(plan(owner, { uncertain: false })).toMatchObject({ index: 'byOwner', residual: { uncertain: false } });
+  });
+
+  it.each([
+    [{ detectedAnimal: 'DOG' as const }, 'byOwnerAnimal', 'dog'],
+    [{ status: 'FAILED' as const }, 'byOwnerStatus', 'failed'],
+    [{ status: 'PENDING' as const }, 'byOwnerStatus', 'pending'],
+    [{ uncertain: true }, 'byOwnerUncertain', 'UNCERTAIN'],
+  ])("serves an owner's %j from a key condition on its twin of the analysts' index", (filter, index, partitionValue) => {
+    expect(plan(owner, filter, 10)).toEqual({
+      index,
+      partitionValue,
+      owner: 'sub-a',
+      residual: {},
+      limit: 10,
+      readBudget: READ_BUDGET,
+      positions: ['start'],
+      tokenBinding: expect.objectContaining({ index, partitionValue, owner: 'sub-a' }),
+    });
+  });
+
+  it("picks the owner's twin of the index an analyst's same filter would use, the rest residual", () => {
+    const filters: ImageFilter[] = [
+      { uncertain: true, detectedAnimal: 'CAT', status: 'COMPLETED', minConfidence: 55 },
+      { detectedAnimal: 'CAT', status: 'COMPLETED' },
+      { detectedAnimal: 'OTHER', uncertain: false },
+      { status: 'COMPLETED', minConfidence: 90, createdBefore: '2026-02-01T00:00:00Z' },
+    ];
+    const twinOf: Record<string, string> = { byUncertain: 'byOwnerUncertain', byAnimal: 'byOwnerAnimal', byStatus: 'byOwnerStatus' };
+    for (const filter of filters) {
+      const analysts = plan(everyone, filter);
+      const owners = plan(owner, filter);
+      expect(owners.index).toBe(twinOf[analysts.index]);
+      expect({ ...owners.residual, partitionValue: owners.partitionValue }).toEqual({ ...analysts.residual, partitionValue: analysts.partitionValue });
+    }
+  });
+
+  it('never plans a global index for an owner, nor an owner key for an analyst', () => {
+    const globals = ['byCreatedAt', 'byAnimal', 'byStatus', 'byUncertain'];
+    const filters: ImageFilter[] = [{}, { detectedAnimal: 'CAT' }, { status: 'FAILED' }, { uncertain: true }, { uncertain: false }, { minConfidence: 5 }];
+    for (const filter of filters) {
+      expect(globals).not.toContain(plan(owner, filter).index);
+      expect(globals).toContain(plan(everyone, filter).index);
+      expect(plan(everyone, filter).owner).toBeUndefined();
+    }
   });
 
   it('gives every call the same bounded read budget, whatever the filter or the caller', () => {
@@ -147,6 +193,31 @@ describe('nextToken', () => {
     const token = encodeNextToken(positions, binding);
     expect(() => plan(everyone, { detectedAnimal: 'DOG' }, 5, token, 3)).toThrow('different filter');
     expect(codeOf(() => plan(everyone, {}, 5, token, 3))).toBe('InvalidNextToken');
+  });
+
+  it.each([{ detectedAnimal: 'CAT' as const }, { status: 'FAILED' as const }, { uncertain: true }, {}])(
+    "minted on an owner's index for %j, is refused for another owner, an analyst, and another filter",
+    (ownerFilter) => {
+      const a: CallerScope = { kind: 'owner', owner: 'sub-a' };
+      const mine = plan(a, ownerFilter, 5, null, 3);
+      const token = nextTokenFor({ items: [], positions: [...positions] }, mine);
+      expect(plan(a, ownerFilter, 5, token, 3).positions).toEqual(positions);
+      expect(codeOf(() => plan({ kind: 'owner', owner: 'sub-b' }, ownerFilter, 5, token, 3))).toBe('InvalidNextToken');
+      expect(codeOf(() => plan(everyone, ownerFilter, 5, token, 3))).toBe('InvalidNextToken');
+      expect(codeOf(() => plan(a, { ...ownerFilter, minConfidence: 1 }, 5, token, 3))).toBe('InvalidNextToken');
+      // And an analyst's token for the same filter does not open the owner's index.
+      const analysts = nextTokenFor({ items: [], positions: [...positions] }, plan(everyone, ownerFilter, 5, null, 3));
+      expect(codeOf(() => plan(a, ownerFilter, 5, analysts, 3))).toBe('InvalidNextToken');
+    },
+  );
+
+  it("binds a token to its index and owner: the same positions on another index or owner's twin hash differently", () => {
+    const binding = plan({ kind: 'owner', owner: 'sub-a' }, { detectedAnimal: 'CAT' }, 5, null, 3).tokenBinding;
+    expect(binding).toEqual({ filter: { detectedAnimal: 'CAT' }, index: 'byOwnerAnimal', partitionValue: 'cat', owner: 'sub-a' });
+    const token = encodeNextToken(positions, binding);
+    expect(() => decodeNextToken(token, { ...binding, index: 'byAnimal' }, 3)).toThrow('different filter or caller');
+    expect(() => decodeNextToken(token, { ...binding, owner: 'sub-b' }, 3)).toThrow('different filter or caller');
+    expect(decodeNextToken(token, binding, 3)).toEqual(positions);
   });
 
   it("is refused for another owner's partition", () => {

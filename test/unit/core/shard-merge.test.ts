@@ -67,7 +67,7 @@ describe('ShardMerge read sizing', () => {
     for (let page = 0; page < pages; page += 1) {
       const entries = entriesOf(page, 60);
       const calls: number[] = [];
-      await readPage(new ShardMerge('byCreatedAt', 'IMAGE', start(), reader(entries, calls), PAGE + 1), PAGE);
+      await readPage(new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, start(), reader(entries, calls), PAGE + 1), PAGE);
       if (calls.length > SHARDS) secondRounds += 1;
       // What the former size (an even share plus one: 5) would have met: some shard holding 5 of the page's 24.
       const perShard = new Map<unknown, number>();
@@ -85,7 +85,7 @@ describe('ShardMerge read sizing', () => {
       const pages: Array<{ ids: string[]; positions?: ShardPosition[] }> = [];
       let positions: ShardPosition[] | undefined = start();
       while (positions) {
-        const page = await readPage(new ShardMerge('byCreatedAt', 'IMAGE', positions, reader(entries, [], served), PAGE + 1), PAGE);
+        const page = await readPage(new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, positions, reader(entries, [], served), PAGE + 1), PAGE);
         pages.push(page);
         positions = page.positions;
       }

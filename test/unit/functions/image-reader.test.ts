@@ -43,14 +43,15 @@ describe('image-reader handler', () => {
     expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(0);
   });
 
-  it("reads a user's images from its own ByOwner partition, and an API-key caller's from the public one", async () => {
+  it("reads a user's filtered images from its own twin of ByStatus, and an API-key caller's from the public ByOwner partition", async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
     await call('images', { filter: { status: 'PENDING' } }, userA);
     await call('images', {}, null);
-    // One Query per write shard (INDEX_SHARDS = 4) of the caller's own partition.
-    expect(ddb.commandCalls(QueryCommand).map((c) => [c.args[0].input.IndexName, c.args[0].input.ExpressionAttributeValues?.[':pk']])).toEqual([
-      ...[0, 1, 2, 3].map((shard) => ['ByOwner', `owner-a#${shard}`]),
-      ...[0, 1, 2, 3].map((shard) => ['ByOwner', `public#${shard}`]),
+    // One Query per write shard (INDEX_SHARDS = 4) of the caller's own partitions.
+    const asked = (c: { args: [{ input: QueryCommandInput }] }) => [c.args[0].input.IndexName, c.args[0].input.ExpressionAttributeValues?.[':owner'], c.args[0].input.ExpressionAttributeValues?.[':pk']];
+    expect(ddb.commandCalls(QueryCommand).map(asked)).toEqual([
+      ...[0, 1, 2, 3].map((shard) => ['ByOwnerStatus', 'owner-a', `pending#${shard}`]),
+      ...[0, 1, 2, 3].map((shard) => ['ByOwner', undefined, `public#${shard}`]),
     ]);
   });
 

@@ -107,13 +107,18 @@ export class InMemoryDetectionLog implements DetectionLog {
       (residual.minConfidence === undefined || ((e.ConfidenceScore as number | undefined) ?? -1) >= residual.minConfidence);
     // Like a Query: `wanted` entries (at most `cap`) evaluated strictly after startKey, the filter applied to those.
     const readShard = async (partition: string, startKey: Record<string, unknown> | undefined, wanted: number, cap: number) => {
-      const rows = entries.filter((e) => e[index.partitionKey] === partition && (!startKey || newestFirst(startKey, e) < 0));
+      const rows = entries.filter(
+        (e) =>
+          e[index.partitionKey] === partition &&
+          (!index.ownerKey || (plan.owner !== undefined && e[index.ownerKey] === plan.owner)) &&
+          (!startKey || newestFirst(startKey, e) < 0),
+      );
       const limit = Math.min(wanted, cap);
       const evaluated = rows.slice(0, limit);
       const last = evaluated[evaluated.length - 1];
       return { entries: evaluated.filter(matches), evaluated: evaluated.length, ...(rows.length > limit && last ? { lastKey: last } : {}) };
     };
-    const merge = new ShardMerge(plan.index, plan.partitionValue, plan.positions, readShard, plan.limit + 1, plan.readBudget);
+    const merge = new ShardMerge(plan, plan.positions, readShard, plan.limit + 1, plan.readBudget);
     const page: ImageRecord[] = [];
     while (page.length < plan.limit) {
       const entry = await merge.next();
