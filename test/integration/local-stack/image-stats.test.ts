@@ -1,31 +1,25 @@
 /**
  * imageStats on the local stack: the counters equal what images() lists, after every kind of duplicate
  * the pipeline meets: a duplicate S3 event, an SQS redelivery while the first delivery still runs, and a
- * DynamoDB stream batch delivered again to the stream-publisher.
+ * DynamoDB stream batch delivered again to the stream-publisher. (A SIGKILL of the whole stack:
+ * image-stats-sigkill.test.ts.)
  */
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { documentClient } from '../../../functions/adapters/clients/dynamodb';
 import { decodeStreamRecord } from '../../../functions/adapters/dynamodb-stream-records';
 import { DynamoDbStatsStore } from '../../../functions/adapters/dynamodb-stats-store';
 import { countFinalStatuses } from '../../../functions/core/use-cases/image-stats';
 import { createLocalClassifier } from '../../../classifier';
 import type { Classifier } from '../../../functions/core/ports';
-import { graphql, LIST_IMAGES, type Image } from '../../../local/client/graphql';
 import { LOCAL_NAMES } from '../../../local/common/naming';
 import { postToTicket, requestUpload } from '../../../local/client/upload';
 import { encodeS3EventKey } from '../../../local/wiring/s3-notifications';
 import { isFinal, photo, sleep, startTestStack, subscribe, upload, waitFor, type TestStack } from './helpers';
+import { countsOf, imageStats, listAll, streamRecords, sum, type Bucket } from './image-stats-checks';
 import { objectCreatedRecord } from '../../../local/wiring/upload-recovery';
 
 jest.setTimeout(180_000);
-
-const IMAGE_STATS = `query Stats($from: AWSDateTime!, $to: AWSDateTime!, $granularity: StatsGranularity) {
-  imageStats(from: $from, to: $to, granularity: $granularity) { start total cats dogs others uncertain failed }
-}`;
-type Bucket = { start: string; total: number; cats: number; dogs: number; others: number; uncertain: number; failed: number };
 
 const model = createLocalClassifier({ workers: 1 });
 /** Ids whose classification takes longer than the queue's visibility timeout, so SQS delivers them again meanwhile. */
@@ -49,68 +43,9 @@ afterAll(async () => {
   await model.close();
 });
 
-const listAll = async (): Promise<Image[]> => {
-  const all: Image[] = [];
-  let nextToken: string | null = null;
-  do {
-    const { images } = (await graphql<{ images: { items: Image[]; nextToken: string | null } }>(t.api, LIST_IMAGES, { limit: 100, nextToken })) as {
-      images: { items: Image[]; nextToken: string | null };
-    };
-    all.push(...images.items);
-    nextToken = images.nextToken;
-  } while (nextToken);
-  return all;
-};
-
 const stats = async (granularity: 'HOUR' | 'DAY'): Promise<Bucket[]> => {
   const now = Date.now();
-  const from = new Date(now - 2 * 86_400_000).toISOString();
-  const to = new Date(now + 86_400_000).toISOString();
-  return (await graphql<{ imageStats: Bucket[] }>(t.api, IMAGE_STATS, { from, to, granularity })).imageStats;
-};
-
-const sum = (buckets: Bucket[]) =>
-  buckets.reduce(
-    (acc, b) => ({ total: acc.total + b.total, cats: acc.cats + b.cats, dogs: acc.dogs + b.dogs, others: acc.others + b.others, uncertain: acc.uncertain + b.uncertain, failed: acc.failed + b.failed }),
-    { total: 0, cats: 0, dogs: 0, others: 0, uncertain: 0, failed: 0 },
-  );
-
-const expectedFrom = (images: Image[]) => {
-  const final = images.filter(isFinal);
-  const completed = final.filter((i) => i.status === 'COMPLETED');
-  return {
-    total: final.length,
-    cats: completed.filter((i) => i.detectedAnimal === 'CAT').length,
-    dogs: completed.filter((i) => i.detectedAnimal === 'DOG').length,
-    others: completed.filter((i) => i.detectedAnimal === 'OTHER').length,
-    uncertain: completed.filter((i) => i.uncertain === true).length,
-    failed: final.filter((i) => i.status === 'FAILED').length,
-  };
-};
-
-/** Every record of the table's stream so far, as a Lambda event carries them. */
-const streamRecords = async (): Promise<DynamoDBRecord[]> => {
-  const config = { region: t.stack.region, endpoint: t.stack.endpoints.dynamodb, credentials: t.stack.credentials };
-  const ddb = new DynamoDBClient(config);
-  const streams = new DynamoDBStreamsClient(config);
-  try {
-    const streamArn = (await ddb.send(new DescribeTableCommand({ TableName: LOCAL_NAMES.table }))).Table!.LatestStreamArn!;
-    const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards ?? [];
-    const records: DynamoDBRecord[] = [];
-    for (const shard of shards) {
-      let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-      for (let round = 0; iterator && round < 20; round += 1) {
-        const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
-        if (!out.Records?.length) break;
-        records.push(...(out.Records as unknown as DynamoDBRecord[]));
-        iterator = out.NextShardIterator;
-      }
-    }
-    return records;
-  } finally {
-    ddb.destroy();
-    streams.destroy();
-  }
+  return imageStats(t.api, granularity, { from: new Date(now - 2 * 86_400_000), to: new Date(now + 86_400_000) });
 };
 
 it('counts each image once, as images() lists it, through duplicate S3 events, SQS redelivery and a replayed stream batch', async () => {
@@ -148,7 +83,8 @@ it('counts each image once, as images() lists it, through duplicate S3 events, S
   subscriber.stop();
 
   // A stream batch delivered again (a retry after a timeout, a restart before the checkpoint): the same records.
-  const replay: DynamoDBStreamEvent = { Records: await streamRecords() };
+  const dynamodb = { region: t.stack.region, endpoint: t.stack.endpoints.dynamodb, credentials: t.stack.credentials };
+  const replay: DynamoDBStreamEvent = { Records: (await streamRecords(dynamodb)).map((r) => r.record) };
   expect(replay.Records.length).toBeGreaterThan(ids.length);
   // The stream-publisher's counting step on it, with the stack's own store (the handler runs this step first).
   const doc = documentClient({ region: t.stack.region, endpoint: t.stack.endpoints.dynamodb, credentials: t.stack.credentials });
@@ -156,8 +92,7 @@ it('counts each image once, as images() lists it, through duplicate S3 events, S
   doc.destroy();
   expect(replayed).toBe(0);
 
-  const listed = await listAll();
-  const expected = expectedFrom(listed);
+  const expected = countsOf(await listAll(t.api));
   expect(expected).toMatchObject({ total: ids.length, failed: 1 });
   expect(calls.get(slowTicket.imageId)).toBeGreaterThanOrEqual(2);
   expect(sum(await stats('DAY'))).toEqual(expected);

@@ -3,7 +3,7 @@
  * --reset wipes them, shutdown leaves no Java behind, and a missing Java is one clear sentence.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
@@ -11,6 +11,7 @@ import { GET_IMAGE, graphql, type Image } from '../../../local/client/graphql';
 import { postToTicket, requestUpload } from '../../../local/client/upload';
 import { REPO_ROOT } from '../../../local/common/paths';
 import { isFinal, photo, sleep, startTestStack, subscribe, waitFor, type TestStack } from './helpers';
+import { descendantsOf, isJava, isRunning } from './processes';
 
 jest.setTimeout(120_000);
 
@@ -21,44 +22,6 @@ afterAll(async () => {
   await t?.stop();
   rmSync(stateDir, { recursive: true, force: true });
 });
-
-/** Alive and not a zombie: an exited child whose parent has gone stays a zombie until PID 1 reaps it. */
-const isRunning = (pid: number | undefined): boolean => {
-  if (!pid) return false;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-};
-
-/** Every live process whose ancestry leads to `root`, from /proc. */
-const descendantsOf = (root: number): number[] => {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // The command name may contain spaces and parentheses: the fields after the last ')' are fixed.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(Number(entry), ppid);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const found: number[] = [];
-  const visit = (pid: number) => {
-    for (const [child, parent] of parents) {
-      if (parent === pid) {
-        found.push(child);
-        visit(child);
-      }
-    }
-  };
-  visit(root);
-  return found;
-};
 
 /** `npm start` as a child process (or `command` around it), its stdout collected, with its own state folder. */
 const startProcess = (stateName: string, command = process.execPath, args = ['--import', 'tsx', 'local/start.ts']) => {
@@ -80,8 +43,6 @@ const commandOf = (pid: number): string => {
     return `${pid}: (exited)`;
   }
 };
-
-const isJava = (pid: number): boolean => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal.jar');
 
 const uploadAndWait = async (stack: TestStack, file: string) => {
   const bytes = photo(file);
