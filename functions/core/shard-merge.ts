@@ -166,7 +166,12 @@ export class ShardMerge {
         return undefined;
       }
       const live = this.shards.filter((s) => !s.exhausted).length;
-      const share = shardReadSize(Math.max(1, this.want - this.consumed), live);
+      // The first round is sized from the page's spread over the shards, so that it usually suffices. Later
+      // rounds top up the shards that ran dry with an even share plus one, scaled by the match rate: a larger
+      // share hands the rest of the read budget to the first shards to run dry, and a selective filter's page
+      // ends short when the others run dry with none left.
+      const remaining = Math.max(1, this.want - this.consumed);
+      const share = this.evaluated === 0 ? shardReadSize(remaining, live) : Math.ceil(remaining / live) + 1;
       const cap = Math.max(1, Math.floor((this.budget - this.evaluated) / dry.length));
       const size = readSize(share, this.evaluated, this.matched, cap);
       await Promise.all(dry.map((s) => this.fill(s, size, cap)));

@@ -79,6 +79,32 @@ describe('ShardMerge read sizing', () => {
     expect(evenShareShort / pages).toBeGreaterThan(0.8);
   });
 
+  it('keeps a selective filter\'s pages as full as before: later rounds top up dry shards with an even share, not a sized one', async () => {
+    // One entry in 16 matches; each read evaluates at least 25 entries, as the adapter's filtered reads do.
+    const entries: IndexEntry[] = Array.from({ length: 20_000 }, (_, i) => {
+      const id = `img-${i}`;
+      return { ImageID: id, ListPK: `IMAGE#${shardOf(id, SHARDS)}`, CreatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 20_000 - i)).toISOString(), match: (i * 7919) % 16 === 0 };
+    });
+    const all = reader(entries, []);
+    const filtered: ReadShard = async (partition, startKey, wanted, cap) => {
+      const read = await all(partition, startKey, Math.max(wanted, 25), cap);
+      return { ...read, entries: read.entries.filter((e) => e.match) };
+    };
+    const sizes: number[] = [];
+    let positions: ShardPosition[] | undefined = start();
+    while (positions && sizes.length < 15) {
+      const merge: ShardMerge = new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, positions, filtered, PAGE + 1, 1000);
+      const page = await readPage(merge, PAGE);
+      sizes.push(page.ids.length);
+      // As the adapter: a page the budget ended resumes where each shard stands.
+      positions = page.positions ?? (merge.budgetSpent ? merge.positions() : undefined);
+    }
+    expect(sizes).toHaveLength(15);
+    // 1,000 entries a page hold ~62 matches. Sizing the top-up rounds like the first gave the rest of the budget
+    // to the first shards to run dry: 6.6 items a page on this data instead of 13.5.
+    expect(sizes.reduce((a, b) => a + b, 0) / sizes.length).toBeGreaterThan(12);
+  });
+
   it('yields the same pages and the same resume positions whatever each read returns: sizing changes round trips only', async () => {
     const entries = entriesOf(7, 150);
     const pagesOf = async (served: number) => {
