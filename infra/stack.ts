@@ -262,7 +262,8 @@ export class PetDetectorStack extends Stack {
     // image-reader signs presigned GETs for filed images and their thumbnails only.
     allow(fns.imageReader.role, ['s3:GetObject'], [...filed, thumbnails], 'PresignReadsOfFiledImages');
     const indexes = Object.values(INDEXES).map((index) => `${table.tableArn}/index/${index.name}`);
-    allow(fns.imageReader.role, ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], [table.tableArn], 'ReadRecords');
+    // BatchGetItem alone: imageUrls reads its records by id; image(id) is AppSync's own GetItem (DetectionLogs data source).
+    allow(fns.imageReader.role, ['dynamodb:BatchGetItem'], [table.tableArn], 'ReadRecords');
     allow(fns.imageReader.role, ['dynamodb:Query'], indexes, 'QueryIndexes');
 
     // The processor reads and deletes input/*, writes cats/ dogs/ others/ and thumbnails/, and cannot write into input/,

@@ -212,6 +212,8 @@ describe.each(STAGES)('stage %s', (stage) => {
       expect(resourcesAllowed(permissions, 'dynamodb:Query').sort()).toEqual(
         [...Object.values(INDEXES).map((i) => `${table}/index/${i.name}`), stats].sort(),
       );
+      expect(resourcesAllowed(permissions, 'dynamodb:BatchGetItem')).toEqual([table]);
+      expect(actionCovered(permissions, 'dynamodb:GetItem')).toBe(false);
       expect(actionCovered(permissions, 'dynamodb:Scan')).toBe(false);
     });
   });
