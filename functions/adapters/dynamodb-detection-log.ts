@@ -46,8 +46,6 @@ const MAX_BATCH_GET_ROUNDS = 5;
 const BATCH_GET_MAX_KEYS = 100;
 /** First pause before asking again for unprocessed keys; doubles each round (AWS's advice for them). */
 const DEFAULT_UNPROCESSED_RETRY_DELAY_MS = 50;
-/** With residual filters, evaluate more than the page needs per query (shared by the shards, within the read budget) to save round trips. */
-const FILTERED_READ_SIZE = 200;
 
 const OPEN_STATUSES = { ':pending': statusToItem('PENDING'), ':processing': statusToItem('PROCESSING') };
 const IS_OPEN = 'ProcessingStatus IN (:pending, :processing)';
@@ -228,7 +226,7 @@ export class DynamoDbDetectionLog implements DetectionLog {
             ...request,
             ExpressionAttributeValues: { ...request.ExpressionAttributeValues, ':pk': partition },
             ExclusiveStartKey: startKey,
-            Limit: Math.min(cap, filtered ? Math.max(Math.ceil(FILTERED_READ_SIZE / this.indexShards), wanted) : wanted),
+            Limit: Math.min(cap, wanted),
           }),
         );
       } catch (error) {
@@ -240,7 +238,7 @@ export class DynamoDbDetectionLog implements DetectionLog {
     // One entry more than the page is merged: finding it is what proves another page exists, so a full page
     // carries a nextToken only when more matches remain. The read budget may end the merge first: then the
     // page is short, even empty, and its nextToken resumes every shard where the budget stopped it.
-    const merge = new ShardMerge(plan, plan.positions, readShard, plan.limit + 1, plan.readBudget);
+    const merge = new ShardMerge(plan, plan.positions, readShard, plan.limit + 1, plan.readBudget, filtered);
     const page: ImageRecord[] = [];
     while (page.length < plan.limit) {
       const entry = await merge.next();

@@ -25,13 +25,24 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 /**
- * Index entries one `images` call may read (DynamoDB's ScannedCount, over all its Query requests and shards).
+ * Index entries one `images` call may read for each item it asks for (DynamoDB's ScannedCount, over all its
+ * Query requests and shards, against limit + 1: the page and the entry that proves another page exists).
  * A residual filter is applied after the read, so without a budget a filter that matches nothing reads its
  * whole partition until the function times out. With it a page may be short, even empty, while nextToken is
- * set, and clients page on (schema.graphql says so). 1,000 index entries (whole items, ~1.3 KB) are two rounds
- * of Queries and ~160 read units; an unfiltered page (limit + 1 entries) never reaches it.
+ * set, and clients page on (schema.graphql says so; the console and the export do).
+ * Proportional to the page, so that a page's cost and latency follow what it asks for rather than how rare
+ * its filter's matches are: a filter keeping at least 1 entry in 10 fills its page within the budget, a rarer
+ * one is served in short pages of bounded cost. Small pages get MIN_READ_BUDGET, so that a page of 1 is not
+ * starved: a round of Queries costs a round trip whatever its size, and reading 30 entries a shard costs
+ * little more than 3. The console's page of 24 reads at most 250 whole entries (~320 KB, ~40 read units;
+ * locally ~12 ms of DynamoDB Local's CPU, docs/BENCHMARKS.md), the export's page of 100 at most 1,010. An
+ * unfiltered page reads limit + 1 entries and a few of each shard's surplus, never all of its budget.
  */
-export const READ_BUDGET = 1000;
+export const READ_ENTRIES_PER_ITEM = 10;
+export const MIN_READ_BUDGET = 250;
+
+/** The read budget of a page of `limit` items (READ_ENTRIES_PER_ITEM, MIN_READ_BUDGET). */
+export const readBudgetFor = (limit: number): number => Math.max(MIN_READ_BUDGET, READ_ENTRIES_PER_ITEM * (limit + 1));
 
 export interface ImageQueryPlan {
   index: IndexKey;
@@ -51,7 +62,7 @@ export interface ImageQueryPlan {
   };
   /** Items wanted in this page. */
   limit: number;
-  /** Index entries this call may read at most (READ_BUDGET); the page ends there, full or not. */
+  /** Index entries this call may read at most (readBudgetFor); the page ends there, full or not. */
   readBudget: number;
   /** Where each of the index's shards stands: all 'start' for a first page, else decoded from nextToken. */
   positions: ShardPosition[];
@@ -175,7 +186,10 @@ export const planImageQuery = (
   const { index, partitionValue, owner, covers } = chooseIndex(scope.kind === 'owner' ? scope.owner : undefined, filter);
   const residual: ImageQueryPlan['residual'] = {};
   if (filter.detectedAnimal && covers !== 'detectedAnimal') residual.detectedAnimal = filter.detectedAnimal;
-  if (filter.status && covers !== 'status') residual.status = filter.status;
+  // ByAnimal and ByUncertain (and their twins) hold COMPLETED images only (their keys are written by the
+  // completing write alone, matchesNothing), so their key covers status COMPLETED too.
+  const coversCompleted = covers === 'detectedAnimal' || covers === 'uncertain';
+  if (filter.status && covers !== 'status' && !(filter.status === 'COMPLETED' && coversCompleted)) residual.status = filter.status;
   if (filter.uncertain === false || (filter.uncertain === true && covers !== 'uncertain')) residual.uncertain = filter.uncertain;
   if (filter.minConfidence !== undefined && filter.minConfidence !== null) residual.minConfidence = filter.minConfidence;
 
@@ -186,7 +200,7 @@ export const planImageQuery = (
     nextToken === null || nextToken === undefined
       ? Array.from({ length: shards }, (): ShardPosition => 'start')
       : decodeNextToken(nextToken, tokenBinding, shards);
-  const plan: ImageQueryPlan = { index, partitionValue, ...(owner !== undefined ? { owner } : {}), residual, limit, readBudget: READ_BUDGET, positions, tokenBinding };
+  const plan: ImageQueryPlan = { index, partitionValue, ...(owner !== undefined ? { owner } : {}), residual, limit, readBudget: readBudgetFor(limit), positions, tokenBinding };
   if (matchesNothing(filter)) plan.matchesNothing = true;
   if (filter.createdAfter) plan.createdAfter = filter.createdAfter;
   if (filter.createdBefore) plan.createdBefore = filter.createdBefore;

@@ -73,6 +73,17 @@ export const shardReadSize = (wanted: number, shards: number): number => {
 };
 
 /**
+ * The share of entries a residual filter is taken to keep until a page's reads show its rate: a first round
+ * sized for a page of `want` matches reads want / RESIDUAL_MATCH_PRIOR entries' worth over the shards.
+ * Both ways of being wrong cost: a round too small sends a second round trip to every dry shard (~5 ms
+ * locally), one too large has DynamoDB evaluate whole items the page does not need (~0.05 ms each locally,
+ * read units in AWS). One half covers the residual filters the planner leaves (`not uncertain` keeps ~9 in
+ * 10, an animal among uncertain images ~1 in 3, minConfidence anything) in one round for most pages, and
+ * over-reads an unfiltered-like filter by less than two.
+ */
+export const RESIDUAL_MATCH_PRIOR = 0.5;
+
+/**
  * How many entries a shard's next read should evaluate to yield `share` matches: the share scaled by the
  * match rate this page's reads have shown so far, over every shard (shards hold alike mixes; a residual
  * filter drops the rest), or all a shard may read when nothing has matched yet. Each round is a round trip
@@ -101,6 +112,8 @@ export class ShardMerge {
   /**
    * @param want how many entries the caller expects to consume (page + 1), to size the first reads.
    * @param budget entries all reads together may evaluate; once spent the merge ends, exhausted or not.
+   * @param filtered whether the reads apply a residual filter, so that the first round is sized for
+   *   RESIDUAL_MATCH_PRIOR rather than for every entry matching.
    */
   constructor(
     partitions: ShardedPartitions,
@@ -108,6 +121,7 @@ export class ShardMerge {
     private readonly readShard: ReadShard,
     private readonly want: number,
     private readonly budget = Infinity,
+    private readonly filtered = false,
   ) {
     const index = INDEXES[partitions.index];
     this.partitionKey = index.partitionKey;
@@ -157,26 +171,38 @@ export class ShardMerge {
 
   /** The shard holding the newest unconsumed entry, after reading every shard whose buffer ran dry. */
   private async head(): Promise<ShardState | undefined> {
-    let dry = this.shards.filter((s) => s.buffer.length === 0 && !s.exhausted);
-    while (dry.length > 0) {
-      // A dry shard may hold the newest entry: with no budget left to read it, no entry can be emitted in
-      // order, so the merge ends here and the next page resumes every shard where it stands.
-      if (this.evaluated >= this.budget) {
+    while (this.shards.some((s) => s.buffer.length === 0 && !s.exhausted)) {
+      const live = this.shards.filter((s) => !s.exhausted);
+      const dry = live.filter((s) => s.buffer.length === 0);
+      const left = this.budget - this.evaluated;
+      // A dry shard may hold the newest entry: without budget to read every dry shard at least once, no entry
+      // can be emitted in order, so the merge ends here and the next page resumes every shard where it stands.
+      if (left < dry.length) {
         this.stopped = true;
         return undefined;
       }
-      const live = this.shards.filter((s) => !s.exhausted).length;
-      // The first round is sized from the page's spread over the shards, so that it usually suffices. Later
-      // rounds top up the shards that ran dry with an even share plus one, scaled by the match rate: a larger
-      // share hands the rest of the read budget to the first shards to run dry, and a selective filter's page
-      // ends short when the others run dry with none left.
+      // The first round is sized from the page's spread over the shards (for a residual filter, from the
+      // prior match rate), so that it usually suffices. Later rounds top up with an even share plus one,
+      // scaled by the match rate seen: a larger share hands the rest of the budget to the first shards to run
+      // dry, and a selective filter's page ends short when the others run dry with none left.
       const remaining = Math.max(1, this.want - this.consumed);
-      const share = this.evaluated === 0 ? shardReadSize(remaining, live) : Math.ceil(remaining / live) + 1;
-      const cap = Math.max(1, Math.floor((this.budget - this.evaluated) / dry.length));
-      const size = readSize(share, this.evaluated, this.matched, cap);
-      await Promise.all(dry.map((s) => this.fill(s, size, cap)));
-      // A filtered read may evaluate entries and return none of them: read those shards on.
-      dry = dry.filter((s) => s.buffer.length === 0 && !s.exhausted);
+      const first = this.evaluated === 0;
+      const firstRound = this.filtered ? Math.ceil(remaining / RESIDUAL_MATCH_PRIOR) : remaining;
+      const share = first ? shardReadSize(firstRound, live.length) : Math.ceil(remaining / live.length) + 1;
+      // A later round also tops up every shard holding less than its share: each would soon run dry and cost
+      // a round trip of its own. With too little budget for them all, the dry shards come first.
+      const topUp = first ? live : live.filter((s) => s.buffer.length < share);
+      const reads = left >= topUp.length ? topUp : dry;
+      // The budget left is shared exactly (the first left % n shards read one more), so that a round that
+      // spends it leaves no remainder that would cost a round of one-entry Queries.
+      const base = Math.floor(left / reads.length);
+      const extra = left % reads.length;
+      await Promise.all(
+        reads.map((s, i) => {
+          const cap = base + (i < extra ? 1 : 0);
+          return this.fill(s, readSize(share, this.evaluated, this.matched, cap), cap);
+        }),
+      );
     }
     let best: ShardState | undefined;
     for (const s of this.shards) {

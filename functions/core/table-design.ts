@@ -22,7 +22,7 @@
  * The global indexes serve analysts, who read everyone's (functions/core/caller-scope.ts); an owner-scoped
  * caller reads ByOwner or a twin, never a global index.
  * Filters that no key covers (minConfidence, or a second filter) are FilterExpressions, and the
- * image-reader reads on until the page is full or its read budget (image-query.ts READ_BUDGET) is spent, so
+ * image-reader reads on until the page is full or its read budget (image-query.ts readBudgetFor) is spent, so
  * a page may be short, even empty, while a nextToken remains.
  * Every index holds whole items (INDEX_PROJECTION): a page is served from the index entries alone.
  * DynamoDB allows 20 GSIs per table; these are 8.

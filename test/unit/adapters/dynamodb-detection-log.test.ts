@@ -17,7 +17,7 @@ import { documentClient } from '../../../functions/adapters/clients/dynamodb';
 import { buildQuery, DynamoDbDetectionLog } from '../../../functions/adapters/dynamodb-detection-log';
 import type { CallerScope } from '../../../functions/core/caller-scope';
 import { DuplicateImageError, TransientError } from '../../../functions/core/errors';
-import { nextTokenFor, planImageQuery, READ_BUDGET, type ImageFilter, type ImageQueryPlan } from '../../../functions/core/image-query';
+import { nextTokenFor, planImageQuery, readBudgetFor, type ImageFilter, type ImageQueryPlan } from '../../../functions/core/image-query';
 import { indexKeys, shardOf } from '../../../functions/core/index-keys';
 import { type DetectionLogItem, itemToRecord, recordToItem } from '../../../functions/core/record-mapping';
 import { FILTER_ATTRIBUTES, SETTLE_ATTRIBUTES } from '../../../functions/core/table-design';
@@ -304,7 +304,7 @@ const serve = (items: DetectionLogItem[]) => {
   ddb.on(QueryCommand).callsFake(fakeQuery(items));
 };
 
-const readAll = async (filter: ImageFilter, limit: number, readBudget = READ_BUDGET) => {
+const readAll = async (filter: ImageFilter, limit: number, readBudget = readBudgetFor(limit)) => {
   const pages: string[][] = [];
   let nextToken: string | null = null;
   do {
@@ -379,13 +379,14 @@ describe('DynamoDbDetectionLog.query', () => {
     expect(page.items).toEqual([]);
     expect(page.positions).toBeDefined();
     // Each Query may evaluate at most its Limit; together they stay within the budget (a shard reads at least one).
+    const budget = readBudgetFor(10);
     const limits = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input.Limit!);
-    expect(limits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(READ_BUDGET + SHARDS);
-    // Paging on walks the whole index, about READ_BUDGET entries per call, and ends without a token.
+    expect(limits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(budget + SHARDS);
+    // Paging on walks the whole index, about a budget's entries per call, and ends without a token.
     const pages = await readAll({ minConfidence: 99.5 }, 10);
     expect(pages.flat()).toEqual([]);
-    expect(pages.length).toBeGreaterThanOrEqual(5000 / READ_BUDGET);
-    expect(pages.length).toBeLessThanOrEqual(5000 / READ_BUDGET + 1);
+    expect(pages.length).toBeGreaterThanOrEqual(5000 / budget);
+    expect(pages.length).toBeLessThanOrEqual(5000 / budget + 1);
   });
 
   it('reads the rest of its budget in one more round once a shard matched nothing: two round trips, not one per 200 entries', async () => {
@@ -396,7 +397,7 @@ describe('DynamoDbDetectionLog.query', () => {
     const perShard = new Map<unknown, number>();
     for (const input of calls) perShard.set(input.ExpressionAttributeValues![':pk'], (perShard.get(input.ExpressionAttributeValues![':pk']) ?? 0) + 1);
     expect([...perShard.values()]).toEqual(Array.from({ length: SHARDS }, () => 2));
-    expect(calls.reduce((sum, input) => sum + input.Limit!, 0)).toBe(READ_BUDGET);
+    expect(calls.reduce((sum, input) => sum + input.Limit!, 0)).toBe(readBudgetFor(10));
   });
 
   it('resumes a short page exactly where its budget ran out: paging on yields every match once, newest first', async () => {
@@ -410,7 +411,8 @@ describe('DynamoDbDetectionLog.query', () => {
   it('reads on past empty filtered pages within the budget: a page is full while matches lie within reach', async () => {
     const items = corpus(1000);
     serve(items);
-    const pages = await readAll({ minConfidence: 90 }, 10);
+    // One match in 37 entries: a page of 10 has them within reach of 1,000 entries (its own budget, 250, is 1 in 10).
+    const pages = await readAll({ minConfidence: 90 }, 10, 1000);
     const expected = newestFirst(items.filter((i) => i.ConfidenceScore === 99));
     expect(pages.flat()).toEqual(expected);
     expect(pages.map((p) => p.length)).toEqual([10, 10, 8]);
@@ -480,14 +482,19 @@ describe('DynamoDbDetectionLog.query', () => {
       { status: 'COMPLETED', uncertain: false, minConfidence: 90 },
     ];
 
-    /** Every page for a filter, through the planner (the twin) and through ByOwner with the whole filter residual. */
+    /**
+     * Every page for a filter, through the planner (the twin) and through ByOwner with the whole filter residual.
+     * Both read with a budget the whole corpus fits in: where it binds, a residual read ends its pages short
+     * where the twin's key skips the rejected entries, so the pages are equal only where it does not.
+     */
     const pagesBoth = async (filter: ImageFilter, limit: number) => {
+      const unbound = { readBudget: 2 * owned().length };
       const twin: string[][] = [];
       const residual: string[][] = [];
       let twinToken: string | null = null;
       let residualToken: string | null = null;
       do {
-        const planned = plan(filter, limit, twinToken, a);
+        const planned = { ...plan(filter, limit, twinToken, a), ...unbound };
         const page = await log.query(planned);
         twin.push(page.items.map((i) => i.id));
         twinToken = nextTokenFor(page, planned);
@@ -498,6 +505,7 @@ describe('DynamoDbDetectionLog.query', () => {
         const { owner: _twinOwner, ...rest } = planned;
         const onOwner: ImageQueryPlan = {
           ...rest,
+          ...unbound,
           index: 'byOwner',
           partitionValue: 'sub-a',
           residual: {
@@ -526,7 +534,8 @@ describe('DynamoDbDetectionLog.query', () => {
         FilterExpression: 'ConfidenceScore >= :minConfidence',
         ScanIndexForward: false,
       });
-      expect(inputs.map((i) => i.ExpressionAttributeValues![':pk']).sort()).toEqual(['cat#0', 'cat#1', 'cat#2', 'cat#3']);
+      expect([...new Set(inputs.map((i) => i.ExpressionAttributeValues![':pk']))].sort()).toEqual(['cat#0', 'cat#1', 'cat#2', 'cat#3']);
+      expect(inputs.every((i) => i.IndexName === 'ByOwnerAnimal')).toBe(true);
     });
 
     it.each(filters.map((f) => [f]))('pages %j exactly as ByOwner with the filter residual would: same items, same order, same pages', async (filter) => {

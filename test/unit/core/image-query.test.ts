@@ -1,6 +1,6 @@
 import type { CallerScope } from '../../../functions/core/caller-scope';
 import { ValidationError } from '../../../functions/core/errors';
-import { type ImageFilter, nextTokenFor, planImageQuery, READ_BUDGET } from '../../../functions/core/image-query';
+import { type ImageFilter, MIN_READ_BUDGET, nextTokenFor, planImageQuery, readBudgetFor } from '../../../functions/core/image-query';
 import { decodeNextToken, encodeNextToken } from '../../../functions/core/page-token';
 
 const codeOf = (fn: () => unknown): string => {
@@ -29,7 +29,7 @@ describe('images query planner', () => {
       createdAfter: '2026-01-01T00:00:00.000Z',
       residual: { minConfidence: 60 },
       limit: 5,
-      readBudget: READ_BUDGET,
+      readBudget: MIN_READ_BUDGET,
       positions: ['start'],
       tokenBinding: expect.any(Object),
     });
@@ -48,7 +48,7 @@ describe('images query planner', () => {
       owner: 'sub-a',
       residual: {},
       limit: 10,
-      readBudget: READ_BUDGET,
+      readBudget: MIN_READ_BUDGET,
       positions: ['start'],
       tokenBinding: expect.objectContaining({ index, partitionValue, owner: 'sub-a' }),
     });
@@ -80,10 +80,14 @@ describe('images query planner', () => {
     }
   });
 
-  it('gives every call the same bounded read budget, whatever the filter or the caller', () => {
-    expect(READ_BUDGET).toBe(1000);
-    expect(plan(everyone, { minConfidence: 99 }, 100).readBudget).toBe(READ_BUDGET);
-    expect(plan({ kind: 'owner', owner: 'sub-a' }, { detectedAnimal: 'DOG' }, 1, null, 8).readBudget).toBe(READ_BUDGET);
+  it('bounds what a page reads by the page asked for, whatever the filter or the caller: 10 entries an item, 250 at least', () => {
+    expect(plan(everyone, { minConfidence: 99 }, 100).readBudget).toBe(1010);
+    expect(plan({ kind: 'owner', owner: 'sub-a' }, { minConfidence: 99 }, 100, null, 8).readBudget).toBe(1010);
+    expect(plan(everyone, { detectedAnimal: 'DOG' }, 24).readBudget).toBe(250);
+    expect(plan({ kind: 'owner', owner: 'sub-a' }, { detectedAnimal: 'DOG' }, 1, null, 8).readBudget).toBe(MIN_READ_BUDGET);
+    expect(plan(everyone, {}, 40).readBudget).toBe(410);
+    // Never below what an unfiltered page's first round over the shards may read.
+    for (let limit = 1; limit <= 100; limit += 1) expect(readBudgetFor(limit)).toBeGreaterThanOrEqual(8 * Math.ceil((limit + 1) / 8 + 3 * Math.sqrt((limit + 1) / 8)));
   });
 
   it('plans nothing for a caller without a scope', () => {
@@ -96,7 +100,7 @@ describe('images query planner', () => {
       partitionValue: 'IMAGE',
       residual: {},
       limit: 20,
-      readBudget: READ_BUDGET,
+      readBudget: MIN_READ_BUDGET,
       positions: ['start'],
       tokenBinding: expect.any(Object),
     });
@@ -113,13 +117,20 @@ describe('images query planner', () => {
   });
 
   it('prefers the sparsest index and keeps the rest as residual filters', () => {
-    const planned = plan(everyone, { uncertain: true, detectedAnimal: 'CAT', status: 'COMPLETED', minConfidence: 55 });
+    const planned = plan(everyone, { uncertain: true, detectedAnimal: 'CAT', minConfidence: 55 });
     expect(planned.index).toBe('byUncertain');
-    expect(planned.residual).toEqual({ detectedAnimal: 'CAT', status: 'COMPLETED', minConfidence: 55 });
-    expect(plan(everyone, { detectedAnimal: 'CAT', status: 'COMPLETED' })).toMatchObject({
-      index: 'byAnimal',
-      residual: { status: 'COMPLETED' },
-    });
+    expect(planned.residual).toEqual({ detectedAnimal: 'CAT', minConfidence: 55 });
+    expect(plan(everyone, { status: 'FAILED', createdAfter: '2026-01-01T00:00:00Z' })).toMatchObject({ index: 'byStatus', residual: {} });
+    expect(plan(everyone, { status: 'COMPLETED', uncertain: false })).toMatchObject({ index: 'byStatus', residual: { uncertain: false } });
+  });
+
+  it('leaves status COMPLETED out of the residual where the index holds completed images only (ByAnimal, ByUncertain, their twins)', () => {
+    for (const scope of [everyone, { kind: 'owner', owner: 'sub-a' } as const]) {
+      expect(plan(scope, { detectedAnimal: 'CAT', status: 'COMPLETED' }).residual).toEqual({});
+      expect(plan(scope, { uncertain: true, status: 'COMPLETED', minConfidence: 5 }).residual).toEqual({ minConfidence: 5 });
+      // Another status stays residual: such a plan is answered without a read (matchesNothing), and would read nothing either.
+      expect(plan(scope, { detectedAnimal: 'CAT', status: 'FAILED' }).residual).toEqual({ status: 'FAILED' });
+    }
   });
 
   it('knows a classification filter with a status other than COMPLETED matches nothing, and nothing else', () => {

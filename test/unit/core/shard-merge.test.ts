@@ -45,6 +45,24 @@ const reader = (entries: IndexEntry[], log: number[], served = Infinity): ReadSh
   return { entries: taken, evaluated: taken.length, ...(rows.length > taken.length && last ? { lastKey: last } : {}) };
 };
 
+/**
+ * A residual filter's reads over `count` entries (newest first, entry i matches when `matches(i)`): every
+ * evaluated entry counts, the matching ones are returned. Logs each read's size, cap and partition.
+ */
+const filteredReader = (count: number, matches: (i: number) => boolean, sizes: number[], caps: number[] = [], partitions: string[] = []): ReadShard => {
+  const entries: IndexEntry[] = Array.from({ length: count }, (_, i) => {
+    const id = `img-${i}`;
+    return { ImageID: id, ListPK: `IMAGE#${shardOf(id, SHARDS)}`, CreatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, count - i)).toISOString(), match: matches(i) };
+  });
+  const all = reader(entries, sizes);
+  return async (partition, startKey, wanted, cap) => {
+    caps.push(cap);
+    partitions.push(partition);
+    const read = await all(partition, startKey, wanted, cap);
+    return { ...read, entries: read.entries.filter((e) => e.match) };
+  };
+};
+
 /** One page as the adapter reads it: `limit` consumed, one more peeked. */
 const readPage = async (merge: ShardMerge, limit: number) => {
   const ids: string[] = [];
@@ -80,20 +98,12 @@ describe('ShardMerge read sizing', () => {
   });
 
   it('keeps a selective filter\'s pages as full as before: later rounds top up dry shards with an even share, not a sized one', async () => {
-    // One entry in 16 matches; each read evaluates at least 25 entries, as the adapter's filtered reads do.
-    const entries: IndexEntry[] = Array.from({ length: 20_000 }, (_, i) => {
-      const id = `img-${i}`;
-      return { ImageID: id, ListPK: `IMAGE#${shardOf(id, SHARDS)}`, CreatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 20_000 - i)).toISOString(), match: (i * 7919) % 16 === 0 };
-    });
-    const all = reader(entries, []);
-    const filtered: ReadShard = async (partition, startKey, wanted, cap) => {
-      const read = await all(partition, startKey, Math.max(wanted, 25), cap);
-      return { ...read, entries: read.entries.filter((e) => e.match) };
-    };
+    // One entry in 16 matches.
+    const filtered = filteredReader(20_000, (i) => (i * 7919) % 16 === 0, []);
     const sizes: number[] = [];
     let positions: ShardPosition[] | undefined = start();
     while (positions && sizes.length < 15) {
-      const merge: ShardMerge = new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, positions, filtered, PAGE + 1, 1000);
+      const merge: ShardMerge = new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, positions, filtered, PAGE + 1, 1000, true);
       const page = await readPage(merge, PAGE);
       sizes.push(page.ids.length);
       // As the adapter: a page the budget ended resumes where each shard stands.
@@ -103,6 +113,45 @@ describe('ShardMerge read sizing', () => {
     // 1,000 entries a page hold ~62 matches. Sizing the top-up rounds like the first gave the rest of the budget
     // to the first shards to run dry: 6.6 items a page on this data instead of 13.5.
     expect(sizes.reduce((a, b) => a + b, 0) / sizes.length).toBeGreaterThan(12);
+  });
+
+  it("sizes a filtered page's first round for half of the entries matching: 14 a shard for a page of 24 over 8", async () => {
+    const calls: number[] = [];
+    const page = await readPage(
+      new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, start(), filteredReader(2_000, (i) => i % 10 !== 0, calls), PAGE + 1, 250, true),
+      PAGE,
+    );
+    expect(page.ids).toHaveLength(PAGE);
+    // shardReadSize(50, 8): mean 6.25 plus 3 sigma (2.34) = 13.3. Nine in ten match: one round suffices.
+    expect(calls).toEqual(Array(SHARDS).fill(14));
+  });
+
+  it('spends the whole budget in two rounds on a filter that matches nothing, leaving no remainder for a third', async () => {
+    const calls: number[] = [];
+    const caps: number[] = [];
+    const none = filteredReader(5_000, () => false, calls, caps);
+    const merge = new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, start(), none, PAGE + 1, 250, true);
+    expect(await readPage(merge, PAGE)).toEqual({ ids: [], positions: undefined });
+    expect(merge.budgetSpent).toBe(true);
+    expect(calls).toHaveLength(2 * SHARDS);
+    // 8 x 14 first, then the 138 left shared exactly: 18 for two shards, 17 for six.
+    expect(caps.slice(SHARDS).sort()).toEqual([17, 17, 17, 17, 17, 17, 18, 18]);
+    expect(Math.min(...calls.slice(SHARDS))).toBe(17);
+    expect(calls.reduce((a, b) => a + b, 0)).toBe(250);
+  });
+
+  it('tops up a shard about to run dry with the dry ones: a shard holding one match is read in the same round', async () => {
+    const calls: number[] = [];
+    const partitions: string[] = [];
+    // One entry in 37 matches: after the first round some shards hold a match and others none.
+    const rare = filteredReader(5_000, (i) => i % 37 === 0, calls, [], partitions);
+    const merge = new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, start(), rare, PAGE + 1, 250, true);
+    await readPage(merge, PAGE);
+    // Every shard is read in both rounds, and the budget is spent then: no shard needs a third round trip.
+    const rounds = new Map<string, number>();
+    for (const p of partitions) rounds.set(p, (rounds.get(p) ?? 0) + 1);
+    expect([...rounds.values()]).toEqual(Array(SHARDS).fill(2));
+    expect(calls.reduce((a, b) => a + b, 0)).toBe(250);
   });
 
   it('yields the same pages and the same resume positions whatever each read returns: sizing changes round trips only', async () => {

@@ -118,7 +118,7 @@ export class InMemoryDetectionLog implements DetectionLog {
       const last = evaluated[evaluated.length - 1];
       return { entries: evaluated.filter(matches), evaluated: evaluated.length, ...(rows.length > limit && last ? { lastKey: last } : {}) };
     };
-    const merge = new ShardMerge(plan, plan.positions, readShard, plan.limit + 1, plan.readBudget);
+    const merge = new ShardMerge(plan, plan.positions, readShard, plan.limit + 1, plan.readBudget, Object.keys(residual).length > 0);
     const page: ImageRecord[] = [];
     while (page.length < plan.limit) {
       const entry = await merge.next();
