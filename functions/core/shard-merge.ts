@@ -169,15 +169,23 @@ export class ShardMerge {
     });
   }
 
-  /** The shard holding the newest unconsumed entry, after reading every shard whose buffer ran dry. */
+  /**
+   * The shard holding the newest unconsumed entry, after reading every dry shard that could hold a newer one.
+   * A dry shard has evaluated its entries down to its frontier (the key it resumes after), so it holds
+   * nothing newer than that: an entry newer than every dry shard's frontier is emitted without reading them.
+   * That is what lets a selective filter's page emit the matches its reads found rather than stop at the
+   * first dry shard; an unfiltered shard's frontier is its last entry, so it is read as soon as it runs dry.
+   */
   private async head(): Promise<ShardState | undefined> {
-    while (this.shards.some((s) => s.buffer.length === 0 && !s.exhausted)) {
+    for (;;) {
+      const best = this.newestHead();
       const live = this.shards.filter((s) => !s.exhausted);
-      const dry = live.filter((s) => s.buffer.length === 0);
+      const blocking = live.filter((s) => s.buffer.length === 0 && !(best && s.startKey && this.newer(best.buffer[0] as IndexEntry, s.startKey)));
+      if (blocking.length === 0) return best;
       const left = this.budget - this.evaluated;
-      // A dry shard may hold the newest entry: without budget to read every dry shard at least once, no entry
-      // can be emitted in order, so the merge ends here and the next page resumes every shard where it stands.
-      if (left < dry.length) {
+      // A blocking shard may hold the next entry: without budget to read each of them at least once, no
+      // entry can be emitted in order, so the merge ends here and the next page resumes every shard where it stands.
+      if (left < blocking.length) {
         this.stopped = true;
         return undefined;
       }
@@ -189,10 +197,10 @@ export class ShardMerge {
       const first = this.evaluated === 0;
       const firstRound = this.filtered ? Math.ceil(remaining / RESIDUAL_MATCH_PRIOR) : remaining;
       const share = first ? shardReadSize(firstRound, live.length) : Math.ceil(remaining / live.length) + 1;
-      // A later round also tops up every shard holding less than its share: each would soon run dry and cost
-      // a round trip of its own. With too little budget for them all, the dry shards come first.
+      // A later round also tops up every shard holding less than its share: each would soon block and cost
+      // a round trip of its own. With too little budget for them all, the blocking shards come first.
       const topUp = first ? live : live.filter((s) => s.buffer.length < share);
-      const reads = left >= topUp.length ? topUp : dry;
+      const reads = left >= topUp.length ? topUp : blocking;
       // The budget left is shared exactly (the first left % n shards read one more), so that a round that
       // spends it leaves no remainder that would cost a round of one-entry Queries.
       const base = Math.floor(left / reads.length);
@@ -204,6 +212,10 @@ export class ShardMerge {
         }),
       );
     }
+  }
+
+  /** The shard whose buffered head is the newest, without reading. */
+  private newestHead(): ShardState | undefined {
     let best: ShardState | undefined;
     for (const s of this.shards) {
       const entry = s.buffer[0];
@@ -221,7 +233,7 @@ export class ShardMerge {
     else shard.exhausted = true;
   }
 
-  private newer(a: IndexEntry, b: IndexEntry): boolean {
+  private newer(a: IndexEntry, b: Record<string, unknown>): boolean {
     const at = a[this.sortKey] as string;
     const bt = b[this.sortKey] as string;
     if (at !== bt) return at > bt;

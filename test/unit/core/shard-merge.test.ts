@@ -154,6 +154,29 @@ describe('ShardMerge read sizing', () => {
     expect(calls.reduce((a, b) => a + b, 0)).toBe(250);
   });
 
+  it("emits the matches a budget-bound page found, not only those before the first dry shard: a shard's frontier bounds what it can hold", async () => {
+    // One entry in 20 matches: a budget of 200 entries finds ~10 a page, and a page of 24 cannot fill.
+    const count = 5_000;
+    const matching = (i: number) => (i * 7919) % 20 === 0;
+    const calls: number[] = [];
+    const rare = filteredReader(count, matching, calls);
+    const pages: string[][] = [];
+    let positions: ShardPosition[] | undefined = start();
+    while (positions && pages.length < 10) {
+      const merge: ShardMerge = new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, positions, rare, PAGE + 1, 200, true);
+      const page = await readPage(merge, PAGE);
+      pages.push(page.ids);
+      positions = page.positions ?? (merge.budgetSpent ? merge.positions() : undefined);
+    }
+    const expected = Array.from({ length: count }, (_, i) => i).filter(matching).map((i) => `img-${i}`);
+    // Newest first, each match once, none skipped.
+    expect(pages.flat()).toEqual(expected.slice(0, pages.flat().length));
+    // ~5 a page (a shard that ends a page with matches buffered reads them again on the next one); stopping
+    // at the first dry shard emitted ~1 a page and read the rest again.
+    expect(pages.flat().length / pages.length).toBeGreaterThan(4);
+    expect(calls.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(200 * pages.length);
+  });
+
   it('yields the same pages and the same resume positions whatever each read returns: sizing changes round trips only', async () => {
     const entries = entriesOf(7, 150);
     const pagesOf = async (served: number) => {
