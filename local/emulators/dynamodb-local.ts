@@ -27,7 +27,7 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
-const JVM_FLAGS = ['-Xms64m', '-Xmx384m', '-XX:+UseSerialGC', '-Xss512k'];
+const JVM_FLAGS = ['-Xms320m', '-Xmx512m', '-Xmn192m', '-XX:+UseSerialGC', '-Xss512k'];
 const READY_TIMEOUT_MS = 30_000;
 const PROBE_TIMEOUT_MS = 5_000;
 export const NO_BROWSER_ORIGIN = 'https://dynamodb-local.invalid';
