@@ -16,7 +16,6 @@
  *   counting (image-stats.ts counterKeysOf/countsOf, the stats store's packing), so imageStats agrees with images().
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { counterItem, sumCounterItems } from '../functions/adapters/stats-counter-items';
 import { PUBLIC_OWNER } from '../functions/core/caller-scope';
@@ -26,6 +25,7 @@ import { counterKeysOf, countsOf } from '../functions/core/image-stats';
 import { indexKeys } from '../functions/core/index-keys';
 import type { DetectionLog } from '../functions/core/ports';
 import { recordToItem } from '../functions/core/record-mapping';
+import { writeInBatches } from '../local/provision/batch-write';
 
 /** When seeded record 0 was created; record i is i minutes later (10,000 records span about a week). */
 export const SEED_EPOCH_MS = Date.UTC(2026, 10, 1);
@@ -75,8 +75,6 @@ export const seedRecords = async (
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-/** BatchWriteItem's limit per request. */
-const BATCH_WRITE_MAX_ITEMS = 25;
 
 export interface SeedOptions {
   count: number;
@@ -254,10 +252,7 @@ export interface WriteReport {
   seconds: number;
 }
 
-/**
- * Puts every item with BatchWriteItem, `concurrency` requests in flight. Items DynamoDB leaves unprocessed
- * are sent again after a doubling pause (the SDK retries failed requests, not unprocessed items).
- */
+/** Puts every item with BatchWriteItem, `concurrency` requests in flight (local/provision/batch-write.ts). */
 export const batchWriteAll = async (
   doc: DynamoDBDocumentClient,
   tableName: string,
@@ -265,25 +260,11 @@ export const batchWriteAll = async (
   concurrency = 16,
 ): Promise<WriteReport> => {
   const started = performance.now();
-  let requests = 0;
-  let retries = 0;
-  let nextChunk = 0;
-  const worker = async (): Promise<void> => {
-    while (nextChunk < items.length) {
-      let pending = items.slice(nextChunk, (nextChunk += BATCH_WRITE_MAX_ITEMS)).map((Item) => ({ PutRequest: { Item } }));
-      for (let round = 0; pending.length > 0; round += 1) {
-        if (round > 0) {
-          if (round > 10) throw new Error(`BatchWriteItem on ${tableName} left ${pending.length} items unprocessed 10 times`);
-          retries += 1;
-          await sleep(Math.min(1000, 20 * 2 ** round));
-        }
-        requests += 1;
-        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-        pending = (out.UnprocessedItems?.[tableName] ?? []) as typeof pending;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  const { requests, retries } = await writeInBatches(
+    async (batch) => ((await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: batch } }))).UnprocessedItems?.[tableName] ?? []) as typeof batch,
+    items.map((Item) => ({ PutRequest: { Item } })),
+    { concurrency, onGiveUp: (left) => new Error(`BatchWriteItem on ${tableName} left ${left} items unprocessed 10 times`) },
+  );
   return { items: items.length, requests, retries, seconds: (performance.now() - started) / 1000 };
 };
 

@@ -25,10 +25,10 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { counterItem, sumCounterItems } from '../../functions/adapters/stats-counter-items';
 import { COUNT_NAMES, GRANULARITIES, STATS_TABLE, type StatsCounts, type StatsGranularity } from '../../functions/core/image-stats';
 import type { CountedImage } from '../../functions/core/ports';
+import { writeInBatches } from './batch-write';
 
 export const STATS_LAYOUT_VERSION = 2;
 const LAYOUT_KEY = { [STATS_TABLE.partitionKey]: { S: 'LAYOUT' }, [STATS_TABLE.sortKey]: { S: '-' } };
-const BATCH_WRITE_MAX_ITEMS = 25;
 
 export class StatsLayoutError extends Error {
   constructor(message: string) {
@@ -55,14 +55,11 @@ const fromV1Counter = (item: Record<string, AttributeValue>): CountedImage | und
 };
 
 const batchWrite = async (client: DynamoDBClient, tableName: string, requests: WriteRequest[]): Promise<void> => {
-  for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX_ITEMS) {
-    let pending = requests.slice(i, i + BATCH_WRITE_MAX_ITEMS);
-    for (let round = 0; pending.length > 0; round += 1) {
-      if (round > 10) throw new StatsLayoutError(`ImageStats migration: ${pending.length} writes stayed unprocessed; run with --reset`);
-      const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
-      pending = out.UnprocessedItems?.[tableName] ?? [];
-    }
-  }
+  await writeInBatches(
+    async (batch) => (await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: batch } }))).UnprocessedItems?.[tableName] ?? [],
+    requests,
+    { onGiveUp: (left) => new StatsLayoutError(`ImageStats migration: ${left} writes stayed unprocessed; run with --reset`) },
+  );
 };
 
 /** Marks a table as holding the current layout (a table just made, or one just migrated). */
