@@ -180,7 +180,10 @@ export class ShardMerge {
     for (;;) {
       const best = this.newestHead();
       const live = this.shards.filter((s) => !s.exhausted);
-      const blocking = live.filter((s) => s.buffer.length === 0 && !(best && s.startKey && this.newer(best.buffer[0] as IndexEntry, s.startKey)));
+      const head = best?.buffer[0];
+      // Strictly newer by CreatedAt: how DynamoDB orders entries of equal CreatedAt within an index is not
+      // documented, so a tie with a frontier blocks.
+      const blocking = live.filter((s) => s.buffer.length === 0 && !(head && s.startKey && (head[this.sortKey] as string) > (s.startKey[this.sortKey] as string)));
       if (blocking.length === 0) return best;
       const left = this.budget - this.evaluated;
       // A blocking shard may hold the next entry: without budget to read each of them at least once, no
@@ -233,7 +236,7 @@ export class ShardMerge {
     else shard.exhausted = true;
   }
 
-  private newer(a: IndexEntry, b: Record<string, unknown>): boolean {
+  private newer(a: IndexEntry, b: IndexEntry): boolean {
     const at = a[this.sortKey] as string;
     const bt = b[this.sortKey] as string;
     if (at !== bt) return at > bt;
