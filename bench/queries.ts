@@ -13,6 +13,7 @@
  * the seeding is timed. The API holds `shards` write shards per list index (prod and staging run 8).
  */
 import { loadavg } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -77,6 +78,24 @@ const cpuMeter = (javaPid: number | undefined) => {
   return (calls: number): CpuPerCall => {
     const used = process.cpuUsage(node);
     return { node: (used.user + used.system) / 1000 / calls, java: ((cpuSeconds(javaPid) - java) * 1000) / calls };
+  };
+};
+
+/**
+ * Starts recording this process's garbage-collection pauses (V8's, as perf_hooks reports them); the returned
+ * function describes them: how many, their total and the longest, to tell a p99 spike that is a collection
+ * from one that is not.
+ */
+const gcMeter = () => {
+  const pauses: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push(entry.duration);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return (): string => {
+    observer.disconnect();
+    const total = pauses.reduce((a, b) => a + b, 0);
+    return `node GC ${pauses.length} pauses, ${total.toFixed(0)} ms in all, longest ${Math.max(0, ...pauses).toFixed(1)} ms`;
   };
 };
 
@@ -146,6 +165,14 @@ const main = async (): Promise<void> => {
       batchWriteAll(doc, stack.statsTableName, imageStatsItems(seeded), concurrency),
     ]);
     seeded = [];
+    // The seeding's garbage (100,000 records and their items, hundreds of MB) is this bench's, not the API's:
+    // left to V8, its collection lands in the middle of the measurements as 25-50 ms pauses (2026-11-30).
+    const heapBefore = process.memoryUsage().heapUsed;
+    if (typeof global.gc === 'function') global.gc();
+    console.log(
+      `heap after seeding ${(heapBefore / 2 ** 20).toFixed(0)} MB, ` +
+        (typeof global.gc === 'function' ? `collected to ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB` : 'not collected (run with --expose-gc)'),
+    );
     console.log(
       `seeded ${logWrite.items} records in ${logWrite.seconds.toFixed(1)} s (${Math.round(logWrite.items / logWrite.seconds)}/s, ` +
         `${logWrite.requests} BatchWriteItem, ${logWrite.retries} repeated for unprocessed items) and, at the same time, ${statsWrite.items} ` +
@@ -254,6 +281,7 @@ const main = async (): Promise<void> => {
       let items = 0;
       let short = 0;
       const cpu = cpuMeter(stack.dynamodb.process.pid);
+      const gc = gcMeter();
       const count = (page: Page) => {
         pages += 1;
         items += page.items.length;
@@ -290,7 +318,7 @@ const main = async (): Promise<void> => {
       console.log(
         `images ${c.who}: ${c.name} (${result.index}): first p50 ${result.first.p50.toFixed(1)} p99 ${result.first.p99.toFixed(1)} ms; ` +
           `next p50 ${result.following.p50.toFixed(1)} p99 ${result.following.p99.toFixed(1)} ms (${result.following.samples} pages); ` +
-          `${result.itemsPerPage.toFixed(1)} items/page; CPU per call ${cpuPerCall.node.toFixed(1)} ms node + ${cpuPerCall.java.toFixed(1)} ms java`,
+          `${result.itemsPerPage.toFixed(1)} items/page; CPU per call ${cpuPerCall.node.toFixed(1)} ms node + ${cpuPerCall.java.toFixed(1)} ms java; ${gc()}`,
       );
     }
 
