@@ -27,6 +27,12 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
+/**
+ * A fixed 192 MB young generation: each Query allocates its items' JSON afresh, and with the JVM's own sizing
+ * from a 64 MB heap DynamoDB Local collected its young generation ~42 times a second and its whole heap every
+ * ~4 s (~43 ms each) under a stream of pages (docs/BENCHMARKS.md). Serial collection: two cores are shared
+ * with the stack's Node process.
+ */
 const JVM_FLAGS = ['-Xms320m', '-Xmx512m', '-Xmn192m', '-XX:+UseSerialGC', '-Xss512k'];
 const READY_TIMEOUT_MS = 30_000;
 const PROBE_TIMEOUT_MS = 5_000;
