@@ -238,7 +238,11 @@ export class DynamoDbDetectionLog implements DetectionLog {
     // One entry more than the page is merged: finding it is what proves another page exists, so a full page
     // carries a nextToken only when more matches remain. The read budget may end the merge first: then the
     // page is short, even empty, and its nextToken resumes every shard where the budget stopped it.
-    const merge = new ShardMerge(plan, plan.positions, readShard, plan.limit + 1, plan.readBudget, filtered);
+    const merge = new ShardMerge(plan, plan.positions, readShard, plan.limit + 1, {
+      budget: plan.readBudget,
+      filtered,
+      ...(plan.priorMatchRate ? { prior: plan.priorMatchRate } : {}),
+    });
     const page: ImageRecord[] = [];
     while (page.length < plan.limit) {
       const entry = await merge.next();
@@ -246,7 +250,11 @@ export class DynamoDbDetectionLog implements DetectionLog {
       page.push(itemToRecord(entry as unknown as DetectionLogItem));
     }
     const result: ImageQueryPage = { items: page };
-    if ((page.length > 0 && (await merge.peek())) || merge.budgetSpent) result.positions = merge.positions();
+    if ((page.length > 0 && (await merge.peek())) || merge.budgetSpent) {
+      result.positions = merge.positions();
+      const rate = filtered ? merge.matchRate() : undefined;
+      if (rate) result.matchRate = rate;
+    }
     return result;
   }
 

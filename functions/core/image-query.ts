@@ -6,7 +6,7 @@
 import type { CallerScope } from './caller-scope';
 import type { Animal, ImageRecord, ProcessingStatus } from './domain';
 import { UnauthorizedError, ValidationError } from './errors';
-import { decodeNextToken, encodeNextToken } from './page-token';
+import { decodePageToken, encodeNextToken, type MatchRate } from './page-token';
 import { animalToItem, statusToItem } from './record-mapping';
 import type { ShardPosition } from './shard-merge';
 import type { IndexKey } from './table-design';
@@ -66,6 +66,8 @@ export interface ImageQueryPlan {
   readBudget: number;
   /** Where each of the index's shards stands: all 'start' for a first page, else decoded from nextToken. */
   positions: ShardPosition[];
+  /** What the residual filter kept of the previous page's reads (from nextToken), to size this page's first reads. */
+  priorMatchRate?: MatchRate;
   /** What a nextToken of this query is bound to: the normalised filter and the partition read (so the caller's scope). */
   tokenBinding: TokenBinding;
   /** The filter matches no record by definition (matchesNothing): the page is empty, final, and read from nowhere. */
@@ -87,6 +89,8 @@ export interface ImageQueryPage {
    * read budget stopped it (then the page may be short or empty).
    */
   positions?: ShardPosition[];
+  /** On a filtered page with positions: what its reads evaluated and kept, for the next page's token. */
+  matchRate?: MatchRate;
 }
 
 const ANIMALS: readonly Animal[] = ['CAT', 'DOG', 'OTHER'];
@@ -196,11 +200,13 @@ export const planImageQuery = (
   // Bound to the index and partition too, the owner's included: another owner's or an analyst's token names
   // positions in other partitions.
   const tokenBinding: TokenBinding = { filter, index, partitionValue, ...(owner !== undefined ? { owner } : {}) };
-  const positions =
+  const token =
     nextToken === null || nextToken === undefined
-      ? Array.from({ length: shards }, (): ShardPosition => 'start')
-      : decodeNextToken(nextToken, tokenBinding, shards);
+      ? { positions: Array.from({ length: shards }, (): ShardPosition => 'start') }
+      : decodePageToken(nextToken, tokenBinding, shards);
+  const { positions } = token;
   const plan: ImageQueryPlan = { index, partitionValue, ...(owner !== undefined ? { owner } : {}), residual, limit, readBudget: readBudgetFor(limit), positions, tokenBinding };
+  if (token.matchRate && Object.keys(residual).length > 0) plan.priorMatchRate = token.matchRate;
   if (matchesNothing(filter)) plan.matchesNothing = true;
   if (filter.createdAfter) plan.createdAfter = filter.createdAfter;
   if (filter.createdBefore) plan.createdBefore = filter.createdBefore;
@@ -209,4 +215,4 @@ export const planImageQuery = (
 
 /** The nextToken for a page, bound to the (normalised) filter and the partition that produced it. */
 export const nextTokenFor = (page: ImageQueryPage, plan: Pick<ImageQueryPlan, 'tokenBinding'>): string | null =>
-  page.positions ? encodeNextToken(page.positions, plan.tokenBinding) : null;
+  page.positions ? encodeNextToken(page.positions, plan.tokenBinding, page.matchRate) : null;

@@ -9,6 +9,7 @@
 import type { IndexKey } from './table-design';
 import { INDEXES, TABLE_PARTITION_KEY } from './table-design';
 import { shardedPartition } from './index-keys';
+import type { MatchRate } from './page-token';
 
 /** An index entry as a Query returns it: the whole item (table-design.ts INDEX_PROJECTION). */
 export type IndexEntry = Record<string, unknown>;
@@ -97,8 +98,22 @@ const readSize = (share: number, evaluated: number, matched: number, cap: number
   return Math.min(cap, Math.ceil((share * evaluated) / matched));
 };
 
+export interface MergeOptions {
+  /** Entries all reads together may evaluate; once spent the merge ends, exhausted or not. */
+  budget?: number;
+  /**
+   * Whether the reads apply a residual filter: the first round is then sized for the previous page's match
+   * rate (`prior`, from its nextToken) or, on a first page, for RESIDUAL_MATCH_PRIOR.
+   */
+  filtered?: boolean;
+  prior?: MatchRate;
+}
+
 export class ShardMerge {
   private readonly shards: ShardState[];
+  private readonly budget: number;
+  private readonly filtered: boolean;
+  private readonly prior: MatchRate | undefined;
   private readonly partitionKey: string;
   private readonly sortKey: string;
   /** The owner key of a twin's partitions, which an ExclusiveStartKey must name too. */
@@ -111,18 +126,17 @@ export class ShardMerge {
 
   /**
    * @param want how many entries the caller expects to consume (page + 1), to size the first reads.
-   * @param budget entries all reads together may evaluate; once spent the merge ends, exhausted or not.
-   * @param filtered whether the reads apply a residual filter, so that the first round is sized for
-   *   RESIDUAL_MATCH_PRIOR rather than for every entry matching.
    */
   constructor(
     partitions: ShardedPartitions,
     positions: readonly ShardPosition[],
     private readonly readShard: ReadShard,
     private readonly want: number,
-    private readonly budget = Infinity,
-    private readonly filtered = false,
+    options: MergeOptions = {},
   ) {
+    this.budget = options.budget ?? Infinity;
+    this.filtered = options.filtered ?? false;
+    this.prior = options.prior;
     const index = INDEXES[partitions.index];
     this.partitionKey = index.partitionKey;
     this.sortKey = index.sortKey;
@@ -157,6 +171,14 @@ export class ShardMerge {
    */
   get budgetSpent(): boolean {
     return this.stopped;
+  }
+
+  /**
+   * What this page's reads evaluated and the filter kept, for the next page's first reads: the previous
+   * page's rate when this one read nothing.
+   */
+  matchRate(): MatchRate | undefined {
+    return this.evaluated > 0 ? { matched: this.matched, evaluated: this.evaluated } : this.prior;
   }
 
   /** Where each shard stands after what was consumed: what the next page resumes from. */
@@ -198,8 +220,12 @@ export class ShardMerge {
       // dry, and a selective filter's page ends short when the others run dry with none left.
       const remaining = Math.max(1, this.want - this.consumed);
       const first = this.evaluated === 0;
-      const firstRound = this.filtered ? Math.ceil(remaining / RESIDUAL_MATCH_PRIOR) : remaining;
+      // On a filtered page that follows another, the first round is sized by the rate the previous page saw,
+      // as later rounds are by this page's: a filter that kept nothing there reads the whole budget in one round.
+      const prior = first && this.filtered && this.prior && this.prior.evaluated > 0 ? this.prior : undefined;
+      const firstRound = this.filtered && !prior ? Math.ceil(remaining / RESIDUAL_MATCH_PRIOR) : remaining;
       const share = first ? shardReadSize(firstRound, live.length) : Math.ceil(remaining / live.length) + 1;
+      const [evaluated, matched] = prior ? [prior.evaluated, prior.matched] : [this.evaluated, this.matched];
       // A later round also tops up every shard holding less than its share: each would soon block and cost
       // a round trip of its own. With too little budget for them all, the blocking shards come first.
       const topUp = first ? live : live.filter((s) => s.buffer.length < share);
@@ -211,7 +237,7 @@ export class ShardMerge {
       await Promise.all(
         reads.map((s, i) => {
           const cap = base + (i < extra ? 1 : 0);
-          return this.fill(s, readSize(share, this.evaluated, this.matched, cap), cap);
+          return this.fill(s, readSize(share, evaluated, matched, cap), cap);
         }),
       );
     }

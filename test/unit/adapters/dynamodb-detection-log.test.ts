@@ -400,6 +400,19 @@ describe('DynamoDbDetectionLog.query', () => {
     expect(calls.reduce((sum, input) => sum + input.Limit!, 0)).toBe(readBudgetFor(10));
   });
 
+  it("reads a following page of a filter that matched nothing in one round: the first page's token carries its rate", async () => {
+    serve(corpus(5000));
+    const first = plan({ minConfidence: 99.5 }, 10);
+    const token = nextTokenFor(await log.query(first), first);
+    ddb.resetHistory();
+    const next = await log.query(plan({ minConfidence: 99.5 }, 10, token));
+    expect(next.items).toEqual([]);
+    expect(next.matchRate).toEqual({ matched: 0, evaluated: readBudgetFor(10) });
+    const calls = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    expect(calls).toHaveLength(SHARDS);
+    expect(calls.reduce((sum, input) => sum + input.Limit!, 0)).toBe(readBudgetFor(10));
+  });
+
   it('resumes a short page exactly where its budget ran out: paging on yields every match once, newest first', async () => {
     const items = corpus(1000);
     serve(items);

@@ -239,6 +239,34 @@ describe('nextToken', () => {
     expect(codeOf(() => plan(everyone, filter, 5, token, 3))).toBe('InvalidNextToken');
   });
 
+  it("carries a filtered page's match rate to the next plan, and only a residual filter's", () => {
+    const residualFilter = { detectedAnimal: 'CAT' as const, minConfidence: 90 };
+    const first = plan(everyone, residualFilter, 5, null, 3);
+    expect(first.priorMatchRate).toBeUndefined();
+    const token = nextTokenFor({ items: [], positions: [...positions], matchRate: { matched: 3, evaluated: 250 } }, first);
+    expect(plan(everyone, residualFilter, 5, token, 3)).toMatchObject({ positions, priorMatchRate: { matched: 3, evaluated: 250 } });
+    // A token without one (issued before rates were carried) still resumes.
+    expect(plan(everyone, residualFilter, 5, encodeNextToken(positions, first.tokenBinding), 3).priorMatchRate).toBeUndefined();
+    // A key-covered filter has no residual to size for.
+    const covered = plan(everyone, filter, 5, null, 3);
+    const coveredToken = nextTokenFor({ items: [], positions: [...positions], matchRate: { matched: 3, evaluated: 9 } }, covered);
+    expect(plan(everyone, filter, 5, coveredToken, 3).priorMatchRate).toBeUndefined();
+  });
+
+  it.each([[[-1, 5]], [[1.5, 5]], [[6, 5]], [[1, 1e9]], [[1]], ['1,5'], [[null, 5]]])('refuses a token whose match rate is %j', (rate) => {
+    const token = encodeNextToken(positions, binding, { matched: 0, evaluated: 0 });
+    const body = JSON.parse(Buffer.from(token, 'base64url').toString());
+    body.r = rate;
+    const edited = Buffer.from(JSON.stringify(body)).toString('base64url');
+    expect(() => decodeNextToken(edited, binding, 3)).toThrow('malformed');
+  });
+
+  it('is refused when its match rate was edited', () => {
+    const body = JSON.parse(Buffer.from(encodeNextToken(positions, binding, { matched: 1, evaluated: 250 }), 'base64url').toString());
+    body.r = [0, 250];
+    expect(() => decodeNextToken(Buffer.from(JSON.stringify(body)).toString('base64url'), binding, 3)).toThrow('altered');
+  });
+
   it('is refused after the shard count changed between two pages', () => {
     const token = encodeNextToken(positions, binding);
     expect(() => plan(everyone, filter, 5, token, 4)).toThrow('another layout');

@@ -103,7 +103,7 @@ describe('ShardMerge read sizing', () => {
     const sizes: number[] = [];
     let positions: ShardPosition[] | undefined = start();
     while (positions && sizes.length < 15) {
-      const merge: ShardMerge = new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, positions, filtered, PAGE + 1, 1000, true);
+      const merge: ShardMerge = new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, positions, filtered, PAGE + 1, { budget: 1000, filtered: true });
       const page = await readPage(merge, PAGE);
       sizes.push(page.ids.length);
       // As the adapter: a page the budget ended resumes where each shard stands.
@@ -118,7 +118,7 @@ describe('ShardMerge read sizing', () => {
   it("sizes a filtered page's first round for half of the entries matching: 14 a shard for a page of 24 over 8", async () => {
     const calls: number[] = [];
     const page = await readPage(
-      new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, start(), filteredReader(2_000, (i) => i % 10 !== 0, calls), PAGE + 1, 250, true),
+      new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, start(), filteredReader(2_000, (i) => i % 10 !== 0, calls), PAGE + 1, { budget: 250, filtered: true }),
       PAGE,
     );
     expect(page.ids).toHaveLength(PAGE);
@@ -130,7 +130,7 @@ describe('ShardMerge read sizing', () => {
     const calls: number[] = [];
     const caps: number[] = [];
     const none = filteredReader(5_000, () => false, calls, caps);
-    const merge = new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, start(), none, PAGE + 1, 250, true);
+    const merge = new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, start(), none, PAGE + 1, { budget: 250, filtered: true });
     expect(await readPage(merge, PAGE)).toEqual({ ids: [], positions: undefined });
     expect(merge.budgetSpent).toBe(true);
     expect(calls).toHaveLength(2 * SHARDS);
@@ -145,7 +145,7 @@ describe('ShardMerge read sizing', () => {
     const partitions: string[] = [];
     // One entry in 37 matches: after the first round some shards hold a match and others none.
     const rare = filteredReader(5_000, (i) => i % 37 === 0, calls, [], partitions);
-    const merge = new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, start(), rare, PAGE + 1, 250, true);
+    const merge = new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, start(), rare, PAGE + 1, { budget: 250, filtered: true });
     await readPage(merge, PAGE);
     // Every shard is read in both rounds, and the budget is spent then: no shard needs a third round trip.
     const rounds = new Map<string, number>();
@@ -163,7 +163,7 @@ describe('ShardMerge read sizing', () => {
     const pages: string[][] = [];
     let positions: ShardPosition[] | undefined = start();
     while (positions && pages.length < 10) {
-      const merge: ShardMerge = new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, positions, rare, PAGE + 1, 200, true);
+      const merge: ShardMerge = new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, positions, rare, PAGE + 1, { budget: 200, filtered: true });
       const page = await readPage(merge, PAGE);
       pages.push(page.ids);
       positions = page.positions ?? (merge.budgetSpent ? merge.positions() : undefined);
@@ -175,6 +175,28 @@ describe('ShardMerge read sizing', () => {
     // at the first dry shard emitted ~1 a page and read the rest again.
     expect(pages.flat().length / pages.length).toBeGreaterThan(4);
     expect(calls.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(200 * pages.length);
+  });
+
+  it("sizes a following page's first round by the previous page's match rate, carried in its token", async () => {
+    const first = (prior: { matched: number; evaluated: number }, matches: (i: number) => boolean) => {
+      const calls: number[] = [];
+      const merge = new ShardMerge({ index: 'byCreatedAt', partitionValue: 'IMAGE' }, start(), filteredReader(5_000, matches, calls), PAGE + 1, {
+        budget: 250,
+        filtered: true,
+        prior,
+      });
+      return { merge, calls };
+    };
+    // Nothing matched on the previous page: the whole budget in one round of 8 Queries, not two rounds of 16.
+    const none = first({ matched: 0, evaluated: 250 }, () => false);
+    await readPage(none.merge, PAGE);
+    expect(none.calls).toHaveLength(SHARDS);
+    expect(none.calls.reduce((a, b) => a + b, 0)).toBe(250);
+    expect(none.merge.matchRate()).toEqual({ matched: 0, evaluated: 250 });
+    // Nine in ten matched: 9 matches a shard are 10 entries, not the 14 a first page guesses.
+    const dense = first({ matched: 225, evaluated: 250 }, (i) => i % 10 !== 0);
+    expect((await readPage(dense.merge, PAGE)).ids).toHaveLength(PAGE);
+    expect(dense.calls).toEqual(Array(SHARDS).fill(10));
   });
 
   it('yields the same pages and the same resume positions whatever each read returns: sizing changes round trips only', async () => {

@@ -118,7 +118,12 @@ export class InMemoryDetectionLog implements DetectionLog {
       const last = evaluated[evaluated.length - 1];
       return { entries: evaluated.filter(matches), evaluated: evaluated.length, ...(rows.length > limit && last ? { lastKey: last } : {}) };
     };
-    const merge = new ShardMerge(plan, plan.positions, readShard, plan.limit + 1, plan.readBudget, Object.keys(residual).length > 0);
+    const filtered = Object.keys(residual).length > 0;
+    const merge = new ShardMerge(plan, plan.positions, readShard, plan.limit + 1, {
+      budget: plan.readBudget,
+      filtered,
+      ...(plan.priorMatchRate ? { prior: plan.priorMatchRate } : {}),
+    });
     const page: ImageRecord[] = [];
     while (page.length < plan.limit) {
       const entry = await merge.next();
@@ -126,7 +131,11 @@ export class InMemoryDetectionLog implements DetectionLog {
       page.push(structuredClone(this.records.get(field(entry, 'ImageID'))!));
     }
     const result: ImageQueryPage = { items: page };
-    if ((page.length > 0 && (await merge.peek())) || merge.budgetSpent) result.positions = merge.positions();
+    if ((page.length > 0 && (await merge.peek())) || merge.budgetSpent) {
+      result.positions = merge.positions();
+      const rate = filtered ? merge.matchRate() : undefined;
+      if (rate) result.matchRate = rate;
+    }
     return result;
   }
 
