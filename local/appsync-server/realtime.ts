@@ -30,6 +30,16 @@ export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
 export const MAX_MESSAGE_BYTES = 240 * 1024;
 /** Before connection_init is acknowledged a client has nothing big to say; more is refused unparsed. */
 export const MAX_UNACKNOWLEDGED_MESSAGE_BYTES = 16 * 1024;
+/**
+ * A socket that never sends connection_init is closed after this: once upgraded it is outside the HTTP
+ * server's header and request timeouts, and would otherwise be held for ever, credentials or not.
+ */
+export const CONNECTION_INIT_TIMEOUT_MS = 10_000;
+/**
+ * A client that stops reading makes every message to it pile up in memory (`ws` buffers without limit):
+ * past this much unsent, the connection is closed instead of sent more.
+ */
+export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 export interface RealtimeOptions {
   /** Where the WebSocket endpoint listens, e.g. /graphql/realtime. */
@@ -61,8 +71,9 @@ const decodeBase64Json = (text: string | null | undefined): Record<string, strin
   }
 };
 
+/** Header values are strings; any other JSON value is left out (String() of `{"toString":1}` would throw). */
 const lowerCaseKeys = (headers: Record<string, unknown>): Record<string, string> =>
-  Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  Object.fromEntries(Object.entries(headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k.toLowerCase(), v]] : [])));
 
 /** The connection's auth header: the `header` query parameter, else a `header-...` subprotocol. */
 const connectionAuth = (request: IncomingMessage): { headers?: Record<string, string>; payload: string } => {
@@ -78,6 +89,8 @@ const connectionAuth = (request: IncomingMessage): { headers?: Record<string, st
   const fromProtocol = carried ? decodeBase64Json(carried.slice('header-'.length)) : undefined;
   return fromProtocol ? { headers: fromProtocol, payload } : { payload };
 };
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const idOf = (text: string): string | undefined => {
   try {
@@ -98,6 +111,7 @@ class Connection {
   /** Set by connection_init: a start sent right after it (before the ack) waits for it, as messages are ordered. */
   private initialising: Promise<void> | undefined;
   private keepAlive: NodeJS.Timeout | undefined;
+  private readonly initDeadline: NodeJS.Timeout;
   private readonly pending = new Set<string>();
   private readonly own = new Set<string>();
 
@@ -113,12 +127,24 @@ class Connection {
         this.error(undefined, [{ errorType: 'InternalFailure', message: 'The local AppSync server failed to handle this message.' }]);
       });
     });
+    this.initDeadline = setTimeout(() => {
+      if (this.initialising) return;
+      this.send({ type: 'connection_error', payload: { errors: [{ errorType: 'ConnectionInitTimeout', message: `No connection_init within ${CONNECTION_INIT_TIMEOUT_MS} ms` }] } });
+      this.socket.close(1008, 'ConnectionInitTimeout');
+    }, CONNECTION_INIT_TIMEOUT_MS);
+    this.initDeadline.unref();
     socket.on('close', () => this.dispose());
     socket.on('error', () => this.dispose());
   }
 
   private send(message: Record<string, unknown>): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      // The close frame waits behind what is buffered; `ws` ends the socket if it is never read.
+      this.socket.close(1008, 'SlowConsumer: messages were not read');
+      return;
+    }
+    this.socket.send(JSON.stringify(message));
   }
 
   private error(id: string | undefined, errors: ErrorEntry[]): void {
@@ -160,6 +186,10 @@ class Connection {
       message = JSON.parse(text) as typeof message;
     } catch {
       this.error(undefined, [{ errorType: 'BadRequestException', message: 'Message is not valid JSON' }]);
+      return;
+    }
+    if (!isObject(message)) {
+      this.error(undefined, [{ errorType: 'BadRequestException', message: 'Message is not a JSON object' }]);
       return;
     }
     const id = typeof message.id === 'string' ? message.id : undefined;
@@ -229,12 +259,15 @@ class Connection {
       this.error(id, [{ errorType: caller.errorType, message: caller.message }]);
       return;
     }
-    let request: GraphQLRequestBody;
+    let request: GraphQLRequestBody | undefined;
     try {
       request = JSON.parse(data) as GraphQLRequestBody;
     } catch {
+      request = undefined;
+    }
+    if (!isObject(request)) {
       this.pending.delete(id);
-      this.error(id, [{ errorType: 'BadRequestException', message: 'start payload.data is not valid JSON' }]);
+      this.error(id, [{ errorType: 'BadRequestException', message: 'start payload.data is not a JSON object' }]);
       return;
     }
     const { executor, registry } = this.options;
@@ -269,6 +302,7 @@ class Connection {
   }
 
   dispose(): void {
+    clearTimeout(this.initDeadline);
     clearInterval(this.keepAlive);
     this.pending.clear();
     this.own.clear();

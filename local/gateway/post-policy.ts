@@ -81,8 +81,10 @@ export const checkPostPolicy = async (input: PolicyCheckInput): Promise<Accepted
     if (Array.isArray(condition)) {
       const [operator, subject, expected2] = condition;
       if (typeof operator === 'string' && operator.toLowerCase() === 'content-length-range') {
-        minBytes = Number(subject);
-        maxBytes = Number(expected2);
+        minBytes = byteCount(subject);
+        maxBytes = byteCount(expected2);
+        // S3 refuses such a policy; taken as NaN, the bounds would compare false and cap no body at all.
+        if (!(minBytes <= maxBytes)) throw S3Errors.invalidPolicy(`Invalid content-length-range: ${JSON.stringify(condition)}`);
         continue;
       }
       if (typeof operator !== 'string' || typeof subject !== 'string' || !subject.startsWith('$') || typeof expected2 !== 'string') {
@@ -108,6 +110,10 @@ export const checkPostPolicy = async (input: PolicyCheckInput): Promise<Accepted
   if (extra.length > 0) throw S3Errors.extraFields(extra);
   return { key, accessKeyId, minBytes, maxBytes };
 };
+
+/** A content-length-range bound: a whole number of bytes, as a JSON number or decimal digits; NaN otherwise. */
+const byteCount = (value: unknown): number =>
+  (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) || (typeof value === 'string' && /^\d{1,15}$/.test(value)) ? Number(value) : NaN;
 
 const valueOf = (name: string, input: PolicyCheckInput): string | undefined =>
   // S3 judges the bucket condition against the bucket addressed by the URL, whatever a form field says.

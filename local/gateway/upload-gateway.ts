@@ -155,6 +155,11 @@ const proxy = (req: IncomingMessage, res: ServerResponse, upstream: URL, agent: 
     if (!res.headersSent) res.writeHead(502).end();
     else res.destroy();
   });
+  // A client that goes away mid-upload or mid-download leaves `pipe` waiting forever, holding the pooled
+  // connection to s3rver: 32 such clients would stall every S3 call, the processor's included.
+  res.on('close', () => {
+    if (!res.writableFinished) forward.destroy();
+  });
   if (body) forward.end(body);
   else req.pipe(forward);
 };
@@ -212,8 +217,9 @@ const handlePost = async (
   };
 
   parser.on('field', (name, value) => {
-    // Everything after the file is ignored by S3.
-    if (files === 0 && !fields.has(name.toLowerCase())) fields.set(name.toLowerCase(), { name, value });
+    // Everything after the file is ignored by S3, and everything after a refusal: the client may keep
+    // sending distinct fields for as long as it likes while its body is drained.
+    if (files === 0 && !failure && !fields.has(name.toLowerCase())) fields.set(name.toLowerCase(), { name, value });
   });
   parser.on('file', (name, stream) => {
     // A part cut short errors on its own stream too; the parser's error already decides the answer.

@@ -299,6 +299,24 @@ describe('subscriptions over the real-time WebSocket protocol', () => {
     expect(refused.payload?.errors?.[0]?.errorType).toBe('LimitExceededError');
   });
 
+  it('closes a subscriber that stops reading (SlowConsumer) instead of buffering what it does not read', async () => {
+    const client = connect();
+    await client.init();
+    expect((await client.start('slow', 'subscription { onImageClassified { id fileName } }', {}, apiKeyAuthorization(stack.server.url))).type).toBe('start_ack');
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => client.socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+    // The client's socket stops reading; 40 MB is published to it, far past what the kernel's buffers hold.
+    const raw = (client.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    raw.pause();
+    const fileName = 'x'.repeat(100_000);
+    for (let i = 0; i < 400; i += 1) {
+      await stack.server.publish({ mutationField: 'publishImageClassified', payload: { ...classified(`slow-${i}`), fileName } });
+    }
+    raw.resume();
+    const stillOpen = sleep(15_000).then(() => ({ code: 0, reason: 'still open 15 s after everything was read' }));
+    expect(await Promise.race([closed, stillOpen])).toEqual({ code: 1008, reason: 'SlowConsumer: messages were not read' });
+    expect(client.dataFor('slow').length).toBeLessThan(400);
+  });
+
   it('refuses a start sent before connection_init', async () => {
     const client = connect();
     await client.opened;

@@ -7,7 +7,9 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -143,7 +145,10 @@ interface Conversation {
 }
 
 /** Opens a real-time connection, sends frames one by one, and collects what comes back until it settles. */
-const converse = async (frames: Array<string | Buffer | { afterAck: string | Buffer }>, options: { url?: string; waitFor?: (c: Conversation) => boolean } = {}) => {
+const converse = async (
+  frames: Array<string | Buffer | { afterAck: string | Buffer }>,
+  options: { url?: string; waitFor?: (c: Conversation) => boolean; settleMs?: number } = {},
+) => {
   const ws = new WebSocket(options.url ?? realtimeUrl(), ['graphql-ws']);
   const conversation: Conversation = { messages: [] };
   ws.on('message', (data) => conversation.messages.push(JSON.parse(String(data)) as Conversation['messages'][number]));
@@ -161,7 +166,7 @@ const converse = async (frames: Array<string | Buffer | { afterAck: string | Buf
   }
   await Promise.race([
     closed,
-    waitFor(() => (options.waitFor ?? ((c) => c.messages.some((m) => m.type?.includes('error'))))(conversation), 'an answer', 10_000),
+    waitFor(() => (options.waitFor ?? ((c) => c.messages.some((m) => m.type?.includes('error'))))(conversation), 'an answer', options.settleMs ?? 10_000),
   ]);
   ws.close();
   return conversation;
@@ -304,6 +309,35 @@ const s3Cases: Case[] = [
       'MaxPostPreDataLengthExceeded',
     );
   }],
+  ['POST that goes on sending distinct fields after its first 20 KB (80 MB of them): refused, and none of them kept', async () => {
+    // The stack runs in this process, so its heap is ours to weigh: the fields after the refusal used to be
+    // kept, 20 KB each, for as long as the client kept sending.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const boundary = '----endless-fields';
+    const value = 'v'.repeat(20 * 1024);
+    const req = httpRequest({ host: '127.0.0.1', port: s3Port(), method: 'POST', path: `/${bucket()}`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const answer = new Promise<Answer>((resolve, reject) => {
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', reject);
+    });
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 4_000; i += 1) {
+      const part = `--${boundary}\r\nContent-Disposition: form-data; name="field-${i}"\r\n\r\n${value}\r\n`;
+      if (!req.write(part)) await new Promise((resolve) => req.once('drain', resolve));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    req.end(`--${boundary}--\r\n`);
+    expect(s3Code(await answer)).toBe('MaxPostPreDataLengthExceeded');
+    expect(grown).toBeLessThan(30 * 1024 * 1024);
+  }],
   ['POST with a forged policy signature: 403 SignatureDoesNotMatch', async () => {
     const { fields } = await ticketFields();
     const parts = fieldParts({ ...fields, 'X-Amz-Signature': '0'.repeat(64) });
@@ -335,6 +369,42 @@ const s3Cases: Case[] = [
     const answer = await postForm([...fieldParts(fields), { name: 'file', value: Buffer.alloc(20 * 1024 * 1024), fileName: 'big.jpg' }]);
     expect([answer.status, s3Code(answer)]).toEqual([400, 'EntityTooLarge']);
     expect(answer.body).toContain('<MaxSizeAllowed>15728640</MaxSizeAllowed>');
+  }],
+  ['POST on a policy whose content-length-range is not numbers: 400 InvalidPolicyDocument, nothing stored', async () => {
+    // Read as NaN, such bounds compared false and lifted every size limit, the gateway's own included.
+    const { fields } = await createPresignedPost(t.s3, {
+      Bucket: bucket(),
+      Key: 'input/nan-range.jpg',
+      Fields: { 'Content-Type': 'image/jpeg' },
+      Conditions: [['content-length-range', 'none' as unknown as number, 'unbounded' as unknown as number]],
+      Expires: 60,
+    });
+    const answer = await postForm([...fieldParts(fields), { name: 'file', value: CAT, fileName: 'a.jpg' }]);
+    expect([answer.status, s3Code(answer)]).toEqual([400, 'InvalidPolicyDocument']);
+    await expect(t.s3.send(new HeadObjectCommand({ Bucket: bucket(), Key: 'input/nan-range.jpg' }))).rejects.toMatchObject({ name: 'NotFound' });
+  }],
+  ['40 downloads abandoned after their first bytes: the pooled connections to the emulator are freed, S3 still answers', async () => {
+    // Each abandoned download used to keep one of the gateway's 32 connections to s3rver, and with them
+    // every later S3 call (the processor's too) waited forever.
+    const key = 'others/hostile-large.bin';
+    await t.s3.send(new PutObjectCommand({ Bucket: bucket(), Key: key, Body: Buffer.alloc(15 * 1024 * 1024, 7) }));
+    const url = new URL(await getSignedUrl(t.s3, new GetObjectCommand({ Bucket: bucket(), Key: key }), { expiresIn: 600 }));
+    for (let i = 0; i < 40; i += 1) {
+      await new Promise<void>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: s3Port(), path: `${url.pathname}${url.search}` }, (res) =>
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          }),
+        );
+        req.setTimeout(10_000, () => req.destroy(new Error(`abandoned download ${i} got no answer: the gateway's pool is exhausted`)));
+        req.on('error', (error) => (req.destroyed && error.message.includes('abandoned') ? reject(error) : undefined));
+        req.end();
+      });
+    }
+    const head = t.s3.send(new HeadObjectCommand({ Bucket: bucket(), Key: key }));
+    const stalled = new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('HeadObject got no answer in 10 s')), 10_000).unref());
+    expect((await Promise.race([head, stalled])).ContentLength).toBe(15 * 1024 * 1024);
   }],
   ['POST on an expired ticket (a policy signed with our key, expired a minute ago): 403 AccessDenied "Policy expired"', async () => {
     const { fields } = await createPresignedPost(t.s3, {
@@ -667,6 +737,36 @@ const realtimeCases: Case[] = [
     const c = await converse(['{ this is not even json'], { url: realtimeUrl({ host: 'x' }), waitFor: (x) => x.messages.length > 0 });
     expect(c.messages[0]?.type).toBe('connection_error');
     expect(c.messages[0]?.payload?.errors?.[0]?.errorType).toMatch(/UnauthorizedException/);
+  }],
+  ['a connection header whose API key is a JSON object ({"toString": 1}): connection_error UnauthorizedException, not a 500', async () => {
+    const host = new URL(t.stack.endpoints.graphqlUrl).host;
+    const c = await converse([INIT], { url: realtimeUrl({ host, 'x-api-key': { toString: 1 } } as unknown as Record<string, string>), waitFor: (x) => x.messages.length > 0 });
+    expect(c.messages[0]?.type).toBe('connection_error');
+    expect(c.messages[0]?.payload?.errors?.[0]?.errorType).toMatch(/UnauthorizedException/);
+  }],
+  ['a start whose authorization holds a JSON object ({"toString": 1}): UnauthorizedException, not InternalFailure', async () => {
+    const host = new URL(t.stack.endpoints.graphqlUrl).host;
+    const frame = JSON.stringify({
+      id: 'obj-auth',
+      type: 'start',
+      payload: { data: JSON.stringify({ query: 'subscription { onImageClassified { id } }' }), extensions: { authorization: { host, 'x-api-key': { toString: 1 } } } },
+    });
+    const c = await converse([INIT, frame]);
+    expect(c.messages.find((m) => m.type === 'error')?.payload?.errors?.[0]?.errorType).toBe('UnauthorizedException');
+  }],
+  ['a socket that never sends connection_init: connection_error ConnectionInitTimeout and closed (1008) after 10 s', async () => {
+    // Once upgraded, a socket is outside the HTTP server's timeouts: without a deadline it was held for ever.
+    const c = await converse([], { url: realtimeUrl({ host: 'x' }), waitFor: () => false, settleMs: 15_000 });
+    expect(c.messages[0]?.payload?.errors?.[0]?.errorType).toBe('ConnectionInitTimeout');
+    expect(c.closeCode).toBe(1008);
+  }],
+  ['a message that is JSON but not an object (null): BadRequestException, not InternalFailure', async () => {
+    const c = await converse([INIT, { afterAck: 'null' }]);
+    expect(c.messages.find((m) => m.type === 'error')?.payload?.errors?.[0]?.errorType).toBe('BadRequestException');
+  }],
+  ['a start whose data is JSON null: BadRequestException, not InternalFailure', async () => {
+    const c = await converse([INIT, start('null-data', 'null')]);
+    expect(c.messages.find((m) => m.type === 'error')?.payload?.errors?.[0]?.errorType).toBe('BadRequestException');
   }],
   ['a start whose data is not JSON: BadRequestException', async () => {
     const c = await converse([INIT, start('s2', '{nope')]);
