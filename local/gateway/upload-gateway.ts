@@ -49,7 +49,9 @@ const CORS_METHODS = 'GET, HEAD, POST';
 export const startUploadGateway = async (options: UploadGatewayOptions): Promise<UploadGateway> => {
   const upstream = new URL(options.upstream);
   // Every handler's S3 call passes through here: reuse connections to s3rver instead of one per call.
-  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  // No cap on how many: a capped pool is one that clients who stop reading their downloads can fill, and
+  // then every other S3 call (the processor's too) waits behind them.
+  const agent = new Agent({ keepAlive: true });
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const target = parseTarget(req);
     const refuse = (error: S3ErrorResponse) => {
