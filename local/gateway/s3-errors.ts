@@ -93,6 +93,10 @@ export const S3Errors = {
   invalidUri: () => new S3ErrorResponse('InvalidURI', 400, "Couldn't parse the specified URI."),
   dotDotKey: () =>
     new S3ErrorResponse('InvalidURI', 400, "Couldn't parse the specified URI: the local S3 endpoint refuses keys with '..' segments."),
+  keyTooLong: (size: number) =>
+    new S3ErrorResponse('KeyTooLongError', 400, 'Your key is too long', { Size: size, MaxSizeAllowed: 1024 }),
+  unstorableKey: (reason: string) =>
+    new S3ErrorResponse('InvalidURI', 400, `Couldn't parse the specified URI: the local S3 endpoint refuses keys ${reason}.`),
   corsForbidden: () =>
     new S3ErrorResponse(
       'AccessForbidden',

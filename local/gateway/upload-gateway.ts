@@ -101,6 +101,26 @@ type Target =
 /** A `..` segment, however the key spells its separators: s3rver would resolve it as a file path. */
 export const hasDotDotSegment = (key: string): boolean => key.split(/[/\\]/).includes('..');
 
+/** S3's own limit on a key. */
+const MAX_KEY_BYTES = 1024;
+/** s3rver stores each `/`-separated part of a key as a file name (plus a 15-byte suffix); NAME_MAX is 255. */
+const MAX_KEY_SEGMENT_BYTES = 240;
+
+/**
+ * Why s3rver must not see this key, if it must not: it would resolve a `..` segment as a file path, answer
+ * 500 for a NUL or a part too long for a file name, and a key past PATH_MAX ended its whole process.
+ */
+export const keyRefusal = (key: string): S3ErrorResponse | undefined => {
+  if (hasDotDotSegment(key)) return S3Errors.dotDotKey();
+  const size = Buffer.byteLength(key);
+  if (size > MAX_KEY_BYTES) return S3Errors.keyTooLong(size);
+  if (key.includes('\0')) return S3Errors.unstorableKey('with NUL characters');
+  if (key.split('/').some((part) => Buffer.byteLength(part) > MAX_KEY_SEGMENT_BYTES)) {
+    return S3Errors.unstorableKey(`with a part between slashes over ${MAX_KEY_SEGMENT_BYTES} bytes (the emulator stores each as a file name)`);
+  }
+  return undefined;
+};
+
 /**
  * Path-style S3 addressing: /<bucket>/<key>. A browser-style upload is a POST to the bucket itself, with
  * no sub-resource in the query. A URL that cannot be decoded, or a key (or copy source) with a `..`
@@ -115,12 +135,19 @@ const parseTarget = (req: IncomingMessage): Target => {
     query = new URL(req.url ?? '/', 'http://local').searchParams;
     path = decodeURIComponent(rawPath);
     const copySource = req.headers['x-amz-copy-source'];
-    if (typeof copySource === 'string' && hasDotDotSegment(decodeURIComponent(copySource))) return { ok: false, error: S3Errors.dotDotKey() };
+    if (typeof copySource === 'string') {
+      const source = decodeURIComponent(copySource);
+      // The copy source is <bucket>/<key>: `..` anywhere in it, the other rules on its key.
+      const sourceRefusal = hasDotDotSegment(source) ? S3Errors.dotDotKey() : keyRefusal(source.replace(/^\/?[^/]*\/?/, ''));
+      if (sourceRefusal) return { ok: false, error: sourceRefusal };
+    }
   } catch {
     return { ok: false, error: S3Errors.invalidUri() };
   }
   if (hasDotDotSegment(path)) return { ok: false, error: S3Errors.dotDotKey() };
   const match = /^\/([^/]+)(\/?)(.*)$/s.exec(path);
+  const refusal = keyRefusal(match?.[3] ?? '');
+  if (refusal) return { ok: false, error: refusal };
   const bucket = match?.[1] ?? '';
   const isPostUpload = req.method === 'POST' && match !== null && match[3] === '' && [...query.keys()].length === 0;
   return { ok: true, bucket, rawPath, query, isPostUpload };
@@ -237,8 +264,8 @@ const handlePost = async (
       stream.resume();
       return;
     }
-    const key = fields.get('key')?.value ?? '';
-    if (hasDotDotSegment(key)) fail(S3Errors.dotDotKey());
+    const refusal = keyRefusal(fields.get('key')?.value ?? '');
+    if (refusal) fail(refusal);
     // The policy is complete once the file starts: check it now, then count bytes against its limit.
     verification = checkPostPolicy({ bucket, fields, now: options.clock?.() ?? new Date(), secretFor: (id) => options.credentials[id] })
       .then((result) => {

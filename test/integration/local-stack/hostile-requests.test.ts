@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -218,6 +218,22 @@ const s3Cases: Case[] = [
     await expect(t.s3.send(new PutObjectCommand({ Bucket: bucket(), Key: 'input/../../../../escape.txt', Body: 'x' }))).rejects.toMatchObject({
       name: 'InvalidURI',
     });
+  }],
+  ['a signed PutObject with a 5,000-byte key: 400 KeyTooLongError, and the S3 emulator lives', async () => {
+    // Past PATH_MAX, s3rver's file store ended the emulators' process, and the stack stopped itself.
+    await expect(t.s3.send(new PutObjectCommand({ Bucket: bucket(), Key: `input/${'a'.repeat(5000)}.jpg`, Body: 'x' }))).rejects.toMatchObject({
+      name: 'KeyTooLongError',
+    });
+  }],
+  ['a signed PutObject whose key holds a 300-byte part: 400 InvalidURI, not a 500', async () => {
+    await expect(t.s3.send(new PutObjectCommand({ Bucket: bucket(), Key: `others/${'b'.repeat(300)}/x.jpg`, Body: 'x' }))).rejects.toMatchObject({ name: 'InvalidURI' });
+  }],
+  ['a signed GetObject whose key holds a NUL: 400 InvalidURI, not a 500', async () => {
+    await expect(t.s3.send(new GetObjectCommand({ Bucket: bucket(), Key: 'cats/a\u0000b.jpg' }))).rejects.toMatchObject({ name: 'InvalidURI' });
+  }],
+  ['CopyObject from a 5,000-byte key: 400 KeyTooLongError', async () => {
+    const answer = t.s3.send(new CopyObjectCommand({ Bucket: bucket(), Key: 'others/copy.jpg', CopySource: `${bucket()}/cats/${'c'.repeat(5000)}.jpg` }));
+    await expect(answer).rejects.toMatchObject({ name: 'KeyTooLongError' });
   }],
   ['CopyObject from a ../ source: 400 InvalidURI', async () => {
     const answer = await send(s3Port(), { method: 'PUT', path: `/${bucket()}/cats/x.jpg`, headers: { 'x-amz-copy-source': `/${bucket()}/../../etc/passwd` } });
