@@ -44,6 +44,18 @@ const unlessMissing = async (work: Promise<unknown>): Promise<void> => {
 
 export const raceFreeStore = (FilesystemStore: FilesystemStoreClass, S3Error: S3ErrorClass): FilesystemStoreClass =>
   class RaceFreeFilesystemStore extends FilesystemStore {
+    /**
+     * s3rver joins a key's parts into a file path: a `..` part wrote outside the bucket's folder, and a key
+     * past S3's 1,024 bytes could pass PATH_MAX, which ended the process. The upload gateway refuses both
+     * first; this holds for requests straight to s3rver's own loopback port, which skip the gateway.
+     */
+    override getResourcePath(bucket: string, key: string | undefined, resource: string): string {
+      if (key !== undefined && (key.split(/[/\\]/).includes('..') || Buffer.byteLength(key) > 1024)) {
+        throw new S3Error('InvalidArgument', "The local S3 emulator refuses keys with '..' parts or over 1,024 bytes.", { Key: key.slice(0, 100) });
+      }
+      return super.getResourcePath(bucket, key, resource);
+    }
+
     override async deleteObject(bucket: string, key: string): Promise<void> {
       await Promise.all(['object', 'object.md5', 'metadata.json'].map((resource) => unlessMissing(unlink(this.getResourcePath(bucket, key, resource)))));
     }

@@ -4,6 +4,8 @@
  * answered some of those with InternalError (500) and could even die (local/emulators/s3rver-store.ts);
  * this drives the real child process the stack runs, straight on s3rver's port.
  */
+import { existsSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,4 +70,24 @@ it('deletes many keys of one folder in one DeleteObjects (the start-up tidy) wit
   }
   const listing = await (await fetch(`${emulators.s3rverEndpoint}/${BUCKET}?list-type=2&prefix=input/tidy`)).text();
   expect(listing).not.toContain('<Key>');
+});
+
+it("refuses, on its own port, a key that climbs out of the bucket with '..' or is over 1,024 bytes, and stays up", async () => {
+  // Requests straight to s3rver skip the gateway's checks: its store must not write outside the bucket.
+  const escaped = join(directory, 'escape-probe._S3rver_object');
+  // node:http sends the path as written (fetch would resolve the `..` away first).
+  const climb = await new Promise<number>((resolve, reject) => {
+    const { hostname, port } = new URL(emulators.s3rverEndpoint);
+    const req = httpRequest({ host: hostname, port, method: 'PUT', path: `/${BUCKET}/../escape-probe` }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end('x');
+  });
+  expect(climb).toBe(400);
+  expect(existsSync(escaped)).toBe(false);
+  expect((await fetch(`${emulators.s3rverEndpoint}/${BUCKET}/${'a'.repeat(5000)}`, { method: 'PUT', body: 'x' })).status).toBe(400);
+  expect(await call('PUT', '/cats/after.jpg', 'x')).toBe('PUT 200');
+  expect(emulators.process.exitCode).toBeNull();
 });
