@@ -59,6 +59,8 @@ interface ImagesResult {
   index: string;
   first: LatencySummary;
   following: LatencySummary;
+  /** Every measured page, first and following together. */
+  all: LatencySummary;
   /** Items per page over every measured page, and how many pages came back with fewer than asked. */
   itemsPerPage: number;
   shortPages: number;
@@ -309,6 +311,7 @@ const main = async (): Promise<void> => {
         who: c.who,
         index: indexOf(c),
         first: summarise(first),
+        all: summarise([...first, ...following]),
         following: summarise(following),
         itemsPerPage: items / pages,
         shortPages: short / pages,
@@ -414,14 +417,14 @@ const main = async (): Promise<void> => {
     const ms = (n: number) => n.toFixed(1);
     console.log(`\n## bench:queries summary (${records} records, ${stack.indexShards} shards, page of ${limit}; ms, client-side, HTTP through the local AppSync server)\n`);
     console.log(
-      row(['images: who', 'filter', 'index', 'first p50', 'first p99', 'next p50', 'next p99', 'items/page', 'CPU node+java', `p99 <= ${IMAGES_TARGET_MS}`]),
+      row(['images: who', 'filter', 'index', 'first p50', 'first p99', 'next p50', 'next p99', 'all pages p99', 'items/page', 'CPU node+java', `p99 <= ${IMAGES_TARGET_MS}`]),
     );
-    console.log(row(['---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---']));
+    console.log(row(['---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']));
     for (const r of results) {
       const worst = Math.max(r.first.p99, Number.isNaN(r.following.p99) ? 0 : r.following.p99);
       const cpu = `${ms(r.cpu.node)}+${ms(r.cpu.java)}`;
       console.log(
-        row([r.who, r.name, r.index, ms(r.first.p50), ms(r.first.p99), ms(r.following.p50), ms(r.following.p99), r.itemsPerPage.toFixed(1), cpu, mark(worst, IMAGES_TARGET_MS)]),
+        row([r.who, r.name, r.index, ms(r.first.p50), ms(r.first.p99), ms(r.following.p50), ms(r.following.p99), ms(r.all.p99), r.itemsPerPage.toFixed(1), cpu, mark(worst, IMAGES_TARGET_MS)]),
       );
     }
     console.log('');
