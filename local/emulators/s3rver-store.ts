@@ -16,6 +16,7 @@
  */
 import { copyFile, mkdir, rm, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { hasDotDotSegment, MAX_KEY_BYTES } from '../common/s3-keys';
 
 /** The parts of s3rver's FilesystemStore this subclass touches. */
 export interface FilesystemStoreLike {
@@ -50,7 +51,7 @@ export const raceFreeStore = (FilesystemStore: FilesystemStoreClass, S3Error: S3
      * first; this holds for requests straight to s3rver's own loopback port, which skip the gateway.
      */
     override getResourcePath(bucket: string, key: string | undefined, resource: string): string {
-      if (key !== undefined && (key.split(/[/\\]/).includes('..') || Buffer.byteLength(key) > 1024)) {
+      if (key !== undefined && (hasDotDotSegment(key) || Buffer.byteLength(key) > MAX_KEY_BYTES)) {
         throw new S3Error('InvalidArgument', "The local S3 emulator refuses keys with '..' parts or over 1,024 bytes.", { Key: key.slice(0, 100) });
       }
       return super.getResourcePath(bucket, key, resource);

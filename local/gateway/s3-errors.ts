@@ -1,5 +1,6 @@
 /** S3's XML error responses, with the codes, statuses and wording S3 uses for browser-based POST uploads. */
 import { randomBytes } from 'node:crypto';
+import { MAX_KEY_BYTES } from '../common/s3-keys';
 
 export class S3ErrorResponse extends Error {
   constructor(
@@ -94,7 +95,7 @@ export const S3Errors = {
   dotDotKey: () =>
     new S3ErrorResponse('InvalidURI', 400, "Couldn't parse the specified URI: the local S3 endpoint refuses keys with '..' segments."),
   keyTooLong: (size: number) =>
-    new S3ErrorResponse('KeyTooLongError', 400, 'Your key is too long', { Size: size, MaxSizeAllowed: 1024 }),
+    new S3ErrorResponse('KeyTooLongError', 400, 'Your key is too long', { Size: size, MaxSizeAllowed: MAX_KEY_BYTES }),
   unstorableKey: (reason: string) =>
     new S3ErrorResponse('InvalidURI', 400, `Couldn't parse the specified URI: the local S3 endpoint refuses keys ${reason}.`),
   corsForbidden: () =>

@@ -18,6 +18,7 @@ import { guardRequests, type FaultReporter } from '../common/request-guard';
 import { checkPostPolicy, type AcceptedPost, type FormField } from './post-policy';
 import { checkS3Signature } from './s3-signature';
 import { renderS3Error, S3ErrorResponse, S3Errors } from './s3-errors';
+import { hasDotDotSegment, MAX_KEY_BYTES } from '../common/s3-keys';
 
 export interface UploadGatewayOptions {
   /** Where s3rver listens. */
@@ -98,11 +99,6 @@ type Target =
   | { ok: true; bucket: string; rawPath: string; query: URLSearchParams; isPostUpload: boolean }
   | { ok: false; error: S3ErrorResponse };
 
-/** A `..` segment, however the key spells its separators: s3rver would resolve it as a file path. */
-export const hasDotDotSegment = (key: string): boolean => key.split(/[/\\]/).includes('..');
-
-/** S3's own limit on a key. */
-const MAX_KEY_BYTES = 1024;
 /** s3rver stores each `/`-separated part of a key as a file name (plus a 15-byte suffix); NAME_MAX is 255. */
 const MAX_KEY_SEGMENT_BYTES = 240;
 
