@@ -174,10 +174,11 @@ export class ShardMerge {
   }
 
   /**
-   * What this page's reads evaluated and the filter kept, for the next page's first reads: the previous
-   * page's rate when this one read nothing.
+   * What this page's reads evaluated and the residual filter kept, for the next page's first reads: the
+   * previous page's rate when this one read nothing; none without a residual filter.
    */
   matchRate(): MatchRate | undefined {
+    if (!this.filtered) return undefined;
     return this.evaluated > 0 ? { matched: this.matched, evaluated: this.evaluated } : this.prior;
   }
 

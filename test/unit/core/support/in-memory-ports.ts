@@ -133,7 +133,7 @@ export class InMemoryDetectionLog implements DetectionLog {
     const result: ImageQueryPage = { items: page };
     if ((page.length > 0 && (await merge.peek())) || merge.budgetSpent) {
       result.positions = merge.positions();
-      const rate = filtered ? merge.matchRate() : undefined;
+      const rate = merge.matchRate();
       if (rate) result.matchRate = rate;
     }
     return result;
